@@ -1,0 +1,42 @@
+"""Canonical JSON lines: compact, UTF-8, fixed key order, byte-identical across runs."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any, Iterable
+
+_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False)
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, float):
+        return round(value, 6) if value == value else None
+    return value
+
+
+def record_to_dict(record: Any, exclude: Iterable[str] = ()) -> dict[str, Any]:
+    """A record as a plain dict in field order (dict keys of ``meta`` are sorted)."""
+    out = _plain(record)
+    for key in exclude:
+        out.pop(key, None)
+    if isinstance(out.get("meta"), dict):
+        out["meta"] = dict(sorted(out["meta"].items()))
+    return out
+
+
+def dumps(obj: Any) -> str:
+    """One JSONL line (without newline)."""
+    if not isinstance(obj, dict):
+        obj = record_to_dict(obj)
+    return _encoder.encode(obj)
+
+
+def dumps_line(obj: Any) -> bytes:
+    return (dumps(obj) + "\n").encode("utf-8")

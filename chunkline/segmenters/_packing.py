@@ -1,0 +1,226 @@
+"""Shared machinery: split text on a separator hierarchy, merge pieces greedily.
+
+Every function here returns half-open ``(start, end)`` offsets into the one
+document text; nothing copies or rewrites text, which is why chunk offsets are
+exact by construction.  Sizes are measured with the caller's Sizer; a merged
+chunk is always re-measured exactly before it is accepted, because token
+counts are not additive at piece boundaries.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Sequence
+
+from ..core.tokenizers import Sizer
+from .base import Span
+
+#: Pieces longer than this many characters per budget unit are split without
+#: being measured first (measuring them costs a full tokenization and they
+#: almost surely do not fit).  Splitting a piece that would have fitted is
+#: harmless: its parts are merged back up to the budget.
+_MAX_CHARS_PER_UNIT = 12
+
+# A sentence ends at . ! ? (or …) plus closing quotes/brackets, before
+# whitespace and a plausible sentence start; common abbreviations and single
+# initials do not end sentences.
+_ABBREV = (
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\bSr)(?<!\bvs)(?<!\bv)(?<!\bNo)(?<!\bal)"
+    r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bcf)(?<!\bFig)(?<!\bfig)(?<!\bEq)(?<!\bInc)(?<!\bLtd)(?<!\bCo)"
+    r"(?<!\bProf)(?<!\bU\.S)(?<!\bp)(?<!\bpp)(?<!\bvol)(?<!\bed)(?<!\b[A-Z])"
+)
+SENTENCE_END = re.compile(
+    r"(?:" + _ABBREV + r"\.|[!?\u2026\u3002\uff01\uff1f])[\"'\u201d\u2019)\]]*(?:\s+(?=[\"'\u201c\u2018(\[A-Z0-9\u00c0-\u024f])|\s*\n\s*\n)"
+    r"|(?<=[\u3002\uff01\uff1f])(?=\S)"
+)
+
+#: Separator hierarchy for prose, coarse to fine.  Each regex matches the
+#: separator; a piece ends right after it, so pieces tile the text.
+PROSE_SEPARATORS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+"),  # section-like gaps (2+ blank lines)
+    re.compile(r"\n[ \t]*\n"),  # paragraphs
+    re.compile(r"\n"),  # lines
+    SENTENCE_END,  # sentences
+    re.compile(r"[;:,]\s+"),  # clauses
+    re.compile(r"\s+"),  # words
+)
+
+#: Markdown: split before headings first, then as prose.
+MARKDOWN_SEPARATORS: tuple[re.Pattern[str], ...] = (
+    re.compile(r"\n(?=#{1,2} )"),
+    re.compile(r"\n(?=#{3,6} )"),
+    re.compile(r"\n(?=```|~~~)"),
+) + PROSE_SEPARATORS
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences of ``text[start:end]`` as spans that tile the range (each
+    sentence keeps its trailing whitespace)."""
+    out: list[tuple[int, int]] = []
+    pos = start
+    for m in SENTENCE_END.finditer(text, start, end):
+        cut = m.end()
+        if cut > pos and cut < end:
+            out.append((pos, cut))
+            pos = cut
+    if pos < end:
+        out.append((pos, end))
+    return out
+
+
+def trim(text: str, s: int, e: int) -> tuple[int, int]:
+    """Shrink a span to exclude surrounding whitespace (may become empty)."""
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def hard_pieces(text: str, s: int, e: int, sizer: Sizer, limit: int) -> list[tuple[int, int, int]]:
+    """Last resort: cut ``[s, e)`` into consecutive pieces that each fit, at
+    token (or character) boundaries."""
+    out = []
+    while s < e:
+        k = sizer.cut(text[s:e] if e - s <= limit * _MAX_CHARS_PER_UNIT * 4 else text[s : s + limit * _MAX_CHARS_PER_UNIT * 4], limit)
+        piece = text[s : s + k]
+        out.append((s, s + k, sizer.count(piece)))
+        s += k
+    return out
+
+
+def _fits_cheaply(sizer: Sizer, n_chars: int, limit: int) -> bool | None:
+    """True/False when the size is known without measuring, else None."""
+    if sizer.name == "chars":
+        return n_chars <= limit
+    if n_chars <= limit and sizer.name in ("nws", "words"):  # never more units than chars
+        return True
+    if n_chars > limit * _MAX_CHARS_PER_UNIT:
+        return False
+    return None
+
+
+def split_recursive(
+    text: str,
+    s: int,
+    e: int,
+    sizer: Sizer,
+    limit: int,
+    separators: Sequence[re.Pattern[str]] = PROSE_SEPARATORS,
+    overlap: int = 0,
+    min_size: int = 0,
+    level: int = 0,
+) -> list[tuple[int, int, int]]:
+    """Chunks ``(start, end, exact_count)`` of ``[s, e)``, each within ``limit``,
+    trimmed of surrounding whitespace, covering every non-space character
+    (at ``overlap`` 0).
+
+    Split on the first separator level present, merge the pieces greedily,
+    and recurse into pieces that are still too big.  As in LangChain's and
+    semchunk's recursive splitters, pieces of an oversize part merge only with
+    each other, so a chunk boundary falls at the coarsest separator that
+    allows the budget.
+    """
+    s, e = trim(text, s, e)
+    if s >= e:
+        return []
+    fits = _fits_cheaply(sizer, e - s, limit)
+    count = None
+    if fits is None:
+        count = sizer.count(text[s:e])
+        fits = count <= limit
+    if fits:
+        return [(s, e, count if count is not None else sizer.count(text[s:e]))]
+
+    for lvl in range(level, len(separators)):
+        cuts = [m.end() for m in separators[lvl].finditer(text, s, e) if s < m.end() < e]
+        if cuts:
+            break
+    else:
+        return hard_pieces(text, s, e, sizer, limit)
+
+    out: list[tuple[int, int, int]] = []
+    group: list[tuple[int, int, int]] = []  # consecutive pieces that fit
+    prev = s
+    for cut in cuts + [e]:
+        ps, pe = prev, cut
+        prev = cut
+        if ps >= pe:
+            continue
+        f = _fits_cheaply(sizer, pe - ps, limit)
+        c = -1
+        if f is None:
+            c = sizer.count(text[ps:pe])
+            f = c <= limit
+        if f:
+            group.append((ps, pe, c))
+        else:
+            out.extend(merge(text, group, sizer, limit, overlap, min_size))
+            group = []
+            out.extend(split_recursive(text, ps, pe, sizer, limit, separators, overlap, min_size, lvl + 1))
+    out.extend(merge(text, group, sizer, limit, overlap, min_size))
+    return out
+
+
+def merge(
+    text: str,
+    pieces: Sequence[tuple[int, int, int]],
+    sizer: Sizer,
+    limit: int,
+    overlap: int = 0,
+    min_size: int = 0,
+) -> list[tuple[int, int, int]]:
+    """Greedily merge consecutive pieces (each within ``limit``; count -1 =
+    not yet measured) into chunks within ``limit``, each measured exactly.
+
+    With ``overlap``, a chunk starts with the last pieces of the previous one
+    whose total stays within ``overlap``.  A final chunk under ``min_size`` is
+    folded into its predecessor when the two fit together.
+    """
+    n = len(pieces)
+    if n == 0:
+        return []
+    counts = [c if c >= 0 else sizer.count(text[a:b]) for a, b, c in pieces]
+    out: list[tuple[int, int, int]] = []
+    i = 0
+    while i < n:
+        total = counts[i]
+        j = i + 1
+        while j < n and total + counts[j] <= limit:
+            total += counts[j]
+            j += 1
+        # exact measurement of the trimmed span; back off piece by piece
+        while True:
+            cs, ce = trim(text, pieces[i][0], pieces[j - 1][1])
+            if cs >= ce:
+                exact = 0
+                break
+            exact = counts[i] if (j == i + 1 and (cs, ce) == pieces[i][:2] and counts[i] >= 0) else sizer.count(text[cs:ce])
+            if exact <= limit or j == i + 1:
+                break
+            j -= 1
+        if cs < ce:
+            if exact > limit:  # a single piece whose trimmed form grew: cut it
+                out.extend(hard_pieces(text, cs, ce, sizer, limit))
+            else:
+                out.append((cs, ce, exact))
+        if j >= n:
+            break
+        if overlap > 0:
+            k, back = j, 0
+            while k - 1 > i and back + counts[k - 1] <= overlap:
+                k -= 1
+                back += counts[k]
+            i = k
+        else:
+            i = j
+    if min_size and len(out) >= 2 and out[-1][2] < min_size and overlap == 0:
+        a, b = out[-2], out[-1]
+        joined = sizer.count(text[a[0] : b[1]])
+        if joined <= limit:
+            out[-2:] = [(a[0], b[1], joined)]
+    return out
+
+
+def to_spans(triples: Iterable[tuple[int, int, int]], **kw) -> list[Span]:
+    return [Span(s, e, count=c, **kw) for s, e, c in triples]

@@ -1,0 +1,365 @@
+"""The segmenter interface, the strategy record and the one place chunks are built.
+
+A segmenter is a function ``fn(parsed, ctx: SegmentContext) -> Iterable[Span]``
+registered with ``@register_segmenter(name, params=ParamsDataclass, summary=...)``
+in its own module.  It only decides *where* chunks go; ``build_chunks`` turns
+spans into ``Chunk`` records, measures each exactly, aggregates provenance,
+derives ids, and refuses (``BudgetError``) any span that is off its text or
+over budget.  So no strategy can emit a chunk that breaks the contract.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+from ..core.errors import BudgetError, UsageError
+from ..core.ids import chunk_id, short_hash
+from ..core.records import Block, Chunk, ParsedDocument
+from ..core.registry import Registry
+from ..core.tokenizers import Sizer, get_sizer
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """Size limits of every chunk, in ``tokenizer`` units.
+
+    ``max_size``: hard ceiling, never exceeded.  ``min_size``: strategies that
+    merge try to avoid chunks below it (a soft floor: a short document is one
+    short chunk).  ``overlap``: how much of the previous chunk a chunk repeats
+    at its start (strategy-specific granularity, never above ``overlap``).
+    """
+
+    max_size: int = 512
+    tokenizer: str = "cl100k_base"
+    overlap: int = 0
+    min_size: int = 0
+
+    def __post_init__(self) -> None:
+        if self.max_size < 1:
+            raise UsageError("the size budget must be at least 1")
+        if not 0 <= self.overlap < self.max_size:
+            raise UsageError("--overlap must be at least 0 and below the budget")
+        if not 0 <= self.min_size <= self.max_size:
+            raise UsageError("--min-size must be between 0 and the budget")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a segmenter wants a chunk: ``[start, end)`` of the document text,
+    plus optional non-source ``context`` and ``section`` overrides and ``meta``.
+    ``count`` may carry the exact size the segmenter already measured for
+    exactly this span (saves a second tokenization); tests re-measure."""
+
+    start: int
+    end: int
+    count: int | None = None
+    context: str | None = None
+    section: tuple[str, ...] | None = None
+    meta: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class SegmentContext:
+    """Everything a segmenter needs besides the document."""
+
+    budget: Budget
+    sizer: Sizer
+    params: Any = None
+    keep_furniture: bool = False
+
+    def regions(self, parsed: ParsedDocument) -> list[tuple[int, int]]:
+        return content_regions(parsed, self.keep_furniture)
+
+    def blocks(self, parsed: ParsedDocument) -> list[Block]:
+        """The blocks chunks may cover, in reading order."""
+        return [b for b in parsed.blocks if self.keep_furniture or not b.furniture]
+
+
+SegmentFn = Callable[[ParsedDocument, SegmentContext], Iterable[Span]]
+
+
+@dataclass(frozen=True)
+class SegmenterSpec:
+    name: str
+    fn: SegmentFn
+    params: type | None = None
+    summary: str = ""
+    #: Formats this strategy is designed for (empty: any).  ``compare`` uses it
+    #: to choose default candidates; every strategy still accepts any format.
+    formats: tuple[str, ...] = ()
+    #: Tokenizer used when the user names none (``ast`` measures non-whitespace).
+    default_tokenizer: str | None = None
+
+
+SEGMENTERS: Registry[SegmenterSpec] = Registry("segmenter", "chunkline.segmenters")
+
+
+def register_segmenter(
+    name: str,
+    *,
+    params: type | None = None,
+    summary: str = "",
+    formats: tuple[str, ...] = (),
+    default_tokenizer: str | None = None,
+):
+    def wrap(fn: SegmentFn) -> SegmentFn:
+        SEGMENTERS.add(name, SegmenterSpec(name, fn, params, summary, formats, default_tokenizer))
+        return fn
+
+    return wrap
+
+
+def get_segmenter(name: str) -> SegmenterSpec:
+    spec = SEGMENTERS.get(name)
+    if spec is None:
+        raise UsageError(f"unknown strategy {name!r}; choose from {', '.join(SEGMENTERS.names())}")
+    return spec
+
+
+# ---------------------------------------------------------------- strategies
+
+#: Re-measure every chunk even when the segmenter reported its size (tests set it).
+VERIFY = os.environ.get("CHUNKLINE_VERIFY", "") not in ("", "0")
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """A segmenter with its budget and parameters: what ``-s`` names.
+
+    ``params_hash`` identifies the configuration (it is part of every chunk id
+    and of the incremental manifest).
+    """
+
+    name: str
+    budget: Budget
+    params: Any = None
+    keep_furniture: bool = False
+
+    @property
+    def spec(self) -> SegmenterSpec:
+        return get_segmenter(self.name)
+
+    @property
+    def params_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self.params) if self.params is not None else {}
+
+    @property
+    def params_hash(self) -> str:
+        return short_hash(self.name, dataclasses.asdict(self.budget), self.params_dict, self.keep_furniture)
+
+    @property
+    def label(self) -> str:
+        """Short human name, e.g. ``recursive:max_tokens=512``."""
+        unit = "max_chars" if self.budget.tokenizer == "chars" else "max_tokens"
+        bits = [f"{unit}={self.budget.max_size}"]
+        if self.budget.tokenizer not in ("chars", "cl100k_base"):
+            bits.append(f"tokenizer={self.budget.tokenizer}")
+        if self.budget.overlap:
+            bits.append(f"overlap={self.budget.overlap}")
+        if self.budget.min_size:
+            bits.append(f"min_size={self.budget.min_size}")
+        defaults = _defaults(self.spec.params) if self.params is not None else {}
+        bits += [f"{k}={v}" for k, v in self.params_dict.items() if defaults.get(k) != v]
+        return f"{self.name}:{','.join(bits)}"
+
+
+def _defaults(params_cls: type | None) -> dict[str, Any]:
+    if params_cls is None:
+        return {}
+    return dataclasses.asdict(params_cls())
+
+
+def _coerce(value: str, typ: Any, key: str) -> Any:
+    t = typ if isinstance(typ, type) else None
+    name = typ if isinstance(typ, str) else getattr(typ, "__name__", str(typ))
+    try:
+        if t is bool or name == "bool":
+            if value.lower() in ("1", "true", "yes", "on"):
+                return True
+            if value.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(value)
+        if t is int or name == "int":
+            return int(value)
+        if t is float or name == "float":
+            return float(value)
+    except ValueError:
+        raise UsageError(f"option {key}={value!r}: expected {name}") from None
+    return value
+
+
+def parse_strategy(
+    text: str,
+    *,
+    max_tokens: int | None = None,
+    max_chars: int | None = None,
+    tokenizer: str | None = None,
+    overlap: int | None = None,
+    min_size: int | None = None,
+    keep_furniture: bool = False,
+    options: Mapping[str, str] | None = None,
+) -> Strategy:
+    """Build a Strategy from ``name[:key=value,...]`` plus command-line defaults.
+
+    Keys inside the strategy string win over the command-line flags, so
+    ``compare -s fixed:max_tokens=256 -s fixed:max_tokens=512`` works.
+    Budget keys: ``max_tokens``, ``max_chars`` (= tokenizer ``chars``),
+    ``tokenizer``, ``overlap``, ``min_size``; every other key must be a field
+    of the strategy's parameter record (``chunkline strategies`` lists them).
+    """
+    name, _, rest = text.partition(":")
+    name = name.strip()
+    spec = get_segmenter(name)
+    kv: dict[str, str] = dict(options or {})
+    for item in filter(None, (p.strip() for p in rest.split(","))):
+        key, eq, value = item.partition("=")
+        if not eq:
+            raise UsageError(f"strategy option {item!r} in {text!r} is not key=value")
+        kv[key.strip().replace("-", "_")] = value.strip()
+
+    b_max_tokens = int(kv.pop("max_tokens")) if "max_tokens" in kv else None
+    b_max_chars = int(kv.pop("max_chars")) if "max_chars" in kv else None
+    if b_max_tokens is None and b_max_chars is None:
+        b_max_tokens, b_max_chars = max_tokens, max_chars
+    if b_max_tokens is not None and b_max_chars is not None:
+        raise UsageError("give either max_tokens or max_chars, not both")
+    tok = kv.pop("tokenizer", None) or tokenizer
+    if b_max_chars is not None:
+        size, tok = b_max_chars, (tok if tok in ("chars", "nws") else "chars")
+    else:
+        size = b_max_tokens if b_max_tokens is not None else 512
+        tok = tok or spec.default_tokenizer or "cl100k_base"
+    ov = int(kv.pop("overlap")) if "overlap" in kv else (overlap or 0)
+    mn = kv.pop("min_size", None) or kv.pop("min_tokens", None) or kv.pop("min_chars", None)
+    mn_i = int(mn) if mn is not None else (min_size or 0)
+    kf = kv.pop("keep_furniture", None)
+    keep = _coerce(kf, bool, "keep_furniture") if kf is not None else keep_furniture
+    budget = Budget(max_size=size, tokenizer=tok, overlap=ov, min_size=min(mn_i, size))
+
+    params = None
+    if spec.params is not None:
+        fields = {f.name: f for f in dataclasses.fields(spec.params)}
+        values: dict[str, Any] = {}
+        for key, value in kv.items():
+            if key not in fields:
+                allowed = sorted(set(fields) | {"max_tokens", "max_chars", "tokenizer", "overlap", "min_size"})
+                raise UsageError(f"strategy {name!r} has no option {key!r}; options: {', '.join(allowed)}")
+            values[key] = _coerce(value, fields[key].type, key)
+        try:
+            params = spec.params(**values)
+        except (TypeError, ValueError) as exc:
+            raise UsageError(f"strategy {name!r}: {exc}") from None
+    elif kv:
+        raise UsageError(f"strategy {name!r} takes no option {sorted(kv)[0]!r}")
+    get_sizer(tok)  # fail early on an unknown tokenizer
+    return Strategy(name=name, budget=budget, params=params, keep_furniture=keep)
+
+
+# ------------------------------------------------------------ chunk building
+
+
+def content_regions(parsed: ParsedDocument, keep_furniture: bool = False) -> list[tuple[int, int]]:
+    """Spans of the document text that chunks may cover: everything but page
+    furniture blocks (unless kept).  Text-walking strategies run per region,
+    so no chunk straddles a running header."""
+    n = len(parsed.document.text)
+    if keep_furniture:
+        return [(0, n)] if n else []
+    cuts = sorted((b.start, b.end) for b in parsed.blocks if b.furniture)
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for s, e in cuts:
+        if s > pos:
+            out.append((pos, s))
+        pos = max(pos, e)
+    if pos < n:
+        out.append((pos, n))
+    return out
+
+
+class BlockIndex:
+    """Fast lookup of the blocks overlapping a span (blocks may nest)."""
+
+    def __init__(self, blocks: Iterable[Block]) -> None:
+        self.blocks = sorted(blocks, key=lambda b: (b.start, -b.end))
+        self.starts = [b.start for b in self.blocks]
+        self.max_end: list[int] = []
+        m = -1
+        for b in self.blocks:
+            m = max(m, b.end)
+            self.max_end.append(m)
+
+    def overlapping(self, start: int, end: int) -> list[Block]:
+        hi = bisect.bisect_left(self.starts, end)
+        lo = bisect.bisect_right(self.max_end, start, 0, hi)
+        return [b for b in self.blocks[lo:hi] if b.end > start or (b.start == b.end == start)]
+
+
+def build_chunks(parsed: ParsedDocument, spans: Iterable[Span], strategy: Strategy, sizer: Sizer | None = None) -> list[Chunk]:
+    """Turn spans into verified Chunk records (the only constructor of chunks)."""
+    from ..parsers.base import PARSERS, line_starts
+
+    doc = parsed.document
+    text = doc.text
+    sizer = sizer or get_sizer(strategy.budget.tokenizer)
+    limit = strategy.budget.max_size
+    params_hash = strategy.params_hash
+    index = BlockIndex(b for b in parsed.blocks if strategy.keep_furniture or not b.furniture)
+    pspec = PARSERS.get(doc.format)
+    starts = line_starts(text) if (pspec is None or pspec.text_like) else None
+    chunks: list[Chunk] = []
+    for span in spans:
+        s, e = span.start, span.end
+        if not (0 <= s < e <= len(text)):
+            raise BudgetError(f"{doc.source}: strategy {strategy.name} made an empty or out-of-range span [{s}, {e})")
+        piece = text[s:e]
+        count = span.count if (span.count is not None and not VERIFY) else sizer.count(piece)
+        if count > limit:
+            raise BudgetError(
+                f"{doc.source}: strategy {strategy.name} made a chunk of {count} {sizer.name} over the budget of {limit}"
+            )
+        blocks = index.overlapping(s, e)
+        pages = tuple(sorted({b.page for b in blocks if b.page is not None} | {bb[0] for b in blocks for bb in b.bboxes}))
+        if starts is not None:
+            lines = (bisect.bisect_right(starts, s), bisect.bisect_right(starts, e - 1))
+        else:
+            spans_l = [b.lines for b in blocks if b.lines]
+            lines = (min(a for a, _ in spans_l), max(z for _, z in spans_l)) if spans_l else None
+        bboxes = tuple(bb for b in blocks for bb in b.bboxes)
+        if span.section is not None:
+            section = span.section
+        else:
+            section = next((b.section for b in blocks), ())
+        chunks.append(
+            Chunk(
+                id=chunk_id(doc.id, s, e, strategy.name, params_hash),
+                doc_id=doc.id,
+                source=doc.source,
+                index=len(chunks),
+                text=piece,
+                start=s,
+                end=e,
+                token_count=count,
+                tokenizer=sizer.name,
+                strategy=strategy.name,
+                params_hash=params_hash,
+                section=tuple(section),
+                context=span.context,
+                pages=pages,
+                lines=lines,
+                bboxes=bboxes,
+                meta=dict(span.meta) if span.meta else {},
+            )
+        )
+    return chunks
+
+
+def segment(parsed: ParsedDocument, strategy: Strategy) -> list[Chunk]:
+    """Chunk one parsed document with one strategy."""
+    sizer = get_sizer(strategy.budget.tokenizer)
+    ctx = SegmentContext(strategy.budget, sizer, strategy.params, strategy.keep_furniture)
+    return build_chunks(parsed, strategy.spec.fn(parsed, ctx), strategy, sizer)
