@@ -1,0 +1,135 @@
+"""The typer application and the one error boundary.
+
+Every subcommand lives in ``chunkline/cli/commands/<name>.py`` and defines
+``register(app)``; they are discovered here, so a new command is one module.
+``main`` maps typed errors to one stderr line and an ``ExitCode``; a
+traceback is shown only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import signal
+import sys
+
+import click
+import typer
+
+from ..core.errors import ChunklineError, ExitCode
+from ..core.io import OutputClosed, silence_stdout
+
+app = typer.Typer(
+    name="chunkline",
+    help="Parse documents into blocks, chunk them into retrieval-ready JSONL with exact offsets, "
+    "and measure which chunking works best.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
+) -> None:
+    if version:
+        from .. import __version__
+
+        typer.echo(f"chunkline {__version__}")
+        raise typer.Exit(0)
+
+
+def _discover_commands() -> None:
+    from . import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        if not info.name.startswith("_"):
+            module = importlib.import_module(f"{commands.__name__}.{info.name}")
+            module.register(app)
+
+
+_ORDER = ["parse", "chunk", "score", "compare", "strategies"]
+
+
+def _sorted_command():
+    _discover_commands()
+    cmd = typer.main.get_command(app)
+    if isinstance(cmd, click.Group):
+        names = sorted(cmd.commands, key=lambda n: (_ORDER.index(n) if n in _ORDER else len(_ORDER), n))
+        cmd.commands = {n: cmd.commands[n] for n in names}
+        cmd.list_commands = lambda ctx: names  # type: ignore[method-assign]
+    return cmd
+
+
+def error(message: str) -> None:
+    sys.stderr.write(f"chunkline: error: {message}\n")
+    sys.stderr.flush()
+
+
+class _Terminated(Exception):
+    pass
+
+
+def _on_sigterm(signum, frame):  # pragma: no cover - exercised by CLI tests
+    raise _Terminated()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console entry point: run a command, map errors to exit codes."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    try:
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread
+        pass
+    code: int = ExitCode.OK
+    try:
+        cmd = _sorted_command()
+        rv = cmd.main(args=args, prog_name="chunkline", standalone_mode=False)
+        code = int(rv) if isinstance(rv, int) else ExitCode.OK
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.exceptions.Abort:
+        code = ExitCode.INTERRUPTED
+    except click.ClickException as exc:
+        msg = exc.format_message()
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None and isinstance(exc, click.UsageError):
+            sys.stderr.write(ctx.get_usage() + "\n")
+        error(msg)
+        code = ExitCode.USAGE
+    except ChunklineError as exc:
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        error(str(exc))
+        code = exc.exit_code
+    except OutputClosed:
+        silence_stdout()
+        code = ExitCode.OK
+    except BrokenPipeError:
+        silence_stdout()
+        code = ExitCode.OK
+    except (KeyboardInterrupt, _Terminated):
+        sys.stderr.write("chunkline: interrupted\n")
+        code = ExitCode.INTERRUPTED
+    except Exception as exc:  # a bug: say so in one line, traceback with --debug
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        error(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+        code = ExitCode.RUN_FAILED
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, OSError):
+        silence_stdout()
+    return int(code)
+
+
+def run() -> None:  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,80 @@
+"""``chunkline chunk``: files, directories, globs or stdin -> chunk JSONL."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from ...core.sources import DEFAULT_MAX_BYTES
+from ...pipeline import ChunkOptions, run_chunk
+from ...segmenters.base import SEGMENTERS, parse_strategy
+from .._common import Reporter, input_options, opt_debug, opt_errors, opt_format, opt_jobs, opt_output, opt_quiet, opt_verbose, parse_options, resolve_paths
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("chunk", no_args_is_help=False)
+    def chunk(
+        paths: Optional[List[str]] = typer.Argument(None, help="Files, directories, globs, or - for stdin.", show_default=False),
+        strategy: str = typer.Option(
+            "recursive", "--strategy", "-s", help="Strategy, optionally with options: NAME[:key=value,...]. One of: " + ", ".join(SEGMENTERS.names()) + "."
+        ),
+        max_tokens: Optional[int] = typer.Option(None, "--max-tokens", "-t", help="Budget in tokens of --tokenizer (default 512)."),
+        max_chars: Optional[int] = typer.Option(None, "--max-chars", "-c", help="Budget in characters (instead of tokens)."),
+        tokenizer: Optional[str] = typer.Option(None, "--tokenizer", "-T", help="cl100k_base (default), o200k_base, words, chars, nws, or a tokenizer.json path."),
+        overlap: int = typer.Option(0, "--overlap", help="Overlap between consecutive chunks, in budget units."),
+        min_size: int = typer.Option(0, "--min-size", help="Soft minimum chunk size, in budget units."),
+        option: Optional[List[str]] = typer.Option(None, "--option", "-O", help="Strategy option key=value (repeatable); see `chunkline strategies`."),
+        keep_furniture: bool = typer.Option(False, "--keep-furniture", help="Keep page headers/footers (PDF) in chunks."),
+        fmt: Optional[str] = opt_format(),
+        include: Optional[List[str]] = typer.Option(None, "--include", help="Glob of files to take inside directories (repeatable)."),
+        exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Glob of files to leave out inside directories (repeatable)."),
+        hidden: bool = typer.Option(False, "--hidden", help="Also read hidden files and directories."),
+        encoding: str = typer.Option("utf-8", "--encoding", help="Text encoding of inputs without a BOM."),
+        decode_errors: str = typer.Option("strict", "--decode-errors", help="strict: undecodable input is an error; replace: U+FFFD, explicitly."),
+        layout: str = typer.Option("rules", "--layout", help="PDF layout analysis: rules (fast, default) or model (PyMuPDF's layout model)."),
+        scanned: str = typer.Option("warn", "--scanned", help="PDF pages with no text layer: warn or error."),
+        max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Skip inputs larger than this, with an error."),
+        output: Optional[str] = opt_output(),
+        errors: Optional[str] = opt_errors(),
+        documents: Optional[str] = typer.Option(None, "--documents", help="Also write each document (id, source, format, text) to FILE as JSONL."),
+        jobs: int = opt_jobs(),
+        quiet: bool = opt_quiet(),
+        verbose: bool = opt_verbose(),
+        debug: bool = opt_debug(),
+    ) -> int:
+        """Chunk documents into JSONL, one chunk record per line (see README: the record contract)."""
+        opts = ChunkOptions(
+            inputs=input_options(resolve_paths(paths, fmt), include, exclude, hidden, max_bytes),
+            strategy=parse_strategy(
+                strategy,
+                max_tokens=max_tokens,
+                max_chars=max_chars,
+                tokenizer=tokenizer,
+                overlap=overlap,
+                min_size=min_size,
+                keep_furniture=keep_furniture,
+                options=_kv(option),
+            ),
+            parse=parse_options(fmt, encoding, decode_errors, layout, scanned),
+            output=output,
+            errors_path=errors,
+            documents_path=documents,
+            jobs=jobs,
+        )
+        rep = Reporter(quiet, verbose, "chunking")
+        with rep.running():
+            summary = run_chunk(opts, on_start=rep.start, on_result=rep.result)
+        return rep.finish(summary, "chunks")
+
+
+def _kv(items: Optional[List[str]]) -> dict[str, str]:
+    from ...core.errors import UsageError
+
+    out: dict[str, str] = {}
+    for item in items or ():
+        key, eq, value = item.partition("=")
+        if not eq:
+            raise UsageError(f"--option {item!r} is not key=value")
+        out[key.strip().replace("-", "_")] = value.strip()
+    return out

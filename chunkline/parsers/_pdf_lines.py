@@ -1,0 +1,238 @@
+"""From PyMuPDF's ``get_text("dict")`` to visual lines and paragraph units.
+
+MuPDF's own "lines" are often pieces of one visual line (a section number
+and its title, a bullet and its item, table cells), and its "blocks" are
+sometimes a heading glued to the paragraph below.  Everything later
+(furniture, columns, headings) reasons about *visual* lines and about units
+of one style, so this module rebuilds both and records per line the
+typographic facts the classifier needs (size, boldness, monospace, math fonts).
+Plain Python objects with ``__slots__``: this is the per-page hot path.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+#: MuPDF span flag bits.
+_BOLD, _MONO, _SUPER = 16, 8, 1
+_BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|[-,]bd?\b|\.b\b|cmbx|sfbx|\bbx", re.I)
+_MONO_NAME = re.compile(r"mono|courier|consol|menlo|cmtt|sftt|inconsolata|lucidaconsole|typewriter|code", re.I)
+_MATH_NAME = re.compile(r"cmmi|cmsy|cmex|msbm|msam|math|stix|symbol|rsfs|eufm|cmbsy|cmmib|mtmi|mtsy|txsy|txmi|pxmi|pxsy|euler", re.I)
+#: Private-use code points that PDFs use as list bullets (Symbol/Wingdings fonts).
+PUA_BULLETS = frozenset("\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0a8\uf06e\uf06c\uf0e0\uf0f0\uf02d\uf0be")
+
+
+class Line:
+    """One visual line: text plus the typography facts the classifier needs."""
+
+    __slots__ = ("text", "x0", "y0", "x1", "y1", "size", "bold", "mono", "math", "nchars", "first_size", "super_start")
+
+    def __init__(self, text, x0, y0, x1, y1, size, bold, mono, math, nchars, first_size, super_start):
+        self.text = text
+        self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1
+        self.size = size  # char-weighted dominant font size
+        self.bold = bold  # share of non-space chars in bold fonts
+        self.mono = mono  # share in monospace fonts
+        self.math = math  # share in math fonts
+        self.nchars = nchars
+        self.first_size = first_size
+        self.super_start = super_start  # first span is a superscript (footnote marks)
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+class Unit:
+    """A run of lines of one style that belong together (a paragraph, a heading,
+    a list item...).  ``kind`` and ``furniture`` are decided later."""
+
+    __slots__ = ("page", "lines", "x0", "y0", "x1", "y1", "kind", "furniture", "level", "meta", "order")
+
+    def __init__(self, page: int, lines: list[Line]):
+        self.page = page
+        self.lines = lines
+        self.x0 = min(l.x0 for l in lines)
+        self.y0 = min(l.y0 for l in lines)
+        self.x1 = max(l.x1 for l in lines)
+        self.y1 = max(l.y1 for l in lines)
+        self.kind = "paragraph"
+        self.furniture = False
+        self.level: int | None = None
+        self.meta: dict[str, Any] = {}
+        self.order = 0
+
+    @property
+    def nchars(self) -> int:
+        return sum(l.nchars for l in self.lines)
+
+    @property
+    def size(self) -> float:
+        best: dict[float, int] = {}
+        for l in self.lines:
+            best[l.size] = best.get(l.size, 0) + l.nchars
+        return max(best, key=best.get) if best else 0.0
+
+    @property
+    def bold(self) -> float:
+        n = self.nchars
+        return sum(l.bold * l.nchars for l in self.lines) / n if n else 0.0
+
+    @property
+    def mono(self) -> float:
+        n = self.nchars
+        return sum(l.mono * l.nchars for l in self.lines) / n if n else 0.0
+
+    @property
+    def math(self) -> float:
+        n = self.nchars
+        return sum(l.math * l.nchars for l in self.lines) / n if n else 0.0
+
+    def first_text(self) -> str:
+        return self.lines[0].text
+
+
+def _line_from_spans(spans: list[dict]) -> Line | None:
+    parts: list[str] = []
+    sizes: dict[float, int] = {}
+    bold = mono = math = n = 0
+    x0 = y0 = 1e9
+    x1 = y1 = -1e9
+    prev_x1 = None
+    first_size = 0.0
+    super_start = False
+    for sp in spans:
+        t = sp["text"]
+        if not t:
+            continue
+        bx0, by0, bx1, by1 = sp["bbox"]
+        size = round(sp["size"] * 2) / 2
+        if prev_x1 is not None and parts and not parts[-1].endswith(" ") and not t.startswith(" "):
+            # MuPDF drops the space between spans placed apart; put one back.
+            if bx0 - prev_x1 > 0.15 * size:
+                parts.append(" ")
+        parts.append(t)
+        prev_x1 = bx1
+        k = len(t) - t.count(" ")
+        if k == 0:
+            continue
+        if not first_size:
+            first_size = size
+            super_start = bool(sp["flags"] & _SUPER) and t.strip().isalnum() and len(t.strip()) <= 3
+        flags = sp["flags"]
+        font = sp["font"]
+        n += k
+        sizes[size] = sizes.get(size, 0) + k
+        if flags & _BOLD or _BOLD_NAME.search(font):
+            bold += k
+        if flags & _MONO or _MONO_NAME.search(font):
+            mono += k
+        if _MATH_NAME.search(font):
+            math += k
+        x0 = min(x0, bx0)
+        y0 = min(y0, by0)
+        x1 = max(x1, bx1)
+        y1 = max(y1, by1)
+    if n == 0:
+        return None
+    text = "".join(parts).strip()
+    size = max(sizes, key=sizes.get)
+    return Line(text, x0, y0, x1, y1, size, bold / n, mono / n, math / n, n, first_size, super_start)
+
+
+def _same_row(a: Line, b: Line) -> bool:
+    ov = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return ov > 0.5 * min(a.height, b.height) and b.x0 >= a.x1 - 1.0
+
+
+def page_lines(page_dict: dict) -> tuple[list[list[Line]], list[Line]]:
+    """Visual lines grouped by MuPDF block, and the non-horizontal lines
+    (margin stamps, rotated labels) kept apart."""
+    blocks: list[list[Line]] = []
+    rotated: list[Line] = []
+    for b in page_dict["blocks"]:
+        if b.get("type", 0) != 0:
+            continue
+        out: list[Line] = []
+        for ln in b["lines"]:
+            line = _line_from_spans(ln["spans"])
+            if line is None:
+                continue
+            dx, dy = ln["dir"]
+            if abs(dy) > 0.2 or dx < 0:
+                rotated.append(line)
+                continue
+            if out and _same_row(out[-1], line):
+                prev = out[-1]
+                gap = line.x0 - prev.x1
+                if gap < 6 * max(prev.size, line.size):  # same visual line, not a far-apart cell
+                    out[-1] = _join_row(prev, line)
+                    continue
+            out.append(line)
+        if out:
+            blocks.append(out)
+    return blocks, rotated
+
+
+def _join_row(a: Line, b: Line) -> Line:
+    n = a.nchars + b.nchars
+    size = a.size if a.nchars >= b.nchars else b.size
+    return Line(
+        a.text + " " + b.text,
+        min(a.x0, b.x0), min(a.y0, b.y0), max(a.x1, b.x1), max(a.y1, b.y1),
+        size,
+        (a.bold * a.nchars + b.bold * b.nchars) / n,
+        (a.mono * a.nchars + b.mono * b.nchars) / n,
+        (a.math * a.nchars + b.math * b.nchars) / n,
+        n, a.first_size, a.super_start,
+    )
+
+
+_BULLET = re.compile(r"^(?:[•●○◦▪▫■□◆◇►▸▹➢➤✓✔\-–—*·\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0a8\uf06e\uf06c\uf0e0\uf0f0\uf02d\uf0be](?=\s|$)|\(?(?:\d{1,2}|[a-zA-Z]|[ivxIVX]{1,4})[.)](?=\s))")
+
+
+def is_list_start(text: str) -> bool:
+    return bool(_BULLET.match(text))
+
+
+def split_units(page: int, blocks: list[list[Line]]) -> list[Unit]:
+    """Cut MuPDF blocks where the style changes, a vertical gap opens, or a
+    list item starts, so each unit has one role."""
+    units: list[Unit] = []
+    for lines in blocks:
+        cur = [lines[0]]
+        for prev, line in zip(lines, lines[1:]):
+            if _breaks(prev, line, cur):
+                units.append(Unit(page, cur))
+                cur = [line]
+            else:
+                cur.append(line)
+        units.append(Unit(page, cur))
+    return units
+
+
+def _breaks(prev: Line, line: Line, cur: list[Line]) -> bool:
+    if abs(prev.size - line.size) > 0.6:
+        return True
+    if (prev.bold > 0.9) != (line.bold > 0.9) and (prev.bold > 0.9 or line.bold > 0.9):
+        # a bold heading line above body text; but a bold run wrapping inside a
+        # paragraph keeps going when the next line is part of the same sentence.
+        if prev.bold > 0.9 and len(prev.text) < 0.8 * max(1.0, _width_chars(cur)):
+            return True
+        if line.bold > 0.9 and prev.bold < 0.1:
+            return True
+    if (prev.mono > 0.8) != (line.mono > 0.8):
+        return True
+    gap = line.y0 - prev.y1
+    if gap > 0.9 * max(prev.height, line.height, 1.0):
+        return True
+    if line.y0 < prev.y0 - 1:  # goes back up: a new column or a cell
+        return True
+    if is_list_start(line.text) and line.mono < 0.8:
+        return True
+    return False
+
+
+def _width_chars(lines: list[Line]) -> float:
+    return max(len(l.text) for l in lines)

@@ -1,0 +1,206 @@
+"""HTML via selectolax (the Lexbor HTML5 parser: tolerant of broken markup).
+
+HTML is an *extracted* format: the document text is the visible text of the
+content blocks, each block's whitespace collapsed (``pre`` keeps its own),
+blocks joined by a blank line, table cells by `` | `` and rows by a newline.
+``chunkline parse --text page.html`` prints it, so every offset can be checked.
+Scripts, styles, navigation, forms and other boilerplate are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..core.errors import FormatError
+from ..core.records import Block, ParsedDocument
+from .base import ParseContext, register_parser
+
+_SKIP = frozenset(
+    {"script", "style", "noscript", "template", "nav", "footer", "aside", "form", "button", "select", "svg", "iframe", "head", "meta", "link", "canvas", "object", "embed", "-comment", "dialog", "menu"}
+)
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_LEAF_KINDS = {"p": "paragraph", "pre": "code", "blockquote": "quote", "figcaption": "caption", "caption": "caption", "dt": "paragraph", "dd": "paragraph", "address": "paragraph", "summary": "paragraph"}
+_BLOCK_TAGS = frozenset(
+    set(_HEADINGS) | set(_LEAF_KINDS) | {"div", "section", "article", "main", "header", "ul", "ol", "li", "table", "dl", "figure", "body", "html", "details", "hr", "br", "fieldset", "center", "tr", "td", "th", "tbody", "thead", "tfoot"}
+)
+_WS = re.compile(r"\s+")
+_BOILERPLATE_ROLE = re.compile(r"\b(navigation|banner|contentinfo|complementary|search)\b")
+_SEP = "\n\n"
+
+
+def _sniff(head: bytes, name: str) -> bool:
+    h = head[:512].lstrip().lower()
+    return h.startswith((b"<!doctype html", b"<html"))
+
+
+@register_parser("html", extensions=(".html", ".htm", ".xhtml"), summary="HTML: h1-h6, p, li, pre, tables, quotes; scripts, styles and navigation dropped", sniff=_sniff, text_like=False)
+def parse_html(data: bytes, ctx: ParseContext) -> ParsedDocument:
+    from selectolax.lexbor import LexborHTMLParser
+
+    raw = ctx.decode(data)
+    try:
+        tree = LexborHTMLParser(raw)
+    except Exception as exc:  # selectolax raises plain errors on hopeless input
+        raise FormatError(ctx.display, f"not parseable as HTML: {exc}") from None
+    root = tree.body or tree.root
+    title_node = tree.css_first("title")
+    title = _WS.sub(" ", title_node.text()).strip() if title_node is not None else ""
+    builder = _Builder()
+    if root is not None:
+        builder.walk(root)
+    text = builder.text()
+    return ParsedDocument(ctx.document("html", data, text, title=title) if title else ctx.document("html", data, text), tuple(builder.blocks))
+
+
+class _Builder:
+    """Accumulates blocks and the document text they index into."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.pos = 0
+        self.blocks: list[Block] = []
+        self.section: list[tuple[int, str]] = []
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def emit(self, kind: str, content: str, level: int | None = None, meta: dict | None = None, section_override=None) -> None:
+        content = content.strip()
+        if not content:
+            return
+        if self.parts:
+            self.parts.append(_SEP)
+            self.pos += len(_SEP)
+        start = self.pos
+        self.parts.append(content)
+        self.pos += len(content)
+        sec = section_override if section_override is not None else tuple(t for _, t in self.section)
+        self.blocks.append(Block(kind=kind, start=start, end=self.pos, text=content, section=sec, level=level, meta=meta or {}))
+
+    def walk(self, node, list_depth: int = 0) -> None:
+        """Iterative-safe walk: deep nesting falls back to flattening the subtree's text."""
+        stack = [(node, list_depth, False)]
+        while stack:
+            cur, depth, _ = stack.pop()
+            if isinstance(cur, _Run):
+                self.emit("paragraph", _inline(cur))
+                continue
+            tag = cur.tag
+            if tag in _SKIP or tag is None or tag == "-text":
+                continue
+            attrs = cur.attributes if tag not in ("-text",) else {}
+            if attrs and (_BOILERPLATE_ROLE.search(attrs.get("role") or "") or "hidden" in attrs or attrs.get("aria-hidden") == "true"):
+                continue
+            if tag in _HEADINGS:
+                level = _HEADINGS[tag]
+                title = _inline(cur)
+                if title:
+                    while self.section and self.section[-1][0] >= level:
+                        self.section.pop()
+                    self.section.append((level, title))
+                    self.emit("heading", title, level=level)
+                continue
+            if tag == "pre":
+                self.emit("code", (cur.text(deep=True) or "").strip("\n"))
+                continue
+            if tag in _LEAF_KINDS and not _has_block_child(cur):
+                self.emit(_LEAF_KINDS[tag], _inline(cur))
+                continue
+            if tag == "table":
+                self._table(cur)
+                continue
+            if tag == "li":
+                if not _has_block_child(cur):
+                    self.emit("list_item", _inline(cur), level=depth)
+                    continue
+                # item text before its nested blocks, then the nested blocks
+                own = []
+                children = list(_children(cur))
+                rest = []
+                for i, ch in enumerate(children):
+                    if ch.tag in _BLOCK_TAGS and ch.tag not in ("br",):
+                        rest = children[i:]
+                        break
+                    own.append(ch)
+                self.emit("list_item", _WS.sub(" ", " ".join(_node_text(c) for c in own)).strip(), level=depth)
+                for ch in reversed(rest):
+                    stack.append((ch, depth, False))
+                continue
+            # container: loose text runs become paragraphs, block children recurse
+            new_depth = depth + 1 if tag in ("ul", "ol") else depth
+            items = []
+            run: list = []
+            for ch in _children(cur):
+                if ch.tag == "-text" or ch.tag not in _BLOCK_TAGS and ch.tag not in _SKIP:
+                    run.append(ch)
+                else:
+                    if run:
+                        items.append(("run", run))
+                        run = []
+                    items.append(("node", ch))
+            if run:
+                items.append(("run", run))
+            for kind, item in reversed(items):
+                if kind == "run":
+                    stack.append((_Run(item), new_depth, True))
+                else:
+                    stack.append((item, new_depth, False))
+
+    def _table(self, table) -> None:
+        rows = []
+        for tr in table.css("tr"):
+            cells = [_inline(c) for c in tr.iter() if c.tag in ("td", "th")]
+            if any(cells):
+                rows.append(cells)
+        if not rows:
+            return
+        lines = [" | ".join(r) for r in rows]
+        if self.parts:
+            self.parts.append(_SEP)
+            self.pos += len(_SEP)
+        start = self.pos
+        row_spans = []
+        for i, line in enumerate(lines):
+            if i:
+                self.parts.append("\n")
+                self.pos += 1
+            row_spans.append([self.pos, self.pos + len(line)])
+            self.parts.append(line)
+            self.pos += len(line)
+        content = "\n".join(lines)
+        if not content.strip():
+            return
+        self.blocks.append(Block(kind="table", start=start, end=self.pos, text=content, section=tuple(t for _, t in self.section), meta={"rows": rows, "row_spans": row_spans}))
+
+
+class _Run:
+    """A run of inline nodes directly inside a container: one paragraph."""
+
+    tag = "-run"
+
+    def __init__(self, nodes) -> None:
+        self.nodes = nodes
+        self.attributes = {}
+
+
+def _children(node):
+    child = node.child
+    while child is not None:
+        yield child
+        child = child.next
+
+
+def _node_text(node) -> str:
+    if isinstance(node, _Run):
+        return " ".join(_node_text(n) for n in node.nodes)
+    if node.tag in _SKIP:
+        return ""
+    return node.text(deep=True) or ""
+
+
+def _inline(node) -> str:
+    return _WS.sub(" ", _node_text(node)).strip()
+
+
+def _has_block_child(node) -> bool:
+    return any(ch.tag in _BLOCK_TAGS and ch.tag != "br" for ch in _children(node))
