@@ -1,0 +1,85 @@
+"""The lexical backend and the embedder interface (no model needed)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from chunkline.core.errors import UsageError
+from chunkline.embeddings import EMBEDDERS, Embedder, get_embedder
+from chunkline.embeddings.lexical import LexicalEmbedder, terms
+
+TEXTS = [
+    "The cat sat on the mat and purred at the cat next door.",
+    "A cat on a mat: cats purr, mats do not.",
+    "Stocks fell sharply in Tokyo as the yen rose against the dollar.",
+    "The dollar weakened; Tokyo stocks and the yen moved the other way.",
+    "",
+    "the of and",
+]
+
+
+def test_interface_names_and_protocol():
+    assert EMBEDDERS[0] == "lexical" and "minilm" in EMBEDDERS
+    emb = get_embedder("lexical")
+    assert isinstance(emb, Embedder) and emb.name == "lexical"
+
+
+def test_unknown_embedder_is_a_usage_error():
+    with pytest.raises(UsageError, match="unknown embedder 'nope'"):
+        get_embedder("nope")
+
+
+def test_shape_dtype_unit_rows_and_zero_rows():
+    v = get_embedder("lexical").embed(TEXTS)
+    assert v.dtype == np.float32 and v.shape[0] == len(TEXTS)
+    norms = np.linalg.norm(v, axis=1)
+    assert np.allclose(norms[:4], 1.0, atol=1e-5)
+    assert norms[4] == 0 and norms[5] == 0  # empty text, stop words only
+
+
+def test_similarity_follows_topic():
+    v = get_embedder("lexical").embed(TEXTS[:4])
+    sim = v @ v.T
+    assert sim[0, 1] > 0.2 and sim[2, 3] > 0.2
+    assert sim[0, 2] < 0.05 and sim[1, 3] < 0.05
+
+
+def test_fit_on_corpus_then_unknown_words_are_ignored():
+    emb = get_embedder("lexical", corpus=TEXTS[:2])
+    v = emb.embed(["yen dollar Tokyo", "cat mat"])
+    assert np.linalg.norm(v[0]) == 0 and np.isclose(np.linalg.norm(v[1]), 1.0)
+
+
+def test_first_call_fits_once_and_later_calls_share_the_space():
+    emb = get_embedder("lexical")
+    a = emb.embed(TEXTS[:4])
+    b = emb.embed([TEXTS[2], "purring cat"])  # 'purring' unseen, 'cat' known
+    assert np.allclose(a[2], b[0], atol=1e-6)
+    assert b.shape[1] == a.shape[1]
+
+
+def test_lsa_is_exact_for_small_corpora_and_bounded_for_large():
+    words = [f"w{i}x" for i in range(3000)]
+    rng = np.random.default_rng(1)
+    small = [" ".join(rng.choice(words, 40)) for _ in range(50)]
+    raw = LexicalEmbedder(small, dims=10_000).embed(small)  # no projection
+    lsa = LexicalEmbedder(small, dims=64).embed(small)  # 50 texts <= 64 dims: exact
+    assert raw.shape[1] > 64 and lsa.shape[1] <= 64
+    assert np.allclose(raw @ raw.T, lsa @ lsa.T, atol=1e-4)
+    big = [" ".join(rng.choice(words, 40)) for _ in range(400)]
+    v = LexicalEmbedder(big, dims=64).embed(big[:3])
+    assert v.shape == (3, 64)
+
+
+def test_deterministic():
+    words = [f"w{i}x" for i in range(2000)]
+    rng = np.random.default_rng(2)
+    corpus = [" ".join(rng.choice(words, 30)) for _ in range(300)]
+    a = get_embedder("lexical", corpus=corpus).embed(corpus[:20])
+    b = get_embedder("lexical", corpus=corpus).embed(corpus[:20])
+    assert np.array_equal(a, b)
+
+
+def test_terms_drop_stop_words_digits_and_split_underscores():
+    assert terms("The Year 1999: snake_case ÉCOLE a") == ["year", "snake", "case", "école"]
