@@ -65,22 +65,24 @@ def get_embedder(
     cached vectors (0 disables the cache).  Raises ``UsageError`` for an
     unknown name or a backend whose optional extra is not installed.
     """
-    from .cache import CachedEmbedder
+    from .cache import CachedEmbedder, shared_cache
 
     key = (name or "lexical").strip().lower()
     if key == "lexical":
         from .lexical import LexicalEmbedder
 
         backend = LexicalEmbedder(corpus=corpus)
+        cache = None  # vectors depend on this instance's fit
         default_batch = 4096
     elif key == "minilm":
         from .minilm import MiniLMEmbedder
 
         backend = MiniLMEmbedder()
+        cache = shared_cache("minilm", cache_size)  # vectors depend on the text only
         default_batch = 32
     else:
         raise UsageError(f"unknown embedder {name!r}; choose from {', '.join(EMBEDDERS)}")
-    return CachedEmbedder(backend, batch_size=batch_size or default_batch, cache_size=cache_size)
+    return CachedEmbedder(backend, batch_size=batch_size or default_batch, cache_size=cache_size, cache=cache)
 
 
 __all__ = ["EMBEDDERS", "Embedder", "get_embedder"]

@@ -71,6 +71,21 @@ class EmbeddingCache:
             self.hits = self.misses = 0
 
 
+_SHARED: dict[str, EmbeddingCache] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_cache(name: str, maxsize: int) -> EmbeddingCache:
+    """One process-wide cache per backend whose vectors do not depend on a
+    fit (``minilm``): the segmenter makes an embedder per document, and the
+    same sentence in two documents (or two strategies) is embedded once."""
+    with _SHARED_LOCK:
+        cache = _SHARED.get(name)
+        if cache is None or cache.maxsize != maxsize:
+            cache = _SHARED[name] = EmbeddingCache(maxsize)
+        return cache
+
+
 class CachedEmbedder:
     """An ``Embedder`` that answers from ``cache`` where it can and sends the
     remaining distinct texts to ``backend`` in batches of ``batch_size``.
@@ -112,7 +127,8 @@ class CachedEmbedder:
             if r is None and k not in todo:
                 todo[k] = i
         fresh: dict[bytes, "numpy.ndarray"] = {}
-        pending = list(todo.items())
+        # Similar lengths batch together: neural backends pad to the longest text.
+        pending = sorted(todo.items(), key=lambda kv: len(texts[kv[1]]))
         for b in range(0, len(pending), self.batch_size):
             batch = pending[b : b + self.batch_size]
             vecs = np.asarray(self.backend.embed([texts[i] for _, i in batch]), dtype=np.float32)
