@@ -68,6 +68,10 @@ class Unit:
         return sum(l.nchars for l in self.lines)
 
     @property
+    def nlines(self) -> int:
+        return len(self.lines)
+
+    @property
     def size(self) -> float:
         best: dict[float, int] = {}
         for l in self.lines:
@@ -215,13 +219,8 @@ def split_units(page: int, blocks: list[list[Line]]) -> list[Unit]:
 def _breaks(prev: Line, line: Line, cur: list[Line]) -> bool:
     if abs(prev.size - line.size) > 0.6:
         return True
-    if (prev.bold > 0.9) != (line.bold > 0.9) and (prev.bold > 0.9 or line.bold > 0.9):
-        # a bold heading line above body text; but a bold run wrapping inside a
-        # paragraph keeps going when the next line is part of the same sentence.
-        if prev.bold > 0.9 and len(prev.text) < 0.8 * max(1.0, _width_chars(cur)):
-            return True
-        if line.bold > 0.9 and prev.bold < 0.1:
-            return True
+    if (prev.bold > 0.9 and line.bold < 0.5) or (line.bold > 0.9 and prev.bold < 0.5):
+        return True
     if (prev.mono > 0.8) != (line.mono > 0.8):
         return True
     gap = line.y0 - prev.y1
@@ -232,7 +231,3 @@ def _breaks(prev: Line, line: Line, cur: list[Line]) -> bool:
     if is_list_start(line.text) and line.mono < 0.8:
         return True
     return False
-
-
-def _width_chars(lines: list[Line]) -> float:
-    return max(len(l.text) for l in lines)

@@ -1,0 +1,166 @@
+"""Roles of units: title, heading (with a level), list item, caption,
+footnote, code, formula, paragraph.
+
+Headings come from typography measured over the *whole document*: the body
+size is the character-weighted mode of font sizes, a heading is a short unit
+set larger than the body, or bold at body size, or numbered like a section
+("2.3.1 Results").  Levels come, in this order of trust, from the PDF outline
+(``doc.get_toc()``), from section numbering depth, and from the rank of the
+heading's font size and weight among all heading styles in the document.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ._pdf_lines import Unit, is_list_start
+
+_CAPTION = re.compile(
+    r"^(?:figure|fig\.|table|tab\.|listing|chart|exhibit|scheme|algorithm|plate|abbildung|tabelle|图|表)\s*[\dIVXA-Z][\d.\-–:]*",
+    re.I,
+)
+_NUMBERED = re.compile(r"^(?:(?:chapter|section|part|appendix|annex)\s+[\dIVXA-Z]+[.:]?|\d{1,2}(?:\.\d{1,2}){0,5}\.?|[A-Z]\.(?:\d{1,2}\.?)*|[IVX]{1,4}\.)\s+\S", re.I)
+_NUM_DEPTH = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,5})\.?\s")
+_FOOTNOTE_START = re.compile(r"^(?:\d{1,2}|[*†‡§¶a-z])(?:\s|[A-Z(])|^[*†‡§¶]")
+_ENDS_SENTENCE = re.compile(r"[.;,]$")
+_LETTER = re.compile(r"[^\W\d_]", re.U)
+
+
+def body_size(pages: list[list[Unit]]) -> float:
+    """Character-weighted mode of font sizes outside page furniture."""
+    hist: dict[float, int] = {}
+    for units in pages:
+        for u in units:
+            if u.furniture:
+                continue
+            for l in u.lines:
+                hist[l.size] = hist.get(l.size, 0) + l.nchars
+    return max(hist, key=hist.get) if hist else 10.0
+
+
+def unit_text(u: Unit) -> str:
+    return " ".join(l.text for l in u.lines)
+
+
+def classify(u: Unit, body: float, page_height: float) -> None:
+    """Set ``kind`` of a body unit (not its heading level), in place."""
+    text = unit_text(u).strip()
+    size = u.size
+    n = len(text)
+    letters = len(_LETTER.findall(text))
+    if u.mono > 0.8 and letters > 0:
+        u.kind = "code"
+        return
+    if _CAPTION.match(text) and size <= body + 1.0 and n > 8:
+        u.kind = "caption"
+        return
+    if u.math > 0.45 and n <= 400 and len(u.lines) <= 6:
+        u.kind = "formula"
+        return
+    if _is_heading(u, text, body, letters):
+        u.kind = "heading"
+        return
+    if is_list_start(text):
+        u.kind = "list_item"
+        return
+    if size < body - 0.9 and u.y0 > 0.6 * page_height and (_FOOTNOTE_START.match(text) or u.lines[0].super_start):
+        u.kind = "footnote"
+        return
+    u.kind = "paragraph"
+
+
+def _is_heading(u: Unit, text: str, body: float, letters: int) -> bool:
+    n = len(text)
+    if letters < 2 or n > 200 or len(u.lines) > 3:
+        return False
+    if letters < 0.4 * n:  # numbers and punctuation: a table cell or a formula
+        return False
+    size = u.size
+    ends = text.endswith((".", ",", ";")) and not text.endswith("..")
+    numbered = bool(_NUMBERED.match(text))
+    if size >= body * 1.12 and size - body >= 1.0:
+        return not (ends and n > 60)
+    if u.bold > 0.9 and size >= body - 0.6:
+        if ends and not numbered:
+            return False
+        return n <= 150
+    if numbered and size >= body - 0.6 and not ends and n <= 90 and len(u.lines) <= 2:
+        m = _NUM_DEPTH.match(text)
+        # "3.1.2 Title" is a section; "3 apples were..." is prose.
+        if m and "." in m.group(1):
+            return True
+        rest = text[len(m.group(0)) if m else 0 :].lstrip()
+        return bool(rest[:1].isupper()) and n <= 60 and u.bold > 0.3
+    return False
+
+
+def numbering_depth(text: str) -> int | None:
+    m = _NUM_DEPTH.match(text)
+    if not m:
+        return None
+    return min(6, m.group(1).count(".") + 1)
+
+
+def norm_title(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text).lower()
+    return "".join(c for c in t if c.isalnum())
+
+
+def assign_levels(headings: list[Unit], toc: list[tuple[int, str, int]], body: float) -> None:
+    """Heading levels 1..6: outline first, then numbering depth, then style rank."""
+    styles = sorted({(u.size, u.bold > 0.9) for u in headings}, key=lambda s: (-s[0], -int(s[1])))
+    rank = {s: i + 1 for i, s in enumerate(styles)}
+    toc_map: dict[str, list[tuple[int, int]]] = {}
+    for level, title, page in toc:
+        toc_map.setdefault(norm_title(title), []).append((level, page))
+    for u in headings:
+        text = unit_text(u)
+        key = norm_title(text)
+        hit = None
+        for level, page in toc_map.get(key, ()):
+            if page <= 0 or abs(page - u.page) <= 1:
+                hit = level
+                break
+        if hit is not None:
+            u.level = max(1, min(6, hit))
+            u.meta["level_from"] = "outline"
+            continue
+        depth = numbering_depth(text)
+        if depth is not None:
+            u.level = depth
+            continue
+        u.level = min(6, rank[(u.size, u.bold > 0.9)])
+
+
+def promote_toc_entries(pages: list[list[Unit]], toc: list[tuple[int, str, int]]) -> None:
+    """Short body units whose text is an outline entry on its page are headings
+    even when their typography is plain."""
+    if not toc:
+        return
+    by_page: dict[int, set[str]] = {}
+    for _level, title, page in toc:
+        k = norm_title(title)
+        if len(k) >= 3:
+            by_page.setdefault(page, set()).add(k)
+    for units in pages:
+        for u in units:
+            if u.furniture or u.kind in ("heading", "title", "table") or len(u.lines) > 3:
+                continue
+            keys = by_page.get(u.page)
+            if keys and norm_title(unit_text(u)) in keys:
+                u.kind = "heading"
+
+
+def pick_title(pages: list[list[Unit]], body: float) -> None:
+    """The largest heading near the top of the first page with text is the title."""
+    for units in pages[:2]:
+        heads = [u for u in units if not u.furniture and u.kind == "heading"]
+        if not heads:
+            continue
+        biggest = max(u.size for units2 in pages for u in units2 if not u.furniture and u.kind == "heading")
+        first = [u for u in heads if u.size == biggest]
+        if first and biggest >= body * 1.3:
+            u = min(first, key=lambda v: v.y0)
+            u.kind = "title"
+        return

@@ -1,0 +1,420 @@
+"""PDF: a layout-true block stream from born-digital PDFs, on PyMuPDF.
+
+Document text
+    The blocks' texts in reading order, joined by ``"\\n\\n"`` (``BLOCK_SEP``).
+    Inside a table block rows are joined by ``"\\n"`` and cells by ``" | "``;
+    inside a code block source lines are joined by ``"\\n"``; a paragraph is
+    one line of running text (its page lines joined by a space, typesetter
+    hyphens removed and recorded in ``meta["soft_hyphens"]``).  Page furniture
+    (running heads, feet, page numbers) is kept in the text as its own blocks
+    with ``furniture=True``, so segmenters can drop it and ``--keep-furniture``
+    can keep it.  Per page: headers, body in reading order, footers.
+
+Provenance
+    ``page`` (1-based), ``bboxes`` as ``(page, x0, y0, x1, y1)`` in PDF points
+    with a top-left origin (PyMuPDF's page coordinates), one box per page a
+    block spans; a paragraph continued over a page break is one block with
+    boxes on both pages and ``meta["continues"] = True``.  ``section`` is the
+    heading path.  Headings have ``level`` 1..6, list items their depth.
+
+Speed
+    One ``get_text("dict")`` per page (images off); the table finder runs only
+    on candidate pages.  ``import pymupdf`` happens here, lazily, so
+    ``chunkline --help`` and other formats never pay for it.  The optional
+    layout model (``ParseOptions.pdf_layout == "model"``, the ``pdf-layout``
+    extra) is loaded only when asked for.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from ..core.errors import FormatError, InputError, UsageError
+from ..core.records import Block, ParsedDocument
+from ._pdf_classify import (
+    assign_levels,
+    body_size,
+    classify,
+    pick_title,
+    promote_toc_entries,
+)
+from ._pdf_layout import mark_furniture, reading_order
+from ._pdf_lines import Line, Unit, page_lines, split_units
+from ._pdf_tables import TableItem, find_tables, is_candidate
+from ._pdf_text import Vocabulary, bad_glyphs, clean, join_code, join_running
+from .base import ParseContext, register_parser
+
+BLOCK_SEP = "\n\n"
+ROW_SEP = "\n"
+CELL_SEP = " | "
+_SENTENCE_END = re.compile(r"[.!?:;\"'”’)\]]$")
+
+
+def _sniff(head: bytes, name: str) -> bool:
+    return head[:1024].lstrip(b"\x00\t\n\r\f ").startswith(b"%PDF-") or b"%PDF-" in head[:1024]
+
+
+@register_parser(
+    "pdf",
+    extensions=(".pdf",),
+    summary="PDF (born-digital): blocks with pages, boxes, headings, tables; furniture labelled",
+    sniff=_sniff,
+    text_like=False,
+)
+def parse_pdf(data: bytes, ctx: ParseContext) -> ParsedDocument:
+    """Parse PDF bytes into blocks in reading order (see the module docstring)."""
+    doc = open_pdf(data, ctx)
+    try:
+        return _parse(doc, data, ctx)
+    finally:
+        doc.close()
+
+
+def open_pdf(data: bytes, ctx: ParseContext):
+    """Open and validate: every bad-input case becomes one clear FormatError."""
+    if b"%PDF-" not in data[:1024]:
+        what = "empty file" if not data.strip() else "no %PDF- header"
+        raise FormatError(ctx.display, f"not a PDF ({what})", "format")
+    import pymupdf
+
+    pymupdf.TOOLS.mupdf_display_errors(False)
+    pymupdf.TOOLS.mupdf_display_warnings(False)
+    truncated = b"%%EOF" not in data[-2048:]
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except Exception as exc:  # MuPDF raises plain RuntimeErrors / FileDataError
+        raise FormatError(ctx.display, f"corrupt PDF: {_first_line(exc)}", "format") from None
+    if doc.needs_pass:
+        password = ctx.options.get("pdf_password")
+        if not (password and doc.authenticate(str(password))):
+            doc.close()
+            raise FormatError(ctx.display, "encrypted PDF: a password is required to open it", "encrypted")
+    try:
+        n = doc.page_count
+    except Exception as exc:
+        doc.close()
+        raise FormatError(ctx.display, f"corrupt PDF: {_first_line(exc)}", "format") from None
+    if n == 0:
+        doc.close()
+        if truncated:
+            raise FormatError(ctx.display, "truncated PDF: the file ends before its end-of-file marker and no page can be read", "format")
+        raise FormatError(ctx.display, "PDF has no pages", "empty")
+    if truncated and doc.is_repaired:
+        doc.close()
+        raise FormatError(ctx.display, f"truncated PDF: the file ends before its end-of-file marker ({len(data)} bytes read)", "format")
+    return doc
+
+
+def _first_line(exc: Exception) -> str:
+    msg = str(exc).strip().splitlines()
+    return msg[0] if msg else type(exc).__name__
+
+
+def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
+    import pymupdf
+
+    flags = (
+        pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_CID_FOR_UNKNOWN_UNICODE * 0
+    )  # ligatures expanded by MuPDF (no PRESERVE_LIGATURES), images off
+    deadline = time.monotonic() + ctx.options.timeout if ctx.options.timeout else None
+    model = ctx.options.pdf_layout == "model"
+    if model:
+        _load_layout_model(ctx)
+    pages: list[list[Unit]] = []
+    rotated: list[list[Line]] = []
+    tables: list[list[TableItem]] = []
+    sizes: list[tuple[float, float]] = []
+    no_text: list[int] = []
+    blank: list[int] = []
+    vocab = Vocabulary()
+    for i in range(doc.page_count):
+        if deadline is not None and time.monotonic() > deadline:
+            raise InputError(ctx.display, f"timed out after {ctx.options.timeout:g} s at page {i + 1} of {doc.page_count}", "timeout")
+        try:
+            page = doc.load_page(i)
+            d = page.get_text("dict", flags=flags)
+        except Exception as exc:
+            raise FormatError(ctx.display, f"corrupt PDF: page {i + 1} cannot be read ({_first_line(exc)})", "format") from None
+        w, h = d["width"], d["height"]
+        sizes.append((w, h))
+        blocks, rot = page_lines(d)
+        if not blocks and not rot:
+            (no_text if _has_images(page) else blank).append(i + 1)
+        page_tables: list[TableItem] = []
+        if model:
+            page_tables = _model_tables(page, i + 1)
+        else:
+            cand, evidence = is_candidate(blocks)
+            if cand:
+                page_tables = find_tables(page, i + 1, evidence)
+        if page_tables:
+            blocks = [_drop_inside(lines, page_tables) for lines in blocks]
+            blocks = [b for b in blocks if b]
+        units = split_units(i + 1, blocks)
+        for u in units:
+            for l in u.lines:
+                vocab.add(l.text)
+        pages.append(units)
+        rotated.append(rot)
+        tables.append(page_tables)
+
+    warnings: list[str] = []
+    if no_text:
+        msg = f"no text layer on page{'s' if len(no_text) > 1 else ''} {_ranges(no_text)} of {doc.page_count} (scanned? run OCR first)"
+        if ctx.options.scanned == "error":
+            raise InputError(ctx.display, msg, "scanned")
+        warnings.append(msg)
+
+    heights = [h for _w, h in sizes]
+    body = body_size(pages)
+    mark_furniture(pages, heights, body)
+    body = body_size(pages)
+    for units, (_w, h) in zip(pages, sizes):
+        for u in units:
+            if not u.furniture:
+                classify(u, body, h)
+    toc = _toc(doc)
+    promote_toc_entries(pages, toc)
+    pick_title(pages, body)
+    assign_levels([u for units in pages for u in units if u.kind == "heading"], toc, body)
+
+    ordered: list[list] = []
+    for units, tabs, rot, (w, _h) in zip(pages, tables, rotated, sizes):
+        head = sorted((u for u in units if u.furniture and u.kind == "page_header"), key=lambda u: (u.y0, u.x0))
+        foot = sorted((u for u in units if u.furniture and u.kind == "page_footer"), key=lambda u: (u.y0, u.x0))
+        body_items = reading_order([u for u in units if not u.furniture] + list(tabs), w)
+        stamps = [_rotated_unit(units[0].page if units else 0, rot)] if rot else []
+        ordered.append(head + stamps + body_items + foot)
+    _set_list_levels(ordered)
+    _merge_page_breaks(ordered)
+    _mark_table_continuations(ordered)
+
+    text, blocks = _assemble(ordered, vocab)
+    meta = {"pages": doc.page_count, "page_sizes": [[round(w, 2), round(h, 2)] for w, h in sizes], "body_font_size": body}
+    if blank:
+        meta["blank_pages"] = blank
+    if doc.is_encrypted or _was_encrypted(doc):
+        meta["encrypted"] = True
+    md = doc.metadata or {}
+    for k in ("title", "author"):
+        if md.get(k):
+            meta[k] = md[k]
+    if not blocks and not no_text:
+        warnings.append(f"no text found in {doc.page_count} page{'s' if doc.page_count > 1 else ''}")
+    document = ctx.document("pdf", data, text, **meta)
+    return ParsedDocument(document, tuple(blocks), tuple(warnings))
+
+
+def _was_encrypted(doc) -> bool:
+    try:
+        return bool(doc.metadata.get("encryption"))
+    except Exception:
+        return False
+
+
+def _has_images(page) -> bool:
+    try:
+        return bool(page.get_images(full=False))
+    except Exception:
+        return False
+
+
+def _ranges(nums: list[int]) -> str:
+    out: list[str] = []
+    start = prev = nums[0]
+    for n in nums[1:] + [None]:  # type: ignore[list-item]
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        out.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(out)
+
+
+def _toc(doc) -> list[tuple[int, str, int]]:
+    try:
+        return [(int(e[0]), str(e[1]), int(e[2])) for e in doc.get_toc(simple=True)]
+    except Exception:
+        return []
+
+
+def _drop_inside(lines: list[Line], tabs: list[TableItem]) -> list[Line]:
+    out = []
+    for l in lines:
+        cx, cy = (l.x0 + l.x1) / 2, (l.y0 + l.y1) / 2
+        if not any(t.x0 - 1 <= cx <= t.x1 + 1 and t.y0 - 1 <= cy <= t.y1 + 1 for t in tabs):
+            out.append(l)
+    return out
+
+
+def _rotated_unit(page: int, lines: list[Line]) -> Unit:
+    u = Unit(page, sorted(lines, key=lambda l: (l.x0, l.y0)))
+    u.furniture = True
+    u.kind = "page_header"
+    return u
+
+
+def _set_list_levels(ordered: list[list]) -> None:
+    for items in ordered:
+        run: list[Unit] = []
+        for it in items + [None]:
+            if isinstance(it, Unit) and it.kind == "list_item":
+                run.append(it)
+                continue
+            if run:
+                base = min(u.x0 for u in run)
+                for u in run:
+                    u.level = 1 + min(5, int((u.x0 - base) / 12))
+                run = []
+
+
+def _merge_page_breaks(ordered: list[list]) -> None:
+    """A paragraph cut by a page break becomes one unit with lines on both pages."""
+    for i in range(len(ordered) - 1):
+        prev = [it for it in ordered[i] if isinstance(it, (Unit, TableItem)) and not getattr(it, "furniture", False)]
+        nxt = [it for it in ordered[i + 1] if isinstance(it, (Unit, TableItem)) and not getattr(it, "furniture", False)]
+        if not prev or not nxt:
+            continue
+        a, b = prev[-1], nxt[0]
+        if not (isinstance(a, Unit) and isinstance(b, Unit) and a.kind == "paragraph" and b.kind == "paragraph"):
+            continue
+        last = a.lines[-1].text.rstrip()
+        first = b.lines[0].text.lstrip()
+        if not last or not first or _SENTENCE_END.search(last) or not (first[0].islower() or last.endswith("-")):
+            continue
+        if abs(a.size - b.size) > 0.6:
+            continue
+        a.meta.setdefault("continued_from", []).append(b)
+        ordered[i + 1].remove(b)
+
+
+def _mark_table_continuations(ordered: list[list]) -> None:
+    for i in range(1, len(ordered)):
+        prev = [it for it in ordered[i - 1] if not getattr(it, "furniture", False)]
+        cur = [it for it in ordered[i] if not getattr(it, "furniture", False)]
+        if prev and cur and isinstance(prev[-1], TableItem) and isinstance(cur[0], TableItem):
+            if max(map(len, prev[-1].rows)) == max(map(len, cur[0].rows)):
+                cur[0].continues = True
+
+
+def _box(page: int, x0: float, y0: float, x1: float, y1: float):
+    return (page, round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
+
+
+def _assemble(ordered: list[list], vocab: Vocabulary) -> tuple[str, list[Block]]:
+    parts: list[str] = []
+    blocks: list[Block] = []
+    pos = 0
+    path: list[tuple[int, str]] = []  # (level, title) of enclosing headings
+
+    def emit(kind: str, text: str, **kw) -> tuple[int, int]:
+        nonlocal pos
+        if parts:
+            parts.append(BLOCK_SEP)
+            pos += len(BLOCK_SEP)
+        start = pos
+        parts.append(text)
+        pos += len(text)
+        return start, pos
+
+    for items in ordered:
+        for it in items:
+            if isinstance(it, TableItem):
+                row_texts = [CELL_SEP.join(r) for r in it.rows]
+                text = ROW_SEP.join(row_texts)
+                start, end = emit("table", text)
+                spans, p = [], start
+                for rt in row_texts:
+                    spans.append([p, p + len(rt)])
+                    p += len(rt) + len(ROW_SEP)
+                meta = {"rows": it.rows, "markdown": it.markdown, "row_spans": spans}
+                if it.continues:
+                    meta["continues"] = True
+                blocks.append(
+                    Block("table", start, end, text, section=tuple(t for _l, t in path), page=it.page,
+                          bboxes=(_box(it.page, it.x0, it.y0, it.x1, it.y1),), meta=meta)
+                )
+                continue
+            u: Unit = it
+            units = [u] + list(u.meta.pop("continued_from", []))
+            lines = [l for v in units for l in v.lines]
+            meta: dict = {k: v for k, v in u.meta.items()}
+            if u.kind == "code":
+                text = join_code(lines)
+            elif u.furniture:
+                text = clean(" ".join(l.text for l in lines))
+            else:
+                text, removed = join_running(lines, vocab)
+                if removed:
+                    meta["soft_hyphens"] = removed
+            text = text.strip()
+            if not text:
+                continue
+            bad = bad_glyphs(text)
+            if bad:
+                meta["bad_glyphs"] = bad
+            boxes = tuple(_box(v.page, v.x0, v.y0, v.x1, v.y1) for v in units)
+            if len(units) > 1:
+                meta["continues"] = True
+            level = u.level
+            if u.kind in ("heading", "title"):
+                lvl = 0 if u.kind == "title" else (level or 1)
+                while path and path[-1][0] >= lvl:
+                    path.pop()
+                section = tuple(t for _l, t in path)
+                path.append((lvl, " ".join(text.split())))
+            else:
+                section = tuple(t for _l, t in path)
+            start, end = emit(u.kind, text)
+            blocks.append(
+                Block(u.kind, start, end, text, section=section, level=level if u.kind != "title" else None,
+                      page=u.page, bboxes=boxes, furniture=u.furniture, meta=meta)
+            )
+    return "".join(parts), blocks
+
+
+# ------------------------------------------------------------ layout model
+
+
+def _load_layout_model(ctx: ParseContext) -> None:
+    try:
+        import pymupdf.layout  # noqa: F401  (registers page.get_layout)
+    except ImportError:
+        raise UsageError(
+            "--layout model needs PyMuPDF's layout model: pip install 'chunkline[pdf-layout]'"
+        ) from None
+
+
+def _model_tables(page, page_no: int) -> list[TableItem]:
+    """Tables where the layout model sees them (it is slower but rarely wrong)."""
+    page.get_layout()
+    info = getattr(page, "layout_information", None) or []
+    boxes = [b for b in info if len(b) >= 5 and str(b[4]).lower() == "table"]
+    out: list[TableItem] = []
+    for b in boxes:
+        out.extend(find_tables_in(page, page_no, b[:4]))
+    return out
+
+
+def find_tables_in(page, page_no: int, bbox) -> list[TableItem]:
+    import pymupdf
+
+    clip = pymupdf.Rect(bbox)
+    for strategy in ("lines", "text"):
+        try:
+            found = page.find_tables(clip=clip, strategy=strategy).tables
+        except Exception:
+            continue
+        from ._pdf_tables import to_markdown
+
+        res = []
+        for t in found:
+            rows = [[" ".join(clean(c or "").split()) for c in r] for r in t.extract()]
+            rows = [r for r in rows if any(r)]
+            if len(rows) >= 2:
+                res.append(TableItem(page_no, tuple(t.bbox), rows, to_markdown(rows)))
+        if res:
+            return res
+    return []
