@@ -204,7 +204,7 @@ class DocumentIndex:
 
     def find(self, key: str) -> int | None:
         for k in (key, os.path.normpath(key), os.path.abspath(key), os.path.basename(key), os.path.splitext(os.path.basename(key))[0]):
-            if k in self._map:
+            if self._map.get(k) is not None:
                 return self._map[k]
         return None
 

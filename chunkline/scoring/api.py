@@ -1,0 +1,278 @@
+"""``score(options) -> ScoreReport``: the library entry point behind ``chunkline score``.
+
+One call reads the chunks, re-parses the documents, locates every chunk,
+computes the intrinsic metrics, the retrieval metrics when questions are
+given, a paired comparison with a baseline chunking when one is given, and
+checks the thresholds.  It returns a frozen report; rendering is the CLI's
+business.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import numpy as np
+
+from ..core.errors import UsageError
+from . import boundary, cohesion, references, retrieval, structure
+from .loading import Corpus, DocumentIndex, load_documents, locate, read_chunks
+from .questions import load_questions
+from .size import SizeStats, measure, size_stats
+from .thresholds import Threshold, ThresholdResult, check
+
+
+@dataclass(frozen=True)
+class ScoreOptions:
+    """What to score and how.  ``max_size``/``min_size`` are the budget in
+    ``tokenizer`` units (None: no compliance metrics); ``tokenizer`` None means
+    the one the chunk records declare, else ``cl100k_base``."""
+
+    chunks: str
+    docs: tuple[str, ...] = ()
+    format: str | None = None
+    questions: str | None = None
+    k: int = 5
+    ks: tuple[int, ...] = (1, 2, 5, 10, 20)
+    retriever: str = "bm25"
+    embedder: str = "lexical"
+    tokenizer: str | None = None
+    max_size: int | None = None
+    min_size: int = 0
+    semantic: bool = True
+    boundaries: bool = True
+    window_tokens: int = 3000
+    bi_tolerance: int = 5
+    baseline: str | None = None
+    bootstrap_resamples: int = 10_000
+    thresholds: tuple[Threshold, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.k < 1:
+            raise UsageError("-k must be at least 1")
+        if self.retriever not in retrieval.RETRIEVERS:
+            raise UsageError(f"--retriever must be one of {', '.join(retrieval.RETRIEVERS)}")
+        if self.max_size is not None and self.max_size < 1:
+            raise UsageError("the size budget must be at least 1")
+        if self.baseline and not self.questions:
+            raise UsageError("--baseline compares retrieval, so it needs --questions")
+        if (self.questions or self.baseline) and not self.docs:
+            raise UsageError("--questions needs --docs (evidence offsets point into the documents)")
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    """Everything ``score`` measured.  ``metrics`` is flat (name -> value or
+    None when not computed); thresholds refer to these names."""
+
+    chunks_file: str
+    records: int
+    documents: int
+    located: Mapping[str, int]
+    unlocated: int
+    unmatched_documents: tuple[str, ...]
+    document_errors: tuple[str, ...]
+    size: SizeStats
+    metrics: Mapping[str, float | None]
+    per_document: tuple[Mapping[str, Any], ...] = ()
+    retrieval: Mapping[str, Any] | None = None
+    comparison: Mapping[str, Any] | None = None
+    thresholds: tuple[ThresholdResult, ...] = ()
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return all(t.passed for t in self.thresholds)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..core.jsonl import _plain
+
+        d = _plain(self)
+        d["passed"] = self.passed
+        return d
+
+
+def _declared_tokenizer(opts: ScoreOptions, corpus_tokenizers: tuple[str, ...]) -> str:
+    if opts.tokenizer:
+        return opts.tokenizer
+    if len(corpus_tokenizers) == 1:
+        return corpus_tokenizers[0]
+    if len(corpus_tokenizers) > 1:
+        raise UsageError(f"the chunks use several tokenizers ({', '.join(corpus_tokenizers)}); choose one with --tokenizer")
+    return "cl100k_base"
+
+
+def _mean(values) -> float | None:
+    return float(np.mean(values)) if len(values) else None
+
+
+def _intrinsic(corpus: Corpus, opts: ScoreOptions, tokenizer: str) -> tuple[dict[str, float | None], list[dict[str, Any]], dict[str, Any]]:
+    from ..core.tokenizers import get_sizer
+
+    metrics: dict[str, float | None] = {}
+    per_doc: list[dict[str, Any]] = []
+    tot = structure.StructureTotals()
+    ref_counts: list[references.ReferenceCounts] = []
+    icc_docs: list[float] = []
+    dcc_docs: list[float] = []
+    bc_all: list[float] = []
+    cs_docs: list[float] = []
+    sc_docs: list[float] = []
+    embedder = None
+    if opts.semantic and corpus.chunks:
+        from ..embeddings import get_embedder
+
+        embedder = get_embedder(opts.embedder, corpus=[c.text for c in corpus.chunks])
+    bg = boundary.Background.fit([p.document.text for p in corpus.documents]) if opts.boundaries else None
+    count = get_sizer(tokenizer).count
+    for di, (parsed, chunks) in enumerate(zip(corpus.documents, corpus.by_document())):
+        text = parsed.document.text
+        spans = [(c.start, c.end) for c in chunks]
+        structure.add_document(tot, parsed, spans, opts.bi_tolerance)
+        row: dict[str, Any] = {"source": parsed.document.source, "chunks": len(spans)}
+        per_doc.append(row)
+        if not spans:
+            continue
+        blocks = structure.content_blocks(parsed)
+        terms = references.defined_terms(text)
+        heads = [b for b in blocks if b.kind in structure.HEADING_KINDS]
+        for s, e in spans:
+            has_heading = any(s <= h.start and h.end <= e for h in heads)
+            ref_counts.append(references.chunk_references(text[s:e], terms, has_heading))
+        if opts.max_size is not None:
+            doc_sizes = np.array([count(text[s:e]) for s, e in spans])
+            sc_docs.append(float(((doc_sizes >= opts.min_size) & (doc_sizes <= opts.max_size)).mean()))
+            row["sc"] = sc_docs[-1]
+        if embedder is not None:
+            cvecs = np.asarray(embedder.embed([text[s:e] for s, e in spans]), dtype=np.float32)
+            icc = cohesion.icc_scores(text, spans, [b.start for b in blocks], embedder, cvecs)
+            dcc = cohesion.dcc_scores(text, spans, embedder, count, opts.window_tokens, cvecs)
+            if icc:
+                icc_docs.append(cohesion.clipped_mean(icc))
+                row["icc"] = icc_docs[-1]
+            if dcc:
+                dcc_docs.append(cohesion.clipped_mean(dcc))
+                row["dcc"] = dcc_docs[-1]
+        if bg is not None:
+            bc, cs = boundary.boundary_scores([text[s:e] for s, e in spans], bg)
+            bc_all.extend(bc)
+            if bc:
+                row["boundary_clarity"] = float(np.mean(bc))
+            if cs is not None:
+                cs_docs.append(cs)
+                row["chunk_stickiness"] = cs
+    metrics.update(tot.ratios())
+    rc, rr = references.references_completeness(ref_counts)
+    metrics["references_completeness"] = rc
+    metrics["references_resolved"] = rr
+    metrics["icc"] = _mean(icc_docs)
+    metrics["dcc"] = _mean(dcc_docs)
+    metrics["sc"] = _mean(sc_docs)
+    metrics["boundary_clarity"] = _mean(bc_all)
+    metrics["chunk_stickiness"] = _mean(cs_docs)
+    return metrics, per_doc, {k: {"blocks": v[0], "cut": v[1]} for k, v in sorted(tot.cut_by_kind.items())}
+
+
+def _table(corpus: Corpus) -> retrieval.ChunkTable:
+    cs = corpus.chunks
+    return retrieval.ChunkTable(
+        doc=np.array([c.doc for c in cs], dtype=np.int64),
+        start=np.array([c.start for c in cs], dtype=np.int64),
+        end=np.array([c.end for c in cs], dtype=np.int64),
+        texts=tuple(c.text for c in cs),
+    )
+
+
+def _retrieve(corpus: Corpus, questions, opts: ScoreOptions) -> retrieval.QuestionScores:
+    table = _table(corpus)
+    if not table.texts:
+        raise UsageError("no chunk could be located in the documents, so retrieval cannot be scored")
+    depth = len(table.texts)  # full rankings: MRR and recall@K need no cut-off
+    queries = [q.text for q in questions]
+    if opts.retriever == "bm25":
+        ranks = retrieval.bm25_rankings(table.texts, queries, depth)
+    else:
+        ranks = retrieval.dense_rankings(table.texts, queries, depth, opts.embedder)
+    return retrieval.score_questions(table, questions, ranks, opts.ks, opts.k)
+
+
+def _summary(qs: retrieval.QuestionScores, opts: ScoreOptions) -> tuple[dict[str, float], dict[str, Any]]:
+    metrics: dict[str, float] = {}
+    detail: dict[str, Any] = {"k": opts.k, "retriever": opts.retriever, "questions": int(qs.recall.size)}
+    if opts.retriever == "dense":
+        detail["embedder"] = opts.embedder
+    for name, arr in (("recall", qs.recall), ("precision", qs.precision), ("iou", qs.iou), ("precision_omega", qs.precision_omega), ("mrr", qs.mrr)):
+        metrics[name] = float(arr.mean())
+        detail[f"{name}_std"] = float(arr.std())
+    for kk in opts.ks:
+        metrics[f"recall@{kk}"] = float(qs.recall_at[kk].mean())
+        metrics[f"dcg@{kk}"] = float(qs.dcg_at[kk].mean())
+    detail["per_question"] = [
+        {"recall": float(qs.recall[i]), "precision": float(qs.precision[i]), "iou": float(qs.iou[i]), "first_rank": (float(qs.first_rank[i]) if np.isfinite(qs.first_rank[i]) else None)}
+        for i in range(qs.recall.size)
+    ]
+    return metrics, detail
+
+
+def score(opts: ScoreOptions) -> ScoreReport:
+    """Score one chunk file (see the package docstring for every metric)."""
+    t0 = time.perf_counter()
+    records = read_chunks(opts.chunks)
+    if not records:
+        raise UsageError(f"{opts.chunks}: no chunks to score")
+    docs, doc_errors = load_documents(opts.docs, opts.format) if opts.docs else ([], [])
+    corpus = locate(records, docs)
+    tokenizer = _declared_tokenizer(opts, corpus.tokenizers)
+    sizes = measure(corpus.texts, tokenizer)
+    stats = size_stats(sizes, tokenizer, opts.max_size, opts.min_size)
+    metrics: dict[str, float | None] = {
+        "size_min": float(stats.min), "size_p10": stats.p10, "size_median": stats.median, "size_p90": stats.p90,
+        "size_max": float(stats.max), "size_mean": stats.mean, "size_compliance": stats.compliance, "fill_ratio": stats.fill,
+        "unlocated": float(corpus.unlocated) if docs else None,
+    }
+    per_doc: list = []
+    cut_by_kind: dict = {}
+    if docs:
+        intrinsic, per_doc, cut_by_kind = _intrinsic(corpus, opts, tokenizer)
+        metrics.update(intrinsic)
+    retrieval_detail = comparison = None
+    if opts.questions:
+        index = DocumentIndex(docs)
+        questions = load_questions(opts.questions, index, [p.document.text for p in docs])
+        qs = _retrieve(corpus, questions, opts)
+        rmetrics, retrieval_detail = _summary(qs, opts)
+        metrics.update(rmetrics)
+        if opts.baseline:
+            base_corpus = locate(read_chunks(opts.baseline), docs)
+            bq = _retrieve(base_corpus, questions, opts)
+            comparison = {"baseline": opts.baseline, "baseline_unlocated": base_corpus.unlocated, "resamples": opts.bootstrap_resamples, "metrics": {}}
+            pairs = [("recall", qs.recall, bq.recall), ("precision", qs.precision, bq.precision), ("iou", qs.iou, bq.iou), ("mrr", qs.mrr, bq.mrr)]
+            pairs += [(f"recall@{kk}", qs.recall_at[kk], bq.recall_at[kk]) for kk in opts.ks]
+            for name, a, b in pairs:
+                diff, lo, hi = retrieval.paired_bootstrap(a, b, opts.bootstrap_resamples)
+                comparison["metrics"][name] = {"value": float(a.mean()), "baseline": float(b.mean()), "diff": diff, "ci95": [lo, hi]}
+    results = check(opts.thresholds, metrics)
+    settings = {
+        "tokenizer": tokenizer, "max_size": opts.max_size, "min_size": opts.min_size, "embedder": opts.embedder if opts.semantic else None,
+        "window_tokens": opts.window_tokens, "bi_tolerance": opts.bi_tolerance, "blocks_cut_by_kind": cut_by_kind,
+    }
+    return ScoreReport(
+        chunks_file=opts.chunks,
+        records=corpus.records,
+        documents=len(docs),
+        located=dict(corpus.located_by),
+        unlocated=corpus.unlocated,
+        unmatched_documents=corpus.unmatched_keys,
+        document_errors=tuple(doc_errors),
+        size=stats,
+        metrics=metrics,
+        per_document=tuple(per_doc),
+        retrieval=retrieval_detail,
+        comparison=comparison,
+        thresholds=results,
+        settings=settings,
+        seconds=time.perf_counter() - t0,
+    )

@@ -1,0 +1,87 @@
+"""``--fail-under`` / ``--fail-over``: turn metrics into a CI gate.
+
+A threshold is ``metric=value``.  ``--fail-under recall@5=0.8`` fails when
+recall@5 < 0.8; ``--fail-over redundancy=0.1`` fails when redundancy > 0.1.
+Naming a metric that does not exist, or one this run did not compute (e.g.
+``recall`` without ``--questions``), is a usage error: a gate must never pass
+by silently checking nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from ..core.errors import UsageError
+
+#: Every metric name a report can hold (``recall@K``/``dcg@K`` for any K).
+METRIC_NAMES: tuple[str, ...] = (
+    "size_min", "size_p10", "size_median", "size_p90", "size_max", "size_mean", "size_compliance", "fill_ratio",
+    "coverage", "redundancy", "blocks_cut", "sentences_cut", "mid_sentence_starts", "mid_sentence_ends",
+    "orphan_headings", "references_completeness", "references_resolved", "icc", "dcc", "bi", "sc",
+    "boundary_clarity", "chunk_stickiness", "recall", "precision", "iou", "precision_omega", "mrr",
+    "unlocated",
+)
+_AT = re.compile(r"^(recall|dcg)@([1-9][0-9]*)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    metric: str
+    op: str  # "under" (fail when value < limit) or "over" (fail when value > limit)
+    limit: float
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdResult:
+    metric: str
+    op: str
+    limit: float
+    value: float
+    passed: bool
+
+
+def known_metric(name: str) -> bool:
+    return name in METRIC_NAMES or bool(_AT.match(name))
+
+
+def parse_thresholds(items: Iterable[str], op: str) -> tuple[Threshold, ...]:
+    """Parse ``metric=value`` items for one direction."""
+    out = []
+    for item in items:
+        name, eq, value = item.partition("=")
+        name = name.strip().lower()
+        if not eq:
+            raise UsageError(f"--fail-{op} {item!r} is not metric=value")
+        if not known_metric(name):
+            raise UsageError(f"--fail-{op}: unknown metric {name!r}; metrics: {', '.join(METRIC_NAMES)}, recall@K, dcg@K")
+        try:
+            limit = float(value)
+        except ValueError:
+            raise UsageError(f"--fail-{op} {item!r}: {value!r} is not a number") from None
+        out.append(Threshold(name, op, limit))
+    return tuple(out)
+
+
+def check(thresholds: Iterable[Threshold], metrics: Mapping[str, float | None]) -> tuple[ThresholdResult, ...]:
+    """Evaluate thresholds; a metric the run did not compute is a usage error."""
+    results = []
+    for t in thresholds:
+        value = metrics.get(t.metric)
+        if value is None:
+            raise UsageError(f"metric {t.metric} was not computed in this run ({_why(t.metric)}), so it cannot be a threshold")
+        passed = value >= t.limit if t.op == "under" else value <= t.limit
+        results.append(ThresholdResult(t.metric, t.op, t.limit, float(value), passed))
+    return tuple(results)
+
+
+def _why(metric: str) -> str:
+    if metric in ("recall", "precision", "iou", "precision_omega", "mrr") or _AT.match(metric):
+        m = _AT.match(metric)
+        return "needs --questions" + (f" and {m.group(2)} in --ks" if m else "")
+    if metric in ("size_compliance", "fill_ratio", "sc"):
+        return "needs --max-tokens or --max-chars"
+    if metric in ("icc", "dcc"):
+        return "needs the semantic metrics (drop --no-semantic) and units to compare"
+    return "needs --docs, or the documents have nothing to measure it on"
