@@ -1,0 +1,329 @@
+"""Blocks of a source file from its tree-sitter tree, for any language.
+
+Definitions come from the language's tags query (``@definition.<kind>`` with
+``@name``), never from per-language lists of node types.  A tags capture is
+sometimes a fragment of the unit a reader means (C captures the
+``function_declarator``, Python the undecorated ``function_definition``,
+JavaScript the declaration inside ``export``), so each capture is widened by
+two language-neutral tree rules:
+
+* a node that fills a named field of its parent (other than ``body``) is part
+  of that parent's syntax: widen to the parent;
+* a node that is the only named child of a parent on the same lines
+  (``const f = () => ...;``, ``type T struct{...}``) is that parent.
+
+Other blocks follow tree-sitter naming conventions shared by all grammars:
+``*comment*`` nodes are comments, ``import``/``include``/``use``/``using``/
+``package`` nodes are imports.  Everything else at the top level is a
+statement (``other`` for stray tokens and ERROR nodes).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from ..core.records import Block
+from ._code_tree import CodeTree
+
+_IMPORT_TYPE = re.compile(r"import|include|^use_|using_directive|package_(clause|declaration|header)|extern_crate|namespace_use")
+_OPEN = re.compile(r"[(\[{]")
+_CLOSE = re.compile(r"[)\]}]")
+_MAX_SIGNATURE_LINES = 6
+
+
+def is_comment(node_type: str) -> bool:
+    return "comment" in node_type
+
+
+@dataclass
+class Definition:
+    """One definition unit found through the tags query."""
+
+    node: object  # the widened unit
+    inner: object  # the tags capture (its body field holds a docstring)
+    name: str
+    kind: str
+    start_b: int  # the unit's byte span, widened back over attached comments
+    end_b: int
+    qualified: str = ""
+    parents: tuple[str, ...] = ()
+    signature: str = ""
+    first_row: int = 0
+    children: list = field(default_factory=list)
+
+
+def _field_name(parent, child) -> str | None:
+    cur = parent.walk()
+    if cur.goto_first_child_for_byte(child.start_byte) is None:
+        return None
+    cid = child.id
+    while cur.node.id != cid:
+        if not cur.goto_next_sibling():
+            return None
+    return cur.field_name
+
+
+def _widen(node, raw_ids: set[int]):
+    a = node
+    while True:
+        p = a.parent
+        if p is None or p.parent is None:
+            return a
+        fname = _field_name(p, a)
+        if fname == "body":
+            return a
+        if fname is not None:
+            a = p
+            continue
+        if (
+            p.named_child_count == 1
+            and p.id not in raw_ids
+            and p.start_point.row == a.start_point.row
+            and p.end_point.row == a.end_point.row
+        ):
+            a = p
+            continue
+        return a
+
+
+def find_definitions(ct: CodeTree, query) -> list[Definition]:
+    """Definition units, outermost first, with qualified names and signatures."""
+    if query is None:
+        return []
+    from tree_sitter import QueryCursor
+
+    root = ct.tree.root_node  # type: ignore[attr-defined]
+    found: list[tuple[object, object, str]] = []
+    for _pattern, caps in QueryCursor(query).matches(root):
+        names = caps.get("name")
+        if not names:
+            continue
+        for key, nodes in caps.items():
+            if key.startswith("definition.") and nodes:
+                found.append((nodes[0], names[0], key[11:]))
+                break
+    if not found:
+        return []
+    raw_ids = {n.id for n, _, _ in found}
+    encoded = ct.encoded
+    units: dict[tuple[int, int], Definition] = {}
+    for raw, name_node, kind in found:
+        unit = _widen(raw, raw_ids)
+        key = (unit.start_byte, unit.end_byte)
+        prev = units.get(key)
+        if prev is not None and not (raw.id == unit.id and prev.inner.id != prev.node.id):
+            continue
+        name = encoded[name_node.start_byte : name_node.end_byte].decode("utf-8", "replace")
+        name = " ".join(name.split())
+        d = Definition(unit, raw, name, kind, unit.start_byte, unit.end_byte, first_row=name_node.start_point.row)
+        units[key] = d
+    defs = sorted(units.values(), key=lambda d: (d.start_b, -d.end_b))
+    # Nesting and qualified names: a stack of open units.
+    stack: list[Definition] = []
+    for d in defs:
+        while stack and stack[-1].end_b < d.end_b:
+            stack.pop()
+        if stack and stack[-1].end_b >= d.end_b:
+            parent = stack[-1]
+            d.parents = parent.parents + (parent.qualified,)
+            d.qualified = f"{parent.qualified}.{d.name}"
+            parent.children.append(d)
+        else:
+            d.qualified = d.name
+        stack.append(d)
+    _attach_comments(defs)
+    _signatures(ct, defs)
+    return defs
+
+
+def _attach_comments(defs: list[Definition]) -> None:
+    """Widen each unit back over the comments right above it (no blank line
+    between): the comment documents the definition and belongs with it."""
+    for d in defs:
+        node = d.node
+        first_row = node.start_point.row
+        prev = node.prev_sibling
+        while prev is not None and is_comment(prev.type) and prev.end_point.row >= first_row - 1:
+            # a trailing comment on the previous statement's line is not ours
+            before = prev.prev_sibling
+            if before is not None and before.end_point.row == prev.start_point.row:
+                break
+            d.start_b = prev.start_byte
+            first_row = prev.start_point.row
+            prev = before
+
+
+def _signatures(ct: CodeTree, defs: list[Definition]) -> None:
+    """The signature of a unit: the line its name is on, continued while
+    brackets stay open (multi-line parameter lists), trailing space dropped."""
+    enc = ct.encoded
+    for d in defs:
+        node = d.inner
+        row_start = _row_byte(enc, node, d.first_row)  # where the name's line starts
+        out = []
+        pos = row_start
+        depth = 0
+        for _ in range(_MAX_SIGNATURE_LINES):
+            nl = enc.find(b"\n", pos, d.end_b)
+            line_end = d.end_b if nl == -1 else nl
+            line = enc[pos:line_end].decode("utf-8", "replace").rstrip()
+            out.append(line)
+            depth += len(_OPEN.findall(line)) - len(_CLOSE.findall(line))
+            if depth <= 0 or nl == -1:
+                break
+            pos = nl + 1
+        d.signature = "\n".join(out)
+
+
+def _row_byte(enc: bytes, node, row: int) -> int:
+    """Byte offset where ``row`` starts, searching forward from ``node``'s start."""
+    pos = enc.rfind(b"\n", 0, node.start_byte) + 1
+    r = node.start_point.row
+    while r < row:
+        nl = enc.find(b"\n", pos)
+        if nl == -1:
+            break
+        pos = nl + 1
+        r += 1
+    return pos
+
+
+class _Emitter:
+    def __init__(self, ct: CodeTree, language: str, byte_base: int | None) -> None:
+        self.ct = ct
+        self.text = ct.text
+        self.omap = ct.offsets
+        self.language = language
+        self.byte_base = byte_base
+        self.blocks: list[Block] = []
+
+    def add(self, kind: str, sb: int, eb: int, srow: int, erow: int, has_error: bool = False, **kw) -> None:
+        text, char = self.text, self.omap.char
+        s, e = char(sb), char(eb)
+        s0, e0 = s, e
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s >= e:
+            return
+        if s != s0 or e != e0:  # keep the byte span on the trimmed text
+            sb += len(text[s0:s].encode("utf-8"))
+            eb -= len(text[e:e0].encode("utf-8"))
+            srow += text.count("\n", s0, s)
+            erow -= text.count("\n", e, e0)
+        meta = kw.pop("meta", None) or {}
+        if has_error:
+            meta = {**meta, "has_error": True}
+        bspan = (sb + self.byte_base, eb + self.byte_base) if self.byte_base is not None else None
+        self.blocks.append(
+            Block(kind=kind, start=s, end=e, text=text[s:e], lines=(srow + 1, erow + 1), byte_span=bspan, language=self.language, meta=meta, **kw)
+        )
+
+
+def _end_row(node) -> int:
+    ep = node.end_point
+    return ep.row - 1 if ep.column == 0 and ep.row > node.start_point.row else ep.row
+
+
+def _docstring(node):
+    """The string statement opening a body (module or definition), if any."""
+    if node is None:
+        return None
+    for i in range(min(node.named_child_count, 3)):
+        c = node.named_child(i)
+        if is_comment(c.type):
+            continue
+        if c.type == "expression_statement" and c.named_child_count == 1 and "string" in c.named_child(0).type:
+            return c
+        return None
+    return None
+
+
+def code_blocks(ct: CodeTree, defs: list[Definition], language: str, byte_base: int | None) -> list[Block]:
+    """All blocks of a file in reading order (nested definitions follow their parent)."""
+    em = _Emitter(ct, language, byte_base)
+    root = ct.tree.root_node  # type: ignore[attr-defined]
+    by_node = {(d.node.start_byte, d.node.end_byte): d for d in defs}
+    def_starts = [d.node.start_byte for d in defs]
+    def_ends = [d.node.end_byte for d in defs]
+    attached = {d.start_b for d in defs if d.start_b < d.node.start_byte}
+
+    def contains_def(node) -> bool:
+        i = bisect.bisect_left(def_starts, node.start_byte)
+        j = bisect.bisect_right(def_starts, node.end_byte)
+        return any(def_ends[k] <= node.end_byte for k in range(i, j))
+
+    doc = _docstring(root)
+    if doc is not None:
+        em.add("docstring", doc.start_byte, doc.end_byte, doc.start_point.row, _end_row(doc), doc.has_error)
+
+    def emit_definition(d: Definition) -> None:
+        n = d.node
+        meta = {"def_kind": d.kind, "signature": d.signature}
+        srow = n.start_point.row
+        if d.start_b < n.start_byte:
+            srow = _row_of(ct.encoded, d.start_b, n)
+        em.add("definition", d.start_b, d.end_b, srow, _end_row(n), n.has_error, symbol=d.qualified, section=d.parents, meta=meta)
+        ds = _docstring(d.inner.child_by_field_name("body"))
+        if ds is not None:
+            em.add("docstring", ds.start_byte, ds.end_byte, ds.start_point.row, _end_row(ds), ds.has_error, symbol=d.qualified, section=d.parents + (d.qualified,))
+        for c in d.children:
+            emit_definition(c)
+
+    def walk(container) -> None:
+        group_kind = None
+        group: list = []
+
+        def flush() -> None:
+            nonlocal group, group_kind
+            if group:
+                err = any(g.has_error for g in group)
+                em.add(group_kind, group[0].start_byte, group[-1].end_byte, group[0].start_point.row, _end_row(group[-1]), err)
+            group, group_kind = [], None
+
+        for c in container.children:
+            key = (c.start_byte, c.end_byte)
+            d = by_node.get(key)
+            if d is not None:
+                flush()
+                emit_definition(d)
+                continue
+            t = c.type
+            if is_comment(t):
+                if c.start_byte in attached:
+                    flush()
+                    continue
+                kind = "comment"
+            elif doc is not None and c.id == doc.id:
+                flush()
+                continue
+            elif _IMPORT_TYPE.search(t):
+                kind = "import"
+            elif c.is_error or not c.is_named:
+                kind = "other"
+            elif contains_def(c):
+                flush()
+                walk(c)
+                continue
+            else:
+                flush()
+                em.add("statement", c.start_byte, c.end_byte, c.start_point.row, _end_row(c), c.has_error)
+                continue
+            # group consecutive comments / imports / stray tokens (no blank line between comments)
+            if group and (kind != group_kind or (kind == "comment" and c.start_point.row > group[-1].end_point.row + 1)):
+                flush()
+            group_kind = kind
+            group.append(c)
+        flush()
+
+    walk(root)
+    em.blocks.sort(key=lambda b: (b.start, -b.end))
+    return em.blocks
+
+
+def _row_of(enc: bytes, byte: int, node) -> int:
+    """0-based row of ``byte``, counted back from ``node``'s known row."""
+    return node.start_point.row - enc.count(b"\n", byte, node.start_byte)

@@ -1,0 +1,99 @@
+"""Source code: definitions, imports, comments and statements from tree-sitter.
+
+The document text is the decoded file, so every offset points into the file.
+Grammars come from the per-language ``tree-sitter-*`` wheels (nothing is
+downloaded); the language is chosen by extension, file name or ``#!`` line,
+or forced with the parse option ``language``.  Files in a language without a
+grammar, and files too large for a syntax tree (trees take more than ten
+times the source in memory), still parse: into blank-line separated blocks,
+with a warning saying why.  ``has_error`` in a block's meta marks text the
+grammar could not parse; that text is kept, never dropped.
+
+Parse options (``ParseOptions.extra``): ``language`` (force a grammar),
+``code_max_bytes`` (largest file given to tree-sitter, default 8 MiB).
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import replace
+
+from ..core.errors import InputError, UsageError
+from ..core.records import ParsedDocument
+from ._code_languages import ALL_EXTENSIONS, ALL_FILENAMES, BY_NAME, detect_language, interpreter_language, load_grammar, normalize_language
+from .base import ParseContext, register_parser
+
+#: Largest file handed to tree-sitter by default; larger ones fall back to line blocks.
+DEFAULT_MAX_TREE_BYTES = 8 * 1024 * 1024
+
+
+def _sniff(head: bytes, _name: str) -> bool:
+    return interpreter_language(head) is not None
+
+
+@register_parser(
+    "code",
+    extensions=ALL_EXTENSIONS + ALL_FILENAMES,
+    summary="source code via tree-sitter (17 languages): definitions with qualified names, imports, comments",
+    sniff=_sniff,
+    text_like=True,
+)
+def parse_code(data: bytes, ctx: ParseContext) -> ParsedDocument:
+    text = ctx.decode(data)
+    forced = ctx.options.get("language")
+    if forced:
+        language = normalize_language(str(forced))
+        if language is None:
+            raise UsageError(f"unknown code language {forced!r}; choose from {', '.join(sorted(BY_NAME))}")
+    else:
+        language = detect_language(ctx.display, data[:512])
+    if language is None:
+        return _fallback(data, text, ctx, None, "language not recognised (by extension or #! line); split into blank-line separated blocks")
+    try:
+        grammar = load_grammar(language)
+    except Exception as exc:  # a missing or broken grammar wheel: degrade, do not fail the file
+        return _fallback(data, text, ctx, language, f"tree-sitter grammar for {language} not available ({type(exc).__name__}: {exc}); split into blank-line separated blocks")
+    encoded, byte_base = _utf8(data, text)
+    max_bytes = int(ctx.options.get("code_max_bytes", DEFAULT_MAX_TREE_BYTES))  # type: ignore[arg-type]
+    if len(encoded) > max_bytes:
+        return _fallback(data, text, ctx, language, f"{len(encoded):,} bytes is over the {max_bytes:,}-byte limit for a syntax tree; split into blank-line separated blocks")
+
+    from ._code_blocks import code_blocks, find_definitions
+    from ._code_tree import ParseTimeout, parse_tree
+
+    try:
+        ct = parse_tree(text, language, ctx.options.timeout, encoded)
+    except ParseTimeout:
+        raise InputError(ctx.display, f"tree-sitter did not finish within the {ctx.options.timeout:g} s timeout", "timeout") from None
+    defs = find_definitions(ct, grammar.definitions)
+    blocks = code_blocks(ct, defs, language, byte_base)
+    warnings = ()
+    if ct.tree.root_node.has_error:  # type: ignore[attr-defined]
+        bad = sum(1 for b in blocks if b.meta.get("has_error"))
+        warnings = (f"{language} syntax errors in {bad} block(s); their text is kept (meta has_error)",)
+    doc = ctx.document("code", data, text, language=language)
+    return ParsedDocument(doc, tuple(blocks), warnings)
+
+
+def _utf8(data: bytes, text: str) -> tuple[bytes, int | None]:
+    """The UTF-8 bytes tree-sitter parses, and where they sit in the file.
+
+    For a UTF-8 file (with or without BOM) these are the file's own bytes, so
+    block byte spans are file offsets (shifted past a BOM).  For any other
+    encoding byte spans would not point into the file: ``None``.
+    """
+    bom = 3 if data.startswith(codecs.BOM_UTF8) else 0
+    if len(data) - bom == len(text) and text.isascii():
+        return (data if bom == 0 else data[3:]), bom  # ASCII: bytes are the text
+    encoded = text.encode("utf-8", "surrogatepass")
+    if len(encoded) + bom == len(data) and data.endswith(encoded):
+        return encoded, bom
+    return encoded, None
+
+
+def _fallback(data: bytes, text: str, ctx: ParseContext, language: str | None, why: str) -> ParsedDocument:
+    from .text import paragraph_blocks
+
+    blocks = tuple(replace(b, kind="other", language=language) for b in paragraph_blocks(text))
+    meta = {"language": language} if language else {}
+    return ParsedDocument(ctx.document("code", data, text, **meta), blocks, (why,))

@@ -1,0 +1,323 @@
+"""``ast``: structure-true code chunks by split-then-merge on the syntax tree (cAST).
+
+cAST (Zhang et al., 2025): a node that fits the budget is one window; a node
+that does not is split into its children, recursively; consecutive sibling
+windows of one split node are merged greedily up to the budget.  So a chunk
+boundary always falls between syntax nodes, at the highest level the budget
+allows, and a chunk never holds the tail of one function and the head of the
+next unless both fit whole.
+
+Exactness: at overlap 0 the chunks tile the file (their concatenation is the
+file text): whitespace between two nodes goes to the earlier node up to the
+last line break and to the later one after it, so chunks start at line starts
+with their indentation.  A single leaf over the budget (a huge string or
+comment) is split at line ends, then hard-cut at tokenizer boundaries.  With
+``nws`` or ``chars`` sizes are additive, so every window is measured by one
+prefix-sum subtraction; with token budgets merged windows are re-measured
+exactly and backed off piece by piece.
+
+One refinement over plain cAST: the head of a split node (``class Foo:``,
+``fn main() {``) is not left as a tiny chunk of its own but glued to the first
+window of the child that had to be split, as long as that head holds no whole
+definition.  Everything stays inside the split node.
+
+``context`` (not part of the text) carries the file path, the signature lines
+of the enclosing definitions and the symbols defined in the chunk, taken from
+the parser's definition blocks (the tags query), so it works for every
+language the code parser supports.  Documents of other formats are chunked
+with the recursive separator hierarchy; code without a grammar by lines.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+from ..core.records import Block, ParsedDocument
+from ._packing import PROSE_SEPARATORS, hard_pieces, split_recursive, to_spans
+from .base import SegmentContext, Span, register_segmenter
+
+Piece = tuple[int, int, int]  # start, end, exact size
+
+
+@dataclass(frozen=True)
+class AstParams:
+    """context: fill ``context`` with path, enclosing signatures and symbols.
+    max_symbols: at most this many symbol names in a chunk's context."""
+
+    context: bool = True
+    max_symbols: int = 12
+
+    def __post_init__(self) -> None:
+        if self.max_symbols < 0:
+            raise ValueError("max_symbols must be >= 0")
+
+
+@register_segmenter(
+    "ast",
+    params=AstParams,
+    summary="code: split syntax nodes over budget, merge sibling nodes (cAST); exact tiling, signatures in context",
+    formats=("code",),
+    default_tokenizer="nws",
+)
+def ast_segment(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
+    p: AstParams = ctx.params or AstParams()
+    doc = parsed.document
+    text = doc.text
+    b = ctx.budget
+    if not text:
+        return
+    if doc.format != "code":
+        for s, e in ctx.regions(parsed):
+            yield from to_spans(split_recursive(text, s, e, ctx.sizer, b.max_size, PROSE_SEPARATORS, b.overlap, b.min_size))
+        return
+    tiler = _Tiler(text, ctx)
+    tree = _tree_for(parsed)
+    defs = [blk for blk in parsed.blocks if blk.kind == "definition"]
+    if tree is None:
+        pieces = tiler.text_pieces(0, len(text), None)
+    else:
+        tiler.set_tree(tree, defs)
+        pieces = tiler.node(tree.tree.root_node, 0, len(text), None, root=True)
+    language = doc.meta.get("language")
+    meta = {"language": language} if language else None
+    if not p.context:
+        for s, e, c in pieces:
+            yield Span(s, e, count=c, meta=meta)
+        return
+    yield from _with_context(pieces, defs, doc.source, p.max_symbols, meta)
+
+
+def _tree_for(parsed: ParsedDocument):
+    """The (cached) syntax tree of a code document, or None without a grammar."""
+    from ..parsers._code_languages import BY_NAME, load_grammar
+    from ..parsers._code_tree import parse_tree
+    from ..parsers.code import DEFAULT_MAX_TREE_BYTES
+
+    lang = parsed.document.meta.get("language")
+    if lang not in BY_NAME or any(("split into blank-line separated blocks" in w) for w in parsed.warnings):
+        return None
+    text = parsed.document.text
+    if len(text) > DEFAULT_MAX_TREE_BYTES:
+        return None
+    try:
+        load_grammar(lang)
+        return parse_tree(text, lang)
+    except Exception:
+        return None
+
+
+class _Tiler:
+    """Split-then-merge over one document; all offsets are str offsets."""
+
+    def __init__(self, text: str, ctx: SegmentContext) -> None:
+        self.text = text
+        self.sizer = ctx.sizer
+        self.limit = ctx.budget.max_size
+        self.overlap = ctx.budget.overlap
+        self.prefix = None
+        self.additive = ctx.sizer.name in ("nws", "chars")
+        self.char: Callable[[int], int] = lambda b: b
+        self.def_starts: list[int] = []
+        self.def_ends: list[int] = []
+
+    def set_tree(self, ct, defs: list[Block]) -> None:
+        from ..parsers._code_offsets import nws_prefix
+
+        self.char = ct.offsets.char
+        if self.sizer.name == "nws":
+            self.prefix = nws_prefix(self.text, ct.encoded)
+        self.def_starts = [d.start for d in defs]
+        self.def_ends = [d.end for d in defs]
+
+    # ------------------------------------------------------------ measuring
+    def size(self, s: int, e: int) -> int:
+        if self.prefix is not None:
+            return int(self.prefix[e] - self.prefix[s])
+        if self.sizer.name == "chars":
+            return e - s
+        return self.sizer.count(self.text[s:e])
+
+    def _has_definition(self, s: int, e: int) -> bool:
+        i = bisect.bisect_left(self.def_starts, s)
+        j = bisect.bisect_left(self.def_starts, e)
+        return any(self.def_ends[k] <= e for k in range(i, j))
+
+    # ------------------------------------------------------------ splitting
+    def node(self, node, lo: int, hi: int, carry: Piece | None, root: bool = False) -> list[Piece]:
+        """Windows tiling ``[lo, hi)`` (the node plus its attached whitespace);
+        ``carry`` is a head window of the parent to glue onto the first window."""
+        children = node.children
+        if not children:
+            return self.text_pieces(lo, hi, carry)
+        text, char = self.text, self.char
+        bounds = [lo]
+        prev_end = char(children[0].end_byte)
+        for c in children[1:]:
+            nxt = char(c.start_byte)
+            if nxt > prev_end:
+                nl = text.rfind("\n", prev_end, nxt)
+                cut = nl + 1 if nl != -1 else nxt
+            else:
+                cut = nxt
+            cut = min(max(cut, bounds[-1]), hi)
+            bounds.append(cut)
+            prev_end = max(prev_end, char(c.end_byte))
+        bounds.append(hi)
+        merger = _Merger(self, carry)
+        out = merger.out
+        limit = self.limit
+        for k, c in enumerate(children):
+            s, e = bounds[k], bounds[k + 1]
+            if s >= e:
+                continue
+            sz = self.size(s, e)
+            if sz <= limit:
+                merger.add((s, e, sz))
+                continue
+            # An oversize child: its head (what is pending since the node's
+            # start, with no whole definition in it) rides along into it.
+            head = merger.take_head(lo if carry is None else carry[0], root)
+            out.extend(self.node(c, s, e, head))
+        merger.flush()
+        return out
+
+    def text_pieces(self, lo: int, hi: int, carry: Piece | None) -> list[Piece]:
+        """A leaf (or a file without a tree): lines merged, over-long lines hard-cut."""
+        text = self.text
+        merger = _Merger(self, carry)
+        pos = lo
+        while pos < hi:
+            nl = text.find("\n", pos, hi)
+            end = hi if nl == -1 else nl + 1
+            sz = self.size(pos, end)
+            if sz <= self.limit:
+                merger.add((pos, end, sz))
+            else:
+                for piece in hard_pieces(text, pos, end, self.sizer, self.limit):
+                    merger.add(piece)
+            pos = end
+        merger.flush()
+        return merger.out
+
+
+class _Merger:
+    """Greedy merge of consecutive sibling windows up to the budget."""
+
+    def __init__(self, tiler: _Tiler, carry: Piece | None) -> None:
+        self.t = tiler
+        self.out: list[Piece] = []
+        self.pieces: list[Piece] = [carry] if carry is not None else []
+        self.total = carry[2] if carry is not None else 0
+        self.n_overlap = 0  # leading pieces repeated from the previous window
+        self.fresh = True  # nothing flushed yet in this node: pending is its head
+
+    def add(self, piece: Piece) -> None:
+        limit = self.t.limit
+        if self.pieces and self.total + piece[2] > limit:
+            if self.n_overlap and len(self.pieces) == self.n_overlap:
+                while self.pieces and self.total + piece[2] > limit:  # overlap must not block progress
+                    self.total -= self.pieces.pop(0)[2]
+                self.n_overlap = len(self.pieces)
+            else:
+                self.flush(keep_overlap=True)
+        self.pieces.append(piece)
+        self.total += piece[2]
+
+    def take_head(self, node_lo: int, root: bool) -> Piece | None:
+        """Hand the pending window to an oversize child if it is the node's
+        head; else flush it as a window of its own."""
+        t = self.t
+        if (
+            self.pieces
+            and self.fresh
+            and not root
+            and self.n_overlap == 0
+            and self.pieces[0][0] == node_lo
+            and not t._has_definition(self.pieces[0][0], self.pieces[-1][1])
+        ):
+            s, e = self.pieces[0][0], self.pieces[-1][1]
+            head = (s, e, self.total if t.additive else t.size(s, e))
+            if head[2] <= t.limit:
+                self.pieces, self.total = [], 0
+                self.fresh = False
+                return head
+        self.flush(keep_overlap=False)
+        self.fresh = False
+        return None
+
+    def flush(self, keep_overlap: bool = False) -> None:
+        pieces = self.pieces
+        if not pieces or (self.n_overlap and len(pieces) == self.n_overlap):
+            self.pieces, self.total, self.n_overlap = [], 0, 0
+            return
+        t = self.t
+        emitted = self._emit(pieces)
+        self.fresh = False
+        self.pieces, self.total, self.n_overlap = [], 0, 0
+        if keep_overlap and t.overlap > 0:
+            back, k = 0, len(emitted)
+            while k > 1 and back + emitted[k - 1][2] <= t.overlap:
+                k -= 1
+                back += emitted[k][2]
+            self.pieces = list(emitted[k:])
+            self.total = back
+            self.n_overlap = len(self.pieces)
+
+    def _emit(self, pieces: list[Piece]) -> list[Piece]:
+        """Emit ``pieces`` as one window (or several, when token counts are not
+        additive and the exact size is over); returns the last window's pieces."""
+        t = self.t
+        if t.additive:
+            self.out.append((pieces[0][0], pieces[-1][1], sum(p[2] for p in pieces)))
+            return pieces
+        i = 0
+        last = pieces
+        while i < len(pieces):
+            j = len(pieces)
+            while True:
+                s, e = pieces[i][0], pieces[j - 1][1]
+                exact = pieces[i][2] if j == i + 1 else t.size(s, e)
+                if exact <= t.limit:
+                    break
+                if j == i + 1:  # a single piece re-measured over: hard-cut it
+                    for a, z, c in hard_pieces(t.text, s, e, t.sizer, t.limit):
+                        self.out.append((a, z, c))
+                    exact = -1
+                    break
+                j -= 1
+            if exact >= 0:
+                self.out.append((s, e, exact))
+            last = pieces[i:j]
+            i = j
+        return last
+
+
+def _with_context(pieces: list[Piece], defs: list[Block], source: str, max_symbols: int, meta) -> Iterator[Span]:
+    """Spans with context: path, enclosing signatures, contained symbols."""
+    defs = sorted(defs, key=lambda d: (d.start, -d.end))
+    starts = [d.start for d in defs]
+    stack: list[Block] = []
+    i = 0
+    for s, e, c in pieces:
+        while i < len(defs) and defs[i].start < s:
+            d = defs[i]
+            while stack and stack[-1].end <= d.start:
+                stack.pop()
+            stack.append(d)
+            i += 1
+        enclosing = [d for d in stack if d.end > s]
+        lines = [source]
+        for d in enclosing:
+            sig = d.meta.get("signature") if d.meta else None
+            if sig:
+                lines.append(sig)
+        lo, hi = bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)
+        names = [d.symbol for d in defs[lo:hi] if d.symbol]
+        if names and max_symbols:
+            more = len(names) - max_symbols
+            shown = ", ".join(names[:max_symbols]) + (f", … (+{more})" if more > 0 else "")
+            lines.append(f"symbols: {shown}")
+        section = tuple(d.symbol for d in enclosing if d.symbol)
+        yield Span(s, e, count=c, context="\n".join(lines), section=section, meta=meta)
