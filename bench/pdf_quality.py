@@ -29,6 +29,7 @@ import argparse
 import difflib
 import json
 import os
+import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BODY_LABELS = {"text", "paragraph", "list_item", "caption", "footnote", "code", "formula", "section_header", "title"}
 HEADING_LABELS = {"section_header", "title"}
 FURNITURE_LABELS = {"page_header", "page_footer"}
+_LIST_GLYPH = re.compile(r"^(?:SM\d{6}|[r•▪·-])\s+")
 
 
 def shared_dir() -> Path:
@@ -90,6 +92,8 @@ def load_truth(path: Path) -> Truth:
                 text = item.get("text", "")
                 if label in HEADING_LABELS and norm(text):
                     truth.headings.append(text)
+                if label == "list_item":
+                    text = _LIST_GLYPH.sub("", text)  # docling spells some bullet glyphs as names
                 if label in BODY_LABELS and len(text) >= 40:
                     truth.paragraphs.append(text)
             walk(item)
@@ -203,7 +207,11 @@ def score(pred: Prediction, truth: Truth) -> Counts:
         if not k:
             continue
         c.para_total += 1
-        i = body.find(k)
+        # search after the previous hit first: repeated paragraphs (boilerplate,
+        # lorem ipsum) must not all map to the first occurrence
+        i = body.find(k, positions[-1] + 1) if positions else -1
+        if i < 0:
+            i = body.find(k)
         if i >= 0:
             c.para_found += 1
             positions.append(i)

@@ -79,19 +79,27 @@ def _is_heading(u: Unit, text: str, body: float, letters: int) -> bool:
     size = u.size
     ends = text.endswith((".", ",", ";")) and not text.endswith("..")
     numbered = bool(_NUMBERED.match(text))
-    if size >= body * 1.12 and size - body >= 1.0:
-        return not (ends and n > 60)
+    if size - body >= max(1.0, 0.08 * body):
+        if not (ends and n > 60):
+            u.meta["heading_by"] = "size"
+            return True
+        return False
     if u.bold > 0.9 and size >= body - 0.6:
         if ends and not numbered:
             return False
+        u.meta["heading_by"] = "bold"
         return n <= 150
+    if u.italic > 0.9 and len(u.lines) == 1 and n <= 80 and not ends and size >= body - 0.6 and (text[:1].isupper() or numbered):
+        u.meta["heading_by"] = "italic"
+        return True
     if numbered and size >= body - 0.6 and not ends and n <= 90 and len(u.lines) <= 2:
         m = _NUM_DEPTH.match(text)
         # "3.1.2 Title" is a section; "3 apples were..." is prose.
-        if m and "." in m.group(1):
-            return True
         rest = text[len(m.group(0)) if m else 0 :].lstrip()
-        return bool(rest[:1].isupper()) and n <= 60 and u.bold > 0.3
+        styled = u.bold > 0.3 or u.italic > 0.9
+        if m and "." in m.group(1) and (styled or rest[:1].isupper()):
+            return True
+        return bool(rest[:1].isupper()) and n <= 60 and styled
     return False
 
 
@@ -164,3 +172,49 @@ def pick_title(pages: list[list[Unit]], body: float) -> None:
             u = min(first, key=lambda v: v.y0)
             u.kind = "title"
         return
+
+
+def demote_bold_runs(ordered: list[list]) -> None:
+    """Three or more headings of one style in a row, with no text between them,
+    are a list of names, a code figure or a form, not a cascade of empty
+    sections."""
+    for items in ordered:
+        run: list[Unit] = []
+        for it in [x for x in items if not getattr(x, "furniture", False)] + [None]:
+            if isinstance(it, Unit) and it.kind == "heading":
+                style = (it.size, it.bold > 0.9, it.italic > 0.9)
+                if run and (run[-1].size, run[-1].bold > 0.9, run[-1].italic > 0.9) == style:
+                    run.append(it)
+                    continue
+                _demote(run)
+                run = [it]
+                continue
+            _demote(run)
+            run = []
+
+
+def _demote(run: list[Unit]) -> None:
+    if len(run) >= 3:
+        for u in run:
+            u.kind = "paragraph"
+            u.meta.pop("heading_by", None)
+
+
+def demote_row_cells(units: list[Unit], page_width: float) -> None:
+    """A "heading" with a short text right beside it on the same row is a
+    label in a form or a table row, not a section title."""
+    heads = [u for u in units if u.kind == "heading" and not u.furniture]
+    if not heads:
+        return
+    for h in heads:
+        lh = max(1.0, h.lines[0].y1 - h.lines[0].y0)
+        for v in units:
+            if v is h or v.furniture or len(v.lines) > 2:
+                continue
+            if abs(v.y0 - h.y0) > 0.5 * lh:
+                continue
+            gap = v.x0 - h.x1 if v.x0 >= h.x1 else h.x0 - v.x1
+            if 0 <= gap < 0.3 * page_width:
+                h.kind = "paragraph"
+                h.meta.pop("heading_by", None)
+                break

@@ -119,30 +119,37 @@ def _text(u: Unit) -> str:
 # ---------------------------------------------------------------- reading order
 
 
-def reading_order(items: list, page_width: float) -> list:
-    """Items (anything with x0, y0, x1, y1) in reading order via recursive XY-cut."""
+def reading_order(items: list, page_width: float, rtl: bool = False) -> list:
+    """Items (anything with x0, y0, x1, y1) in reading order via recursive
+    XY-cut; ``rtl`` reads columns and rows right to left (Arabic, Hebrew)."""
     if len(items) <= 1:
         return list(items)
     out: list = []
-    _xy(items, page_width, out, 0)
+    _xy(items, page_width, out, 0, rtl)
     return out
 
 
-def _xy(items: list, page_width: float, out: list, depth: int) -> None:
+def _leaf_key(rtl: bool):
+    if rtl:
+        return lambda u: (round(u.y0), -u.x1)
+    return lambda u: (round(u.y0), u.x0)
+
+
+def _xy(items: list, page_width: float, out: list, depth: int, rtl: bool) -> None:
     if len(items) <= 1 or depth > 40:
-        out.extend(sorted(items, key=lambda u: (round(u.y0), u.x0)))
+        out.extend(sorted(items, key=_leaf_key(rtl)))
         return
     cols = _vertical_split(items, page_width)
     if cols is not None:
-        for c in cols:
-            _xy(c, page_width, out, depth + 1)
+        for c in reversed(cols) if rtl else cols:
+            _xy(c, page_width, out, depth + 1, rtl)
         return
     bands = _horizontal_split(items)
     if bands is not None:
         for b in bands:
-            _xy(b, page_width, out, depth + 1)
+            _xy(b, page_width, out, depth + 1, rtl)
         return
-    out.extend(sorted(items, key=lambda u: (round(u.y0), u.x0)))
+    out.extend(sorted(items, key=_leaf_key(rtl)))
 
 
 def _horizontal_split(items: list) -> list[list] | None:

@@ -15,8 +15,9 @@ import re
 from typing import Any
 
 #: MuPDF span flag bits.
-_BOLD, _MONO, _SUPER = 16, 8, 1
+_BOLD, _MONO, _SUPER, _ITALIC = 16, 8, 1, 2
 _BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi|[-,]bd?\b|\.b\b|cmbx|sfbx|\bbx", re.I)
+_ITALIC_NAME = re.compile(r"italic|oblique|cmti|sfti|-it\b", re.I)
 _MONO_NAME = re.compile(r"mono|courier|consol|menlo|cmtt|sftt|inconsolata|lucidaconsole|typewriter|code", re.I)
 _MATH_NAME = re.compile(r"cmmi|cmsy|cmex|msbm|msam|math|stix|symbol|rsfs|eufm|cmbsy|cmmib|mtmi|mtsy|txsy|txmi|pxmi|pxsy|euler", re.I)
 #: Private-use code points that PDFs use as list bullets (Symbol/Wingdings fonts).
@@ -26,9 +27,9 @@ PUA_BULLETS = frozenset("\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0a8\uf06e\uf06c\uf0e0\
 class Line:
     """One visual line: text plus the typography facts the classifier needs."""
 
-    __slots__ = ("text", "x0", "y0", "x1", "y1", "size", "bold", "mono", "math", "nchars", "first_size", "super_start")
+    __slots__ = ("text", "x0", "y0", "x1", "y1", "size", "bold", "mono", "math", "nchars", "first_size", "super_start", "italic")
 
-    def __init__(self, text, x0, y0, x1, y1, size, bold, mono, math, nchars, first_size, super_start):
+    def __init__(self, text, x0, y0, x1, y1, size, bold, mono, math, nchars, first_size, super_start, italic=0.0):
         self.text = text
         self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1
         self.size = size  # char-weighted dominant font size
@@ -38,6 +39,7 @@ class Line:
         self.nchars = nchars
         self.first_size = first_size
         self.super_start = super_start  # first span is a superscript (footnote marks)
+        self.italic = italic
 
     @property
     def height(self) -> float:
@@ -89,6 +91,11 @@ class Unit:
         return sum(l.mono * l.nchars for l in self.lines) / n if n else 0.0
 
     @property
+    def italic(self) -> float:
+        n = self.nchars
+        return sum(l.italic * l.nchars for l in self.lines) / n if n else 0.0
+
+    @property
     def math(self) -> float:
         n = self.nchars
         return sum(l.math * l.nchars for l in self.lines) / n if n else 0.0
@@ -100,7 +107,7 @@ class Unit:
 def _line_from_spans(spans: list[dict]) -> Line | None:
     parts: list[str] = []
     sizes: dict[float, int] = {}
-    bold = mono = math = n = 0
+    bold = mono = math = italic = n = 0
     x0 = y0 = 1e9
     x1 = y1 = -1e9
     prev_x1 = None
@@ -130,6 +137,8 @@ def _line_from_spans(spans: list[dict]) -> Line | None:
         sizes[size] = sizes.get(size, 0) + k
         if flags & _BOLD or _BOLD_NAME.search(font):
             bold += k
+        if flags & _ITALIC or _ITALIC_NAME.search(font):
+            italic += k
         if flags & _MONO or _MONO_NAME.search(font):
             mono += k
         if _MATH_NAME.search(font):
@@ -142,7 +151,7 @@ def _line_from_spans(spans: list[dict]) -> Line | None:
         return None
     text = "".join(parts).strip()
     size = max(sizes, key=sizes.get)
-    return Line(text, x0, y0, x1, y1, size, bold / n, mono / n, math / n, n, first_size, super_start)
+    return Line(text, x0, y0, x1, y1, size, bold / n, mono / n, math / n, n, first_size, super_start, italic / n)
 
 
 def _same_row(a: Line, b: Line) -> bool:
@@ -150,9 +159,11 @@ def _same_row(a: Line, b: Line) -> bool:
     return ov > 0.5 * min(a.height, b.height) and b.x0 >= a.x1 - 1.0
 
 
-def page_lines(page_dict: dict) -> tuple[list[list[Line]], list[Line]]:
+def page_lines(page_dict: dict, matrix: tuple | None = None) -> tuple[list[list[Line]], list[Line]]:
     """Visual lines grouped by MuPDF block, and the non-horizontal lines
-    (margin stamps, rotated labels) kept apart."""
+    (margin stamps, rotated labels) kept apart.  ``matrix`` is the page's
+    rotation matrix when /Rotate is set: MuPDF reports unrotated coordinates,
+    chunkline reports boxes as the page is displayed."""
     blocks: list[list[Line]] = []
     rotated: list[Line] = []
     for b in page_dict["blocks"]:
@@ -164,6 +175,13 @@ def page_lines(page_dict: dict) -> tuple[list[list[Line]], list[Line]]:
             if line is None:
                 continue
             dx, dy = ln["dir"]
+            if matrix is not None:
+                ma, mb, mc, md, me, mf = matrix
+                dx, dy = dx * ma + dy * mc, dx * mb + dy * md
+                xs = (line.x0 * ma + line.y0 * mc + me, line.x1 * ma + line.y1 * mc + me)
+                ys = (line.x0 * mb + line.y0 * md + mf, line.x1 * mb + line.y1 * md + mf)
+                line.x0, line.x1 = min(xs), max(xs)
+                line.y0, line.y1 = min(ys), max(ys)
             if abs(dy) > 0.2 or dx < 0:
                 rotated.append(line)
                 continue
@@ -190,6 +208,7 @@ def _join_row(a: Line, b: Line) -> Line:
         (a.mono * a.nchars + b.mono * b.nchars) / n,
         (a.math * a.nchars + b.math * b.nchars) / n,
         n, a.first_size, a.super_start,
+        (a.italic * a.nchars + b.italic * b.nchars) / n,
     )
 
 
@@ -221,6 +240,8 @@ def _breaks(prev: Line, line: Line, cur: list[Line]) -> bool:
         return True
     if (prev.bold > 0.9 and line.bold < 0.5) or (line.bold > 0.9 and prev.bold < 0.5):
         return True
+    if prev.italic > 0.9 and line.italic < 0.5 and len(cur) == 1 and not prev.text.endswith((".", ",", ";")):
+        return True  # an italic run-in title on its own line
     if (prev.mono > 0.8) != (line.mono > 0.8):
         return True
     gap = line.y0 - prev.y1

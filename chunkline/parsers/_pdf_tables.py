@@ -57,7 +57,7 @@ def is_candidate(blocks: list[list[Line]]) -> tuple[bool, int]:
     ev = row_evidence(blocks)
     if ev >= 3:
         return True, ev
-    for lines in blocks:
+    for lines in blocks:  # a "Table N" caption: ruled tables often show no aligned text rows
         for l in lines:
             if _CAPTION.match(l.text):
                 return True, ev

@@ -36,6 +36,8 @@ from ._pdf_classify import (
     assign_levels,
     body_size,
     classify,
+    demote_bold_runs,
+    demote_row_cells,
     pick_title,
     promote_toc_entries,
 )
@@ -136,9 +138,10 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
             d = page.get_text("dict", flags=flags)
         except Exception as exc:
             raise FormatError(ctx.display, f"corrupt PDF: page {i + 1} cannot be read ({_first_line(exc)})", "format") from None
-        w, h = d["width"], d["height"]
+        w, h = page.rect.width, page.rect.height  # as displayed (after /Rotate)
         sizes.append((w, h))
-        blocks, rot = page_lines(d)
+        rm = tuple(page.rotation_matrix) if page.rotation else None
+        blocks, rot = page_lines(d, rm)
         if not blocks and not rot:
             (no_text if _has_images(page) else blank).append(i + 1)
         page_tables: list[TableItem] = []
@@ -170,22 +173,23 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
     body = body_size(pages)
     mark_furniture(pages, heights, body)
     body = body_size(pages)
-    for units, (_w, h) in zip(pages, sizes):
+    for units, (w, h) in zip(pages, sizes):
         for u in units:
             if not u.furniture:
                 classify(u, body, h)
-    toc = _toc(doc)
-    promote_toc_entries(pages, toc)
-    pick_title(pages, body)
-    assign_levels([u for units in pages for u in units if u.kind == "heading"], toc, body)
-
+        demote_row_cells(units, w)
     ordered: list[list] = []
     for units, tabs, rot, (w, _h) in zip(pages, tables, rotated, sizes):
         head = sorted((u for u in units if u.furniture and u.kind == "page_header"), key=lambda u: (u.y0, u.x0))
         foot = sorted((u for u in units if u.furniture and u.kind == "page_footer"), key=lambda u: (u.y0, u.x0))
-        body_items = reading_order([u for u in units if not u.furniture] + list(tabs), w)
+        body_items = reading_order([u for u in units if not u.furniture] + list(tabs), w, _is_rtl(units))
         stamps = [_rotated_unit(units[0].page if units else 0, rot)] if rot else []
         ordered.append(head + stamps + body_items + foot)
+    demote_bold_runs(ordered)
+    toc = _toc(doc)
+    promote_toc_entries(pages, toc)
+    pick_title(pages, body)
+    assign_levels([u for items in ordered for u in items if isinstance(u, Unit) and u.kind == "heading"], toc, body)
     _set_list_levels(ordered)
     _merge_page_breaks(ordered)
     _mark_table_continuations(ordered)
@@ -204,6 +208,16 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
         warnings.append(f"no text found in {doc.page_count} page{'s' if doc.page_count > 1 else ''}")
     document = ctx.document("pdf", data, text, **meta)
     return ParsedDocument(document, tuple(blocks), tuple(warnings))
+
+
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def _is_rtl(units: list[Unit]) -> bool:
+    """Mostly Hebrew/Arabic script: columns are read right to left."""
+    text = "".join(l.text for u in units[:60] for l in u.lines[:3])
+    letters = sum(1 for c in text if c.isalpha())
+    return bool(letters) and len(_RTL.findall(text)) > 0.5 * letters
 
 
 def _was_encrypted(doc) -> bool:
@@ -340,7 +354,7 @@ def _assemble(ordered: list[list], vocab: Vocabulary) -> tuple[str, list[Block]]
             u: Unit = it
             units = [u] + list(u.meta.pop("continued_from", []))
             lines = [l for v in units for l in v.lines]
-            meta: dict = {k: v for k, v in u.meta.items()}
+            meta: dict = {k: v for k, v in u.meta.items() if k != "heading_by" or u.kind == "heading"}
             if u.kind == "code":
                 text = join_code(lines)
             elif u.furniture:
