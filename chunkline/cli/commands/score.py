@@ -1,0 +1,159 @@
+"""``chunkline score``: intrinsic and retrieval quality of a chunk file, with CI thresholds.
+
+Thin: options -> ``ScoreOptions`` -> ``chunkline.scoring.score`` -> a rich
+table on stderr (and the JSON report on stdout with ``--json``).  Exit code
+``THRESHOLD`` (4) when a --fail-under/--fail-over threshold is missed.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, List, Optional
+
+import typer
+
+from ...core.errors import ExitCode
+
+# ---------------------------------------------------------------- rendering (stderr)
+
+_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("Size", (("size_min", "min"), ("size_p10", "p10"), ("size_median", "median"), ("size_p90", "p90"), ("size_max", "max"),
+              ("size_compliance", "size compliance ↑"), ("fill_ratio", "fill ratio ↑"))),
+    ("Coverage", (("coverage", "coverage ↑"), ("redundancy", "redundancy ↓"))),
+    ("Integrity", (("blocks_cut", "blocks cut ↓"), ("sentences_cut", "sentences cut ↓"), ("mid_sentence_starts", "mid-sentence starts ↓"),
+                   ("mid_sentence_ends", "mid-sentence ends ↓"), ("orphan_headings", "orphan headings ↓"),
+                   ("references_completeness", "references completeness ↑"), ("references_resolved", "references resolved ↑"))),
+    ("Adaptive Chunking", (("icc", "ICC ↑"), ("dcc", "DCC ↑"), ("bi", "BI ↑"), ("sc", "SC ↑"))),
+    ("MoC", (("boundary_clarity", "boundary clarity ↑"), ("chunk_stickiness", "chunk stickiness ↓"))),
+)
+
+
+def _fmt(name: str, value: Any) -> str:
+    if value is None:
+        return "n/a"
+    if name.startswith("size_") and name != "size_compliance":
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return f"{value:.3f}"
+
+
+def _render(report, per_document: bool = False) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(stderr=True)
+    m = report.metrics
+    loc = report.located
+    head = f"{report.records} chunks, {report.documents} documents, sizes in {report.size.tokenizer}"
+    if report.documents:
+        head += f"; located by offsets {loc.get('offsets', 0)}, by search {loc.get('search', 0)}, whitespace-relaxed {loc.get('relaxed', 0)}, not located {report.unlocated}"
+    table = Table(title=f"chunkline score: {report.chunks_file}", caption=head, show_lines=False)
+    table.add_column("group")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for group, items in _GROUPS:
+        first = True
+        for key, label in items:
+            if key not in m:
+                continue
+            table.add_row(group if first else "", label, _fmt(key, m[key]))
+            first = False
+    r = report.retrieval
+    if r:
+        group = f"Retrieval ({r['retriever']}, k={r['k']}, {r['questions']} questions)"
+        rows = [("recall", "recall ↑"), ("precision", "precision ↑"), ("iou", "IoU ↑"), ("precision_omega", "precision-Ω ↑"), ("mrr", "MRR ↑")]
+        first = True
+        for key, label in rows:
+            table.add_row(group if first else "", label, f"{m[key]:.3f} ± {r[key + '_std']:.3f}")
+            first = False
+        for key in sorted((k for k in m if "@" in k), key=lambda k: (k.split("@")[0], int(k.split("@")[1]))):
+            table.add_row("", key, f"{m[key]:.3f}")
+    console.print(table)
+    if report.comparison:
+        ct = Table(title=f"vs baseline {report.comparison['baseline']} (paired bootstrap, 95% CI)")
+        for col in ("metric", "this", "baseline", "difference", "95% CI"):
+            ct.add_column(col, justify="right" if col != "metric" else "left")
+        for name, v in report.comparison["metrics"].items():
+            ct.add_row(name, f"{v['value']:.3f}", f"{v['baseline']:.3f}", f"{v['diff']:+.3f}", f"[{v['ci95'][0]:+.3f}, {v['ci95'][1]:+.3f}]")
+        console.print(ct)
+    if per_document and report.per_document:
+        pt = Table(title="per document")
+        keys = ["source", "chunks", "icc", "dcc", "sc", "boundary_clarity", "chunk_stickiness"]
+        for kname in keys:
+            pt.add_column(kname)
+        for row in report.per_document:
+            pt.add_row(*[(str(row.get(kname)) if not isinstance(row.get(kname), float) else f"{row[kname]:.3f}") if row.get(kname) is not None else "–" for kname in keys])
+        console.print(pt)
+    for err in report.document_errors:
+        console.print(f"chunkline: error: {err}", markup=False, highlight=False)
+    if report.unmatched_documents:
+        console.print(f"chunkline: warning: chunks name documents not in --docs: {', '.join(report.unmatched_documents[:5])}", markup=False, highlight=False)
+    for t in report.thresholds:
+        sign = "≥" if t.op == "under" else "≤"
+        status = "ok" if t.passed else "FAILED"
+        console.print(f"threshold {t.metric} {sign} {t.limit:g}: {t.value:.4f} {status}", markup=False, highlight=False)
+
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("score", no_args_is_help=True)
+    def score_cmd(
+        chunks: str = typer.Argument(..., metavar="CHUNKS", help="Chunk JSONL (chunkline's, or any tool's records with 'text'), or - for stdin."),
+        docs: Optional[List[str]] = typer.Option(None, "--docs", "-d", help="Documents the chunks came from (files, directories, globs; repeatable)."),
+        fmt: Optional[str] = typer.Option(None, "--format", "-f", help="Format of --docs (default: by extension)."),
+        questions: Optional[str] = typer.Option(None, "--questions", "-Q", help="Questions with gold evidence spans: JSONL, or Chroma's CSV layout."),
+        k: int = typer.Option(5, "-k", "--top-k", help="Chunks retrieved per question for recall/precision/IoU."),
+        ks: str = typer.Option("1,2,5,10,20", "--ks", help="Cut-offs for recall@K and dcg@K, comma-separated."),
+        retriever: str = typer.Option("bm25", "--retriever", help="bm25 (bm25s) or dense (vectors from --embedder)."),
+        embedder: str = typer.Option("lexical", "--embedder", help="Embedding backend for ICC/DCC and dense retrieval: lexical (TF-IDF, no model) or minilm."),
+        max_tokens: Optional[int] = typer.Option(None, "--max-tokens", "-t", help="Budget the chunks were made for (size compliance, fill ratio)."),
+        max_chars: Optional[int] = typer.Option(None, "--max-chars", "-c", help="Budget in characters (instead of tokens)."),
+        min_size: int = typer.Option(0, "--min-size", help="Lower size bound for size compliance."),
+        tokenizer: Optional[str] = typer.Option(None, "--tokenizer", "-T", help="Tokenizer for sizes (default: the one the chunks declare, else cl100k_base)."),
+        semantic: bool = typer.Option(True, "--semantic/--no-semantic", help="Compute ICC and DCC (embeds every chunk, its units and its DCC windows)."),
+        boundaries: bool = typer.Option(True, "--boundaries/--no-boundaries", help="Compute boundary clarity and chunk stickiness."),
+        baseline: Optional[str] = typer.Option(None, "--baseline", help="Another chunk file of the same documents: paired bootstrap CIs of the retrieval differences."),
+        fail_under: Optional[List[str]] = typer.Option(None, "--fail-under", help="metric=value: exit 4 when the metric is below value (repeatable)."),
+        fail_over: Optional[List[str]] = typer.Option(None, "--fail-over", help="metric=value: exit 4 when the metric is above value (repeatable)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON on stdout."),
+        per_document: bool = typer.Option(False, "--per-document", help="Also show per-document scores in the table."),
+        quiet: bool = typer.Option(False, "--quiet", "-q", help="No table on stderr."),
+        debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+    ) -> int:
+        """Score a chunking: size, coverage, integrity, cohesion, boundaries; retrieval with --questions."""
+        from ...core.errors import UsageError
+        from ...scoring import ScoreOptions, score
+        from ...scoring.thresholds import parse_thresholds
+
+        if max_tokens is not None and max_chars is not None:
+            raise UsageError("give either --max-tokens or --max-chars, not both")
+        try:
+            cutoffs = tuple(sorted({int(x) for x in ks.split(",") if x.strip()}))
+        except ValueError:
+            raise UsageError(f"--ks {ks!r}: expected integers separated by commas") from None
+        if not cutoffs or min(cutoffs) < 1:
+            raise UsageError("--ks needs positive integers")
+        opts = ScoreOptions(
+            chunks=chunks,
+            docs=tuple(docs or ()),
+            format=fmt,
+            questions=questions,
+            k=k,
+            ks=cutoffs,
+            retriever=retriever,
+            embedder=embedder,
+            tokenizer=("chars" if max_chars is not None and tokenizer is None else tokenizer),
+            max_size=max_chars if max_chars is not None else max_tokens,
+            min_size=min_size,
+            semantic=semantic,
+            boundaries=boundaries,
+            baseline=baseline,
+            thresholds=parse_thresholds(fail_under or (), "under") + parse_thresholds(fail_over or (), "over"),
+        )
+        report = score(opts)
+        if as_json:
+            import json
+
+            sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        if not quiet:
+            _render(report, per_document)
+        return int(ExitCode.OK if report.passed else ExitCode.THRESHOLD)
