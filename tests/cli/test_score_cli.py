@@ -1,0 +1,51 @@
+"""``chunkline score`` through the CLI: JSON on stdout, table on stderr, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from chunkline.cli.app import main
+from chunkline.core.errors import ExitCode
+
+TEXT = "Alpha beta gamma. Delta epsilon.\n\nZeta eta theta. Iota kappa.\n"
+
+
+def _setup(tmp_path: Path) -> tuple[str, str, str]:
+    doc = tmp_path / "doc.txt"
+    doc.write_text(TEXT, encoding="utf-8")
+    chunks = tmp_path / "chunks.jsonl"
+    chunks.write_text(
+        json.dumps({"text": "Alpha beta gamma. Delta epsilon.", "source": str(doc)}) + "\n"
+        + json.dumps({"text": "Zeta eta theta. Iota kappa.", "source": str(doc)}) + "\n",
+        encoding="utf-8",
+    )
+    q = tmp_path / "q.jsonl"
+    q.write_text(json.dumps({"question": "what about zeta and iota?", "references": [{"doc": str(doc), "start": 34, "end": 61}]}) + "\n", encoding="utf-8")
+    return str(doc), str(chunks), str(q)
+
+
+def test_json_report_and_thresholds(tmp_path, capsys):
+    doc, chunks, q = _setup(tmp_path)
+    code = main(["score", chunks, "--docs", doc, "-Q", q, "-k", "1", "--tokenizer", "words", "--max-tokens", "5", "--json",
+                 "--fail-under", "recall@1=1", "--fail-under", "coverage=1"])
+    out, err = capsys.readouterr()
+    assert code == ExitCode.OK, err
+    report = json.loads(out)
+    assert report["metrics"]["recall"] == 1.0 and report["metrics"]["coverage"] == 1.0
+    assert report["metrics"]["size_compliance"] == 1.0
+    assert "chunkline score" in err and "recall" in err  # the table is on stderr
+
+    code = main(["score", chunks, "--docs", doc, "--tokenizer", "words", "--max-tokens", "4", "--fail-under", "size_compliance=0.99", "-q"])
+    out, err = capsys.readouterr()
+    assert code == ExitCode.THRESHOLD and out == ""
+
+
+def test_usage_errors_are_one_line(tmp_path, capsys):
+    doc, chunks, _ = _setup(tmp_path)
+    assert main(["score", chunks, "--fail-under", "recall=0.5"]) == ExitCode.USAGE
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "needs --questions" in err
+    assert main(["score", chunks, "--docs", doc, "--fail-over", "nonsense=1"]) == ExitCode.USAGE
+    assert main(["score", str(tmp_path / "missing.jsonl")]) == ExitCode.INPUTS_FAILED
+    assert "no such file" in capsys.readouterr().err
