@@ -1,0 +1,187 @@
+"""Legal sentence-boundary detection: exact-span P/R/F1 and chars/s.
+
+Scores chunkline's legal parser (every block it emits is a sentence-level
+span: headings, list numbers, sentences) against the gold spans in
+``../shared/legal_sbd`` (US court and agency decisions, Savelka et al. 2017
+via MultiLegalSBD, CC BY 4.0; ALEA SBD snippets, MIT).  A predicted span
+counts when both trimmed edges equal a gold span's.  ALEA snippets start and
+end mid-sentence, so their first and last gold spans are fragments; they are
+scored as given.
+
+Baselines, in the same process on the same texts (each only if installed):
+spaCy's rule sentencizer (``spacy.blank("en")`` + ``sentencizer``), nupunkt,
+and pySBD.  Speed is chars per second on one core, best of ``--repeat`` runs.
+
+    python bench/legal_sbd.py                     # chunkline + baselines
+    python bench/legal_sbd.py --only chunkline --repeat 3
+    python bench/legal_sbd.py --tokenizer spacy   # spaCy's rule tokenizer in the pipeline
+    python bench/legal_sbd.py --errors 20         # show missed / spurious spans
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Callable, Iterable
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def shared_dir() -> Path:
+    env = os.environ.get("CHUNKLINE_SHARED")
+    return Path(env) if env else (ROOT / ".." / "shared").resolve()
+
+
+def load(paths: Iterable[Path]) -> list[dict]:
+    recs = []
+    for p in paths:
+        with open(p, encoding="utf-8") as f:
+            recs.extend(json.loads(line) for line in f if line.strip())
+    return recs
+
+
+def trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def score(pred: set, gold: set) -> tuple[int, int, int]:
+    tp = len(pred & gold)
+    return tp, len(pred), len(gold)
+
+
+def prf(tp: int, np_: int, ng: int) -> tuple[float, float, float]:
+    p = tp / np_ if np_ else 0.0
+    r = tp / ng if ng else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+# ----------------------------------------------------------------- systems
+
+
+def chunkline_system(tokenizer: str) -> Callable[[str], list[tuple[int, int]]]:
+    from chunkline.parsers.legal import legal_sentence_spans
+
+    return lambda text: legal_sentence_spans(text, tokenizer=tokenizer)
+
+
+def spacy_sentencizer() -> Callable[[str], list[tuple[int, int]]]:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = 10**8
+    return lambda text: [(s.start_char, s.end_char) for s in nlp(text).sents]
+
+
+def nupunkt_system() -> Callable[[str], list[tuple[int, int]]]:
+    import nupunkt
+
+    def run(text: str) -> list[tuple[int, int]]:
+        out, pos = [], 0
+        for para in text.split("\n"):  # nupunkt "with line breaks": every line break is a boundary
+            for s in nupunkt.sent_tokenize(para) if para.strip() else []:
+                i = text.find(s, pos)
+                if i >= 0:
+                    out.append((i, i + len(s)))
+                    pos = i + len(s)
+            pos = max(pos, text.find("\n", pos) + 1 if text.find("\n", pos) >= 0 else pos)
+        return out
+
+    return run
+
+
+def pysbd_system() -> Callable[[str], list[tuple[int, int]]]:
+    import pysbd
+
+    seg = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    return lambda text: [(s.start, s.end) for s in seg.segment(text)]
+
+
+SYSTEMS = {
+    "chunkline": None,  # built from --tokenizer
+    "spacy-sentencizer": spacy_sentencizer,
+    "nupunkt-lines": nupunkt_system,
+    "pysbd": pysbd_system,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=None, help="legal_sbd folder (default ../shared/legal_sbd)")
+    ap.add_argument("--only", action="append", help="system(s) to run: " + ", ".join(SYSTEMS))
+    ap.add_argument("--tokenizer", default="light", choices=("light", "spacy"))
+    ap.add_argument("--repeat", type=int, default=1, help="timing runs per system (best is reported)")
+    ap.add_argument("--errors", type=int, default=0, help="print this many missed/spurious spans for chunkline")
+    ap.add_argument("--json", action="store_true", help="print results as JSON")
+    args = ap.parse_args(argv)
+
+    data = args.data or shared_dir() / "legal_sbd"
+    recs = load(sorted(data.glob("*.jsonl")))
+    names = args.only or list(SYSTEMS)
+    results = []
+    for name in names:
+        try:
+            fn = chunkline_system(args.tokenizer) if name == "chunkline" else SYSTEMS[name]()
+        except ImportError as exc:
+            print(f"# {name}: not installed ({exc})", file=sys.stderr)
+            continue
+        fn(recs[0]["text"])  # warm-up (pipeline construction, regex compilation)
+        per: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # tp, np, ng, chars
+        secs: dict[str, float] = defaultdict(float)
+        shown = 0
+        for rec in recs:
+            text = rec["text"]
+            best = float("inf")
+            for _ in range(max(1, args.repeat)):
+                t0 = time.perf_counter()
+                spans = fn(text)
+                best = min(best, time.perf_counter() - t0)
+            pred = {trim(text, s, e) for s, e in spans}
+            pred.discard(next((p for p in pred if p[0] >= p[1]), None))
+            gold = {tuple(x) for x in rec["sentences"]}
+            tp, np_, ng = score(pred, gold)
+            for key in (rec["dataset"], "all_decisions" if rec["dataset"] != "alea_sbd" else None):
+                if key:
+                    acc = per[key]
+                    acc[0] += tp
+                    acc[1] += np_
+                    acc[2] += ng
+                    acc[3] += len(text)
+                    secs[key] += best
+            if name == "chunkline" and args.errors and shown < args.errors:
+                for s, e in sorted(gold - pred)[: args.errors - shown]:
+                    print(f"MISSED  {rec['id']}: {text[s:e][:160]!r}")
+                    shown += 1
+                for s, e in sorted(pred - gold)[: max(0, args.errors - shown)]:
+                    print(f"SPURIOUS {rec['id']}: {text[s:e][:160]!r}")
+                    shown += 1
+        for key in sorted(per, key=lambda k: (k == "all_decisions", k)):
+            tp, np_, ng, chars = per[key]
+            p, r, f = prf(tp, np_, ng)
+            results.append(
+                {"system": name, "dataset": key, "precision": p, "recall": r, "f1": f, "gold": ng, "chars_per_s": chars / secs[key]}
+            )
+    if args.json:
+        print(json.dumps(results, indent=1))
+    else:
+        print(f"{'system':<18} {'dataset':<22} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6} {'chars/s':>10}")
+        for r in results:
+            print(
+                f"{r['system']:<18} {r['dataset']:<22} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} "
+                f"{r['gold']:6d} {r['chars_per_s']:10,.0f}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

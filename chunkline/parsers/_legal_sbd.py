@@ -1,0 +1,143 @@
+"""Legal sentence boundaries inside one run of prose (no structure here).
+
+``inline_boundaries(text)`` returns the offsets where a new sentence starts
+inside ``text`` (a paragraph or clause whose outer edges are already known
+to be boundaries).  It is plain ``re`` + a little Python per candidate, so it
+runs at millions of characters per second; the spaCy component in
+``_legal_spacy`` calls it and writes the result into the Doc.
+
+A candidate is ``.``, ``!`` or ``?`` with its closing quotes, brackets and
+footnote references (``."[3]``), followed by whitespace.  The period is *not*
+a boundary when
+
+* the next word starts in lowercase ("Id. at 5", "Acme Inc. and"),
+* the word before it is a known abbreviation that announces what follows
+  (``v.``, ``No.``, ``U.S.C.``, ``e.g.``; see ``_legal_abbrev``), or an
+  abbreviation followed by a number ("9th Cir. 1999", "Compl. 2"),
+* the word before it is an ambiguous abbreviation (``U.S.``, ``Cal.``) and
+  the next word is not a typical sentence opener,
+* the word before it is a single capital initial inside a name ("Milan D.
+  Smith"), or a dotted acronym before a non-opener,
+* it is inside an ellipsis (". . ." / "...") that is followed by lowercase.
+
+Page markers of reporters (``*1156``) and footnote markers that sit between
+two sentences are sentences of their own, as in the annotation protocol of
+Savelka et al. (2017).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._legal_abbrev import LABEL_WORDS, SENTENCE_STARTERS, behaviour, lookup
+
+# terminal punctuation + closers + footnote refs, then whitespace, then the next non-space char
+_CANDIDATE = re.compile(
+    r"(?:(?<=[a-z])\.\d{1,3}(?=\s+[A-Z])|[.!?][\"\u201d\u2019]\d{1,3}(?=\s+[A-Z])|[.!?\u2026]+)(?:[\"'\u201d\u2019)\]]|\[(?:\d{1,3}|\*+)\])*(?P<ws>\s+)(?=(?P<next>\S))"
+)
+_WORD_BEFORE = re.compile(r"[^\s(\[\"'\u201c\u2018\u2014]*$")
+_NEXT_WORD = re.compile(r"[\"'\u201c\u2018(\[]*([^\s.,;:!?\"'\u201d\u2019)\]]*)(\.?)")
+_STAR_PAGE = re.compile(r"(?:\d+)?\*\d+(?=\s+[\"'\u201c(\[]*[A-Z])")
+_INITIAL = re.compile(r"^(?:[A-Z]\.)*[A-Z]$")
+_DOTTED = re.compile(r"^(?:[A-Za-z]{1,5}\.)+[A-Za-z]{1,5}$")
+_ROMAN_OR_DIGIT = re.compile(r"^(?:\d+|[IVXLC]{2,})$")
+_SERIES = re.compile(r"^\d+(?:d|th|st|nd|rd)$")
+_OPENERS = set("\"'\u201c\u2018([*\u00a7\u00b6")
+
+
+def inline_boundaries(text: str) -> list[int]:
+    """Offsets (into ``text``) where a sentence starts, excluding 0."""
+    out: list[int] = []
+    for m in _CANDIDATE.finditer(text):
+        nxt = m.start("next")
+        if _is_boundary(text, m.start(), m.end() - len(m.group("ws")), nxt):
+            out.append(nxt)
+            star = _STAR_PAGE.match(text, nxt)
+            if star:  # "*494 Such considerations": the page marker is its own sentence
+                j = star.end()
+                while j < len(text) and text[j].isspace():
+                    j += 1
+                out.append(j)
+    return out
+
+
+def _is_boundary(text: str, p: int, end_punct: int, nxt: int) -> bool:
+    """Is the punctuation run starting at ``p`` (ending at ``end_punct``) a sentence end?"""
+    c = text[nxt]
+    if c.islower():
+        return False
+    if not (c.isupper() or c.isdigit() or c in _OPENERS or c.isalpha()):
+        return False
+    punct = text[p]
+    if punct in "!?\u2026":
+        return True
+    nw = _NEXT_WORD.match(text, nxt)
+    next_word = nw.group(1) if nw else ""
+    next_is_abbrev_or_initial = bool(next_word) and (
+        (nw.group(2) == "." and (lookup(next_word) is not None or _INITIAL.match(next_word) is not None))
+    )
+    if next_word[:1].islower():
+        if c == "(":  # "(emphasis added)." after a quotation is a sentence of its own
+            close = text.find(")", nxt, nxt + 200)
+            return close != -1 and text[close + 1 : close + 2] == "." and "(" not in text[nxt + 1 : close]
+        if c != "[":
+            return False
+        next_word = next_word.capitalize()  # '[the Veteran] has': an editorial bracket opens a sentence
+    # ellipsis: ". . ." or "..."
+    if p >= 2 and (text[p - 1] == "." or text[p - 2 : p] == ". "):
+        return next_word in SENTENCE_STARTERS or next_word[:1].isupper()
+    word = _prev_word(text, p)
+    if not word:
+        return True
+    core = word.rstrip(".")
+    if _ROMAN_OR_DIGIT.match(core) and (next_word[:1].isupper() or next_word[:1].isdigit()):
+        return True
+    entry = lookup(core)
+    if entry is None and "." in core and _DOTTED.match(core):
+        entry = core  # an unlisted dotted acronym behaves like "U.S."
+        kind = "ambiguous"
+    elif entry is not None:
+        kind = behaviour(entry)
+    else:
+        kind = ""
+    if _SERIES.match(next_word):  # "Am. Jur. 2d", "F. Supp. 3d": a reporter series follows
+        return False
+    if len(core) == 1 and core.isupper():
+        q = p - len(word)
+        while q > 0 and text[q - 1] in " \t":
+            q -= 1
+        before = _prev_word(text, q).rstrip(",")
+        if before in LABEL_WORDS:
+            return not next_is_abbrev_or_initial
+        if before[:1].isupper() or before.endswith(".") or before == "&":
+            return False  # "Milan D. Smith", "E. C. Hayes"
+        return next_word in SENTENCE_STARTERS
+    if not kind:
+        if next_word[:1].isdigit():
+            # "illus. 8", "cmt. 3": an unlisted lowercase abbreviation before a number
+            return not (core.isalpha() and core.islower() and len(core) <= 5)
+        if 2 <= len(core) <= 4 and core[0].isupper() and core[1:].islower() and core.isalpha():
+            # short unlisted Title-case word ("Acad.", "Se.", "Wm."): an abbreviation
+            # unless a typical sentence opener follows
+            # unless a typical sentence opener follows ("Bell Atl. Corp.", "Acad. Life")
+            if next_is_abbrev_or_initial or (next_word[:1].isupper() and next_word not in SENTENCE_STARTERS):
+                return False
+        # "(Ct. Rec. 53.)" / "(Tr. 45.)": a record cite closing the sentence before it
+        return not (c == "(" and (next_is_abbrev_or_initial or next_word[:1].isdigit()))
+    if next_word[:1].isdigit() or c == "\u00a7":
+        return False
+    if kind == "prefix":
+        return False
+    if next_is_abbrev_or_initial:
+        return False
+    if kind == "terminal":
+        return next_word[:1].isupper() or c in _OPENERS
+    return next_word in SENTENCE_STARTERS
+
+
+def _prev_word(text: str, p: int) -> str:
+    """The word that ends at ``p`` (without leading brackets or quotes)."""
+    lo = max(0, p - 40)
+    m = _WORD_BEFORE.search(text, lo, p)
+    word = m.group(0) if m else ""
+    return word.rpartition("*")[2]  # "497*U.S.": reporter page marker glued to the word

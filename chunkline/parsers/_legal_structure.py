@@ -1,0 +1,407 @@
+"""Legal document structure: lines -> units (headings, markers, prose runs).
+
+Sentence boundaries in legal text are decided first by layout: a heading, a
+caption field ("Decision Date: 03/28/17"), a list number ("1.", "(a)",
+"IV.") or a footnote marker is a sentence of its own, and a line break ends a
+sentence unless the text visibly runs on (the line ends with ``,`` ``;``
+``—``, a conjunction or article, or the next line starts in lowercase, or it
+is the "v." of a case caption).  This module makes that layout decision and
+returns ``Unit`` records; prose units then go through the spaCy pipeline for
+the sentence boundaries inside them.
+
+It also keeps the section path: ``ARTICLE IV`` > ``Section 4.2`` > ``(b)``.
+Levels are assigned by order of appearance of numbering styles (the way
+lawyers nest them differs between documents): a style seen before closes
+everything opened after it, a new style nests one level deeper.
+Cross-references ("as set forth in Section 4.2") never start a line as a
+heading does, and a line such as "Section 114 contains..." is prose, because
+a heading's number is followed by nothing, a period, a dash or a title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: lines that are only caption-box columns or rules ("\t)", "_____", "=====")
+_LAYOUT_ONLY = re.compile(r"[\s)(|\u00a7_=\-]*")
+# ")" column of a caption box: "DOCKET NO. 10-10 851\t)\tDATE"
+_CAPTION_COLUMN = re.compile(r"[ \t]*\t\)[ \t]*|[ \t]{2,}\)[ \t]+")
+# "Decision Date: 03/13/15    Archive Date: 03/24/15": a new field label after a wide gap
+_FIELD_GAP = re.compile(r"(?:\t|[ ]{3,})(?=[A-Z][A-Za-z.'/ ]{0,40}:\s)")
+
+_CONT_WORDS = frozenset(
+    "and or nor but the a an of to in on at by for from with without under that which who whom whose as than "
+    "is are was were be been being his her its their our this these those such said any each every if".split()
+)
+_CAPTION_V = re.compile(r"^(?:v\.?|vs\.?|versus|and|AND)$")
+
+_ARTICLE = re.compile(r"(?P<label>(?:ARTICLE|Article)\s+(?:[IVXLC]+|\d+|[A-Z])\b\.?)")
+_SECTION = re.compile(
+    r"(?P<label>(?:SECTION|Section|SEC\.|Sec\.|\u00a7\u00a7?)\s*\d+[A-Za-z]?(?:[.\-]\d+[A-Za-z]?)*)(?![\d(])\.?"
+)
+_DECIMAL = re.compile(r"(?P<label>\d+(?:\.\d+)+)\.?(?=\s)")
+_ENUM = re.compile(
+    r"(?P<label>\((?:\d{1,3}|[a-z]{1,2}|[A-Z]{1,2}|[ivxlc]{1,6}|[IVXLC]{1,6})\)"
+    r"|(?:\d{1,3}|[a-z]|[A-Z]|[ivxlc]{2,6}|[IVXLC]{2,6})[.)])(?=[\s\u2002\u2003])"
+)
+_FOOTNOTE = re.compile(r"\[(?:\d{1,3}|\*+)\](?=\s)")
+_BULLETS = frozenset("\u2022\u00b7\u25cf\u25aa\u2023\u2043\x95")
+_STAR_PAGE = re.compile(r"(?:\d+)?\*\d+(?=\s)")
+# a bare footnote number opening a footnote paragraph: "3 Katz did not...", "1* United States v."
+_FOOTNOTE_NUMBER = re.compile(r"\d{1,3}\*?(?=[ \t]+[\"\u201c]?[A-Z][a-z]*(?![.\w]))")
+_TITLE_STOP = frozenset("of and the to for in on by with or a an under de la et".split())
+_DEFINES = re.compile(
+    r"[\"\u201c](?P<term>[^\"\u201d]{1,80})[\"\u201d]\s+(?:shall\s+)?(?:means?|has\s+the\s+meaning|shall\s+have\s+the\s+meaning|"
+    r"includes?|refers?\s+to|is\s+defined)\b"
+)
+_PAREN_DEFINED = re.compile(r"\((?:the\s+|each,?\s+an?\s+|an?\s+)?[\"\u201c](?P<term>[^\"\u201d]{1,60})[\"\u201d]\)")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A piece of the document whose edges are sentence boundaries.
+
+    ``kind``: ``heading`` (section heading or heading title), ``marker``
+    (list number / clause letter, own sentence), ``footnote_marker``,
+    ``page_marker`` (reporter star page), or ``prose`` (one or more
+    sentences, split further by the spaCy component).  ``section`` is the
+    section path in force for the unit; ``level`` its depth for headings.
+    """
+
+    kind: str
+    start: int
+    end: int
+    section: tuple[str, ...] = ()
+    level: int | None = None
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _line_segments(text: str) -> list[tuple[int, int, bool]]:
+    """Non-blank line pieces ``(start, end, split)``; ``split`` marks pieces of a
+    line cut by caption-box columns or field gaps (never joined to neighbours)."""
+    out: list[tuple[int, int, bool]] = []
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        le = n if nl == -1 else nl
+        s, e = _trim(text, pos, le)
+        if s < e and not _LAYOUT_ONLY.fullmatch(text, s, e):
+            cuts = [(m.start(), m.end()) for m in _CAPTION_COLUMN.finditer(text, s, e)]
+            cuts += [(m.start(), m.end()) for m in _FIELD_GAP.finditer(text, s, e)]
+            if cuts:
+                cuts.sort()
+                p = s
+                for a, b in cuts:
+                    ps, pe = _trim(text, p, a)
+                    if ps < pe and not _LAYOUT_ONLY.fullmatch(text, ps, pe):
+                        out.append((ps, pe, True))
+                    p = max(p, b)
+                ps, pe = _trim(text, p, e)
+                if ps < pe and not _LAYOUT_ONLY.fullmatch(text, ps, pe):
+                    out.append((ps, pe, True))
+            else:
+                out.append((s, e, False))
+        if nl == -1:
+            break
+        pos = nl + 1
+    return out
+
+
+def _last_word(line: str) -> str:
+    i = len(line)
+    while i > 0 and line[i - 1].isalpha():
+        i -= 1
+    return line[i:]
+
+
+def _runs_on(text: str, prev: tuple[int, int, bool], cur: tuple[int, int, bool], blank_between: bool) -> bool:
+    """Does line ``cur`` continue the sentence of line ``prev``?"""
+    if prev[2] or cur[2]:
+        return False
+    a = text[prev[0] : prev[1]]
+    b = text[cur[0] : cur[1]]
+    if heading_match(b) is not None:
+        return False
+    if _CAPTION_V.match(a) or _CAPTION_V.match(b):
+        return True
+    last = a[-1]
+    first = b[0]
+    if last in ",;\u2014\u2013" or (last == "-" and not blank_between and a[-2:-1].isalpha()):
+        return True
+    if last == ":":  # "These factors are:" is a sentence; "that:\nthe information" runs on
+        return first.islower()
+    if last in ".!?\"\u201d'\u2019)]":
+        return False
+    em = _ENUM.match(b)
+    if em and b[em.end() :].lstrip()[:1].isupper():  # a new numbered item
+        return False
+    if first.islower():  # ... unless the line above is an ALL-CAPS caption or heading
+        return any(ch.islower() for ch in a) or last in ",;"
+    lw = _last_word(a)
+    # a long prose line that stops on a word mid-sentence ("... is therefore\n\nAFFIRMED.")
+    return lw in _CONT_WORDS
+
+
+def heading_match(line: str) -> tuple[str, str, int] | None:
+    """``(style, label, title_end)`` if ``line`` opens with a section heading.
+
+    ``title_end`` is where the heading text ends inside ``line`` (the rest,
+    if any, is prose on the same line: "Section 4.2 Payment. The Buyer...").
+    """
+    for style, rx in (("article", _ARTICLE), ("section", _SECTION), ("decimal", _DECIMAL)):
+        m = rx.match(line)
+        if not m:
+            continue
+        label = m.group("label").rstrip(".")
+        if style == "decimal":
+            style = f"decimal{label.count('.')}"
+        rest_at = m.end()
+        rest = line[rest_at:]
+        stripped = rest.lstrip()
+        if not stripped:
+            return style, label, len(line)
+        if stripped[0] in ".:\u2014\u2013-":
+            off = len(rest) - len(stripped) + 1
+            t_end = _title_end(line, rest_at + off)
+            return style, label, t_end if t_end is not None else len(line)
+        if m.group(0).endswith("."):  # "Section 2. The Buyer shall..." -> heading "Section 2."
+            t_end = _title_end(line, rest_at)
+            return style, label, t_end if t_end is not None else rest_at
+        t_end = _title_end(line, rest_at)
+        if t_end is not None:
+            return style, label, t_end
+        return None
+    return None
+
+
+def _title_end(line: str, pos: int) -> int | None:
+    """End of a Title-Case (or ALL-CAPS) heading title starting at ``pos``,
+    closed by ``.``/``:`` or the end of the line; None if it is prose."""
+    m = re.compile(r"\s*([^.:;]{1,100})(?:([.:])|$)").match(line, pos)
+    if not m:
+        return None
+    words = m.group(1).split()
+    if not words or len(words) > 12:
+        return None
+    for w in words:
+        w0 = w.lstrip("\"'\u201c(&-")
+        if not w0:
+            continue
+        if not (w0[0].isupper() or w0[0].isdigit() or w0.lower() in _TITLE_STOP):
+            return None
+    return m.end()
+
+
+def _is_caps_heading(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    if len(letters) < 2 or any(c.islower() for c in letters):
+        return False
+    if any(c.isdigit() for c in line) or len(line.split()) > 14:
+        return False
+    return line[-1] not in ",;"
+
+
+def _enum_key(label: str) -> tuple[str, str]:
+    """(style, value) of an enumerator label such as ``(iv)``, ``A.``, ``12.``."""
+    paren = label.startswith("(")
+    core = label.strip("().")
+    if core.isdigit():
+        kind = "digit"
+    elif re.fullmatch(r"[ivxlc]+", core) and (len(core) > 1 or core == "i"):
+        kind = "roman"
+    elif re.fullmatch(r"[IVXLC]+", core) and (len(core) > 1 or core == "I"):
+        kind = "ROMAN"
+    elif core.islower():
+        kind = "alpha"
+    else:
+        kind = "ALPHA"
+    return ("(" if paren else "") + kind + (")" if label.endswith(")") and not paren else ""), core
+
+
+def _successor(prev: str | None, cur: str) -> bool:
+    if prev is None:
+        return False
+    if len(prev) == 1 and len(cur) == 1:
+        return ord(cur) == ord(prev) + 1
+    return False
+
+
+class _Outline:
+    """The section path, with levels assigned by order of numbering styles."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[str, str, str]] = []  # (style, label, value)
+
+    def last_value(self, style: str) -> str | None:
+        for st, _, v in reversed(self.stack):
+            if st == style:
+                return v
+        return None
+
+    def push(self, style: str, label: str, value: str = "") -> int:
+        for i, (st, _, _) in enumerate(self.stack):
+            if st == style:
+                del self.stack[i:]
+                break
+        self.stack.append((style, label, value))
+        return len(self.stack)
+
+    def retitle(self, label: str) -> None:
+        st, _, v = self.stack[-1]
+        self.stack[-1] = (st, label, v)
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return tuple(label for _, label, _ in self.stack)
+
+
+def _classify_enum(outline: _Outline, label: str) -> tuple[str, str] | None:
+    """Style and value of a line-opening enumerator, or None when the token is
+    more likely an initial ("K. Hughes") than a list letter."""
+    style, value = _enum_key(label)
+    if style in ("ALPHA", "ROMAN") and len(value) == 1:
+        # single capital letters: a list letter starts at A/I or continues a sequence
+        prev_alpha = outline.last_value("ALPHA")
+        prev_roman = outline.last_value("ROMAN")
+        if value == "I" and prev_alpha == "H":
+            return "ALPHA", value
+        if value in ("A", "I") or _successor(prev_alpha, value):
+            return (style if value == "I" else "ALPHA"), value
+        if value in ("V", "X") and prev_roman in ("IV", "IX"):
+            return "ROMAN", value
+        return None
+    if style in ("alpha", "(alpha)") and value == "i" and outline.last_value(style) != "h":
+        return style.replace("alpha", "roman"), value
+    if style in ("(roman)", "roman") and value in ("v", "x") and outline.last_value(style.replace("roman", "alpha")) in (
+        "u",
+        "w",
+    ):
+        return style.replace("roman", "alpha"), value
+    return style, value
+
+
+def structure_units(text: str) -> list[Unit]:
+    """Split ``text`` into units in reading order, each with its section path."""
+    segs = _line_segments(text)
+    # group line segments into runs that form one sentence group
+    groups: list[list[tuple[int, int, bool]]] = []
+    for seg in segs:
+        if groups:
+            prev = groups[-1][-1]
+            blank = "\n" in text[prev[1] : seg[0]] and text.count("\n", prev[1], seg[0]) > 1
+            if _runs_on(text, prev, seg, blank):
+                groups[-1].append(seg)
+                continue
+        groups.append([seg])
+
+    outline = _Outline()
+    units: list[Unit] = []
+    last_heading_unit = -2
+    for gi, group in enumerate(groups):
+        s, e = group[0][0], group[-1][1]
+        pos = s
+        if text[pos] in _BULLETS:  # "\u2022 tracking devices, ...": the bullet is layout
+            pos = _trim(text, pos + 1, e)[0]
+        while pos < e:  # leading markers, each its own sentence
+            m = _STAR_PAGE.match(text, pos) or _FOOTNOTE.match(text, pos)
+            if m is None and pos == s and (gi == 0 or "\n\n" in text[groups[gi - 1][-1][1] : s].replace("\r", "")):
+                m = _FOOTNOTE_NUMBER.match(text, pos)
+            if m and m.end() < e:
+                kind = "page_marker" if text[pos] != "[" else "footnote_marker"
+                units.append(Unit(kind, pos, m.end(), outline.path))
+                pos, _ = _trim(text, m.end(), e)
+                continue
+            m = _ENUM.match(text, pos)
+            if m and m.end() < e and len(group) >= 1:
+                rest = _trim(text, m.end(), e)[0]
+                after = text[rest : rest + 2].lstrip("\"'\u201c\u2018")
+                if after[:1].isupper() or after[:1].isdigit():
+                    cls = _classify_enum(outline, m.group("label"))
+                    if cls is not None:
+                        style, value = cls
+                        label = m.group("label")
+                        level = outline.push(style, label, value)
+                        units.append(Unit("marker", pos, m.end(), outline.path, level))
+                        pos = rest
+                        title_end = _marker_title(text, pos, e, len(group))
+                        if title_end is not None:
+                            outline.retitle(f"{label} {text[pos:title_end]}".rstrip())
+                            units.append(Unit("heading", pos, title_end, outline.path, level))
+                            pos = _trim(text, title_end, e)[0]
+                        continue
+            break
+        if pos >= e:
+            continue
+        line = text[pos:e]
+        if len(group) == 1 or pos > group[0][0]:
+            hm = heading_match(line) if "\n" not in line else None
+            if hm is not None:
+                style, label, t_end = hm
+                level = outline.push(style, label)
+                units.append(Unit("heading", pos, pos + t_end, outline.path, level))
+                last_heading_unit = gi
+                pos = _trim(text, pos + t_end, e)[0]
+                if pos >= e:
+                    continue
+                line = text[pos:e]
+            elif "\n" not in line and _is_caps_heading(line):
+                if last_heading_unit == gi - 1 and outline.stack and outline.stack[-1][0] in ("article", "section"):
+                    # "ARTICLE IV" / "PAYMENT TERMS": the title of the heading above
+                    outline.retitle(f"{outline.stack[-1][1]} {line}")
+                    units.append(Unit("heading", pos, e, outline.path, len(outline.stack)))
+                else:
+                    level = outline.push("caps:" + str(_caps_rank(outline)), line)
+                    units.append(Unit("heading", pos, e, outline.path, level))
+                last_heading_unit = gi
+                continue
+        units.append(Unit("prose", pos, e, outline.path))
+    return units
+
+
+def _caps_rank(outline: _Outline) -> int:
+    """ALL-CAPS headings share one style: they sit at the level of the first one."""
+    for st, _, _ in outline.stack:
+        if st.startswith("caps:"):
+            return int(st[5:])
+    return 0
+
+
+def _marker_title(text: str, pos: int, end: int, nlines: int) -> int | None:
+    """After a list marker: end of a heading title ("I. BACKGROUND",
+    "1. Standard of Review"), or None when prose follows."""
+    line_end = text.find("\n", pos, end)
+    line_end = end if line_end == -1 else line_end
+    s, e = _trim(text, pos, line_end)
+    seg = text[s:e]
+    if not seg or e < end:
+        return None
+    if _is_caps_heading(seg):
+        return e
+    words = seg.split()
+    if seg[-1] in ".!?:;," or len(words) > 10:
+        return None
+    t = _title_end(seg, 0)
+    return s + t if t is not None and s + t == e else None
+
+
+def definitions(sentence: str) -> dict[str, object]:
+    """``meta`` for a sentence that defines terms: ``defines`` for a definition
+    ('"Agreement" means ...'), ``defined_terms`` for inline parenthetical
+    definitions ('(the "Buyer")')."""
+    meta: dict[str, object] = {}
+    m = _DEFINES.search(sentence, 0, 200)
+    if m and m.start() < 120:
+        meta["defines"] = m.group("term").strip()
+    terms = [t.group("term").strip() for t in _PAREN_DEFINED.finditer(sentence)]
+    if terms:
+        meta["defined_terms"] = terms
+    return meta
