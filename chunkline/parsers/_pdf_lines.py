@@ -250,5 +250,11 @@ def _breaks(prev: Line, line: Line, cur: list[Line]) -> bool:
     if line.y0 < prev.y0 - 1:  # goes back up: a new column or a cell
         return True
     if is_list_start(line.text) and line.mono < 0.8:
-        return True
+        # "(see Figure\n3) is offset": an enumerator after a full line that does
+        # not end a sentence is a wrapped reference, not a new list item.
+        if _SYMBOL_BULLET.match(line.text) or prev.text.endswith((".", ":", ";", "!", "?")) or prev.x1 < line.x1 - 20:
+            return True
     return False
+
+
+_SYMBOL_BULLET = re.compile(r"^[•●○◦▪▫■□◆◇►▸▹➢➤✓✔\-–—*·\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0a8\uf06e\uf06c\uf0e0\uf0f0\uf02d\uf0be]")

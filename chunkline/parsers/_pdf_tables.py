@@ -69,7 +69,12 @@ def find_tables(page, page_no: int, evidence: int) -> list[TableItem]:
     try:
         found = list(page.find_tables().tables)
         if not found and evidence >= 5:
-            found = [t for t in page.find_tables(strategy="text").tables if t.row_count >= 3 and t.col_count >= 2]
+            area = page.rect.width * page.rect.height
+            found = [
+                t
+                for t in page.find_tables(strategy="text").tables
+                if t.row_count >= 3 and t.col_count >= 2 and _area(t.bbox) < 0.6 * area  # not a page of prose
+            ]
     except Exception:  # the finder can trip over odd vector graphics: keep the text
         return []
     out: list[TableItem] = []
@@ -86,11 +91,15 @@ def find_tables(page, page_no: int, evidence: int) -> list[TableItem]:
         if len(rows) < 2 or max(len(r) for r in rows) < 2:
             continue
         # a "table" of one column of long text is prose inside a frame
-        filled = sum(1 for r in rows for c in r if c)
-        if filled <= len(rows):
+        filled = [c for r in rows for c in r if c]
+        if len(filled) <= len(rows):
             continue
         out.append(TableItem(page_no, tuple(t.bbox), rows, to_markdown(rows)))
     return out
+
+
+def _area(b) -> float:
+    return max(0.0, b[2] - b[0]) * max(0.0, b[3] - b[1])
 
 
 def to_markdown(rows: list[list[str]]) -> str:
