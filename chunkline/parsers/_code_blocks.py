@@ -31,6 +31,7 @@ _IMPORT_TYPE = re.compile(r"import|include|^use_|using_directive|package_(clause
 _OPEN = re.compile(r"[(\[{]")
 _CLOSE = re.compile(r"[)\]}]")
 _MAX_SIGNATURE_LINES = 6
+_TYPE_KINDS = frozenset({"class", "interface", "impl", "object", "trait", "type"})
 
 
 def is_comment(node_type: str) -> bool:
@@ -130,6 +131,8 @@ def find_definitions(ct: CodeTree, query) -> list[Definition]:
             d.parents = parent.parents + (parent.qualified,)
             d.qualified = f"{parent.qualified}.{d.name}"
             parent.children.append(d)
+            if d.kind == "function" and parent.kind in _TYPE_KINDS:  # tags queries often say function
+                d.kind = "method"
         else:
             d.qualified = d.name
         stack.append(d)
@@ -224,8 +227,8 @@ class _Emitter:
 
 
 def _end_row(node) -> int:
-    ep = node.end_point
-    return ep.row - 1 if ep.column == 0 and ep.row > node.start_point.row else ep.row
+    """Row of the node's end position; ``add`` steps back over trimmed line breaks."""
+    return node.end_point.row
 
 
 def _docstring(node):

@@ -1,0 +1,191 @@
+"""Code parser: every language offline, qualified definitions, exact offsets, fallbacks."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from chunkline.core.records import verify
+from chunkline.parsers.base import ParseContext, ParseOptions, detect_format, parse_bytes
+from chunkline.parsers._code_filters import is_generated_or_minified
+from chunkline.parsers._code_languages import LANGUAGES, detect_language, interpreter_language
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "code"
+
+# fixture -> (language, qualified symbols that must be found)
+EXPECTED = {
+    "sample.py": ("python", {"Parser", "Parser.parse", "Parser.helper", "main"}),
+    "sample.js": ("javascript", {"Parser", "Parser.parse", "main", "helper"}),
+    "sample.ts": ("typescript", {"Shape", "Parser", "Parser.parse", "main"}),
+    "sample.tsx": ("tsx", {"Shape", "Parser", "Parser.parse", "main"}),
+    "sample.go": ("go", {"Parser", "Parse", "main"}),
+    "sample.rs": ("rust", {"Parser", "Parser.parse", "main"}),
+    "Sample.java": ("java", {"Parser", "Parser.parse"}),
+    "sample.c": ("c", {"parser", "parse", "main"}),
+    "sample.cpp": ("cpp", {"Parser", "Parser.parse", "main"}),
+    "sample.cs": ("c_sharp", {"Demo", "Demo.Parser", "Demo.Parser.Parse"}),
+    "sample.rb": ("ruby", {"Parser", "Parser.parse"}),
+    "sample.php": ("php", {"Parser", "Parser.parse", "main"}),
+    "sample.sh": ("bash", {"parse", "main"}),
+    "sample.kt": ("kotlin", {"Parser", "Parser.parse", "main"}),
+    "sample.swift": ("swift", {"Parser", "Parser.parse", "main"}),
+    "sample.scala": ("scala", {"Parser", "Parser.parse", "Main", "Main.main"}),
+    "sample.lua": ("lua", {"parse", "main"}),
+}
+
+
+def parse_file(name: str, **opts):
+    path = FIX / name
+    data = path.read_bytes()
+    return parse_bytes(data, ParseContext(name, str(path), ParseOptions(**opts))), data
+
+
+def test_every_language_is_covered_by_a_fixture():
+    assert {lang for lang, _ in EXPECTED.values()} == {s.name for s in LANGUAGES}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_definitions_offline(name, monkeypatch):
+    def no_network(*_a, **_k):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket.socket, "connect_ex", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    language, symbols = EXPECTED[name]
+    assert detect_format(name, b"") == "code"
+    parsed, data = parse_file(name)
+    assert parsed.document.meta["language"] == language
+    assert parsed.warnings == ()
+    verify(parsed.document.text, parsed.blocks)
+    defs = [b for b in parsed.blocks if b.kind == "definition"]
+    assert symbols <= {b.symbol for b in defs}
+    for b in parsed.blocks:
+        assert b.language == language
+        assert b.byte_span is not None and data[b.byte_span[0] : b.byte_span[1]].decode() == b.text
+        lines = parsed.document.text.split("\n")
+        assert "\n".join(lines[b.lines[0] - 1 : b.lines[1]]).find(b.text) >= 0
+    for d in defs:
+        assert d.meta["def_kind"] and d.meta["signature"]
+    starts = [b.start for b in parsed.blocks]
+    assert starts == sorted(starts)
+
+
+def test_python_blocks_kinds_sections_and_non_ascii_offsets():
+    parsed, data = parse_file("sample.py")
+    text = parsed.document.text
+    by_symbol = {b.symbol: b for b in parsed.blocks if b.kind == "definition"}
+    parse = by_symbol["Parser.parse"]
+    assert parse.meta["def_kind"] == "method" and parse.section == ("Parser",)
+    assert parse.text.startswith("def parse(self, data: str) -> Any:")
+    # the comment above the class is attached to it; the decorator to the method
+    assert by_symbol["Parser"].text.startswith("# Parses things.\nclass Parser:")
+    assert by_symbol["Parser.helper"].text.startswith("@staticmethod")
+    assert by_symbol["Parser.helper"].meta["signature"] == "    def helper(\n        x: int,\n        y: int,\n    ) -> int:"
+    assert by_symbol["main"].meta["def_kind"] == "function"
+    kinds = [b.kind for b in parsed.blocks]
+    assert kinds[:3] == ["comment", "docstring", "import"]
+    assert [b.kind for b in parsed.blocks if b.symbol == "Parser.parse"] == ["definition", "docstring"]
+    # non-ASCII text before the blocks: str offsets and UTF-8 byte spans both exact
+    assert not text.isascii()
+    main = by_symbol["main"]
+    assert text[main.start : main.end] == main.text
+    assert data[main.byte_span[0] : main.byte_span[1]].decode("utf-8") == main.text
+    assert main.byte_span[0] > main.start  # multibyte characters precede it
+    assert main.lines == (23, 24)
+
+
+def test_bom_shifts_byte_spans_into_the_file():
+    data = b"\xef\xbb\xbfdef f():\n    return 'caf\xc3\xa9'\n"
+    parsed = parse_bytes(data, ParseContext("x.py", None))
+    (d,) = [b for b in parsed.blocks if b.kind == "definition"]
+    assert d.start == 0 and d.byte_span[0] == 3
+    assert data[d.byte_span[0] : d.byte_span[1]].decode() == d.text
+
+
+def test_syntax_errors_keep_text_and_flag():
+    data = b"def ok():\n    return 1\n\ndef broken(:\n    x = = 2\n\nclass C:\n    pass\n"
+    parsed = parse_bytes(data, ParseContext("bad.py", None))
+    verify(parsed.document.text, parsed.blocks)
+    assert any(b.meta.get("has_error") for b in parsed.blocks)
+    assert not any(b.meta.get("has_error") for b in parsed.blocks if b.symbol == "ok")
+    assert parsed.warnings and "syntax errors" in parsed.warnings[0]
+    covered = "".join(b.text for b in parsed.blocks if "broken" in b.text or "= = 2" in b.text)
+    assert "= = 2" in covered
+
+
+def test_unknown_language_falls_back_with_warning():
+    data = b"(defun f (x)\n  (* x 2))\n\n(defun g () 1)\n"
+    parsed = parse_bytes(data, ParseContext("lib.el", None, ParseOptions(format="code")))
+    assert parsed.warnings and "not recognised" in parsed.warnings[0]
+    assert [b.kind for b in parsed.blocks] == ["other", "other"]
+    verify(parsed.document.text, parsed.blocks)
+
+
+def test_oversize_file_falls_back_to_lines():
+    data = b"x = 1\n" * 100
+    parsed = parse_bytes(data, ParseContext("big.py", None, ParseOptions(extra=(("code_max_bytes", 100),))))
+    assert "limit for a syntax tree" in parsed.warnings[0]
+
+
+def test_forced_language_and_bad_language():
+    from chunkline.core.errors import UsageError
+
+    parsed = parse_bytes(b"fn main() {}\n", ParseContext("-", None, ParseOptions(format="code", extra=(("language", "rs"),))))
+    assert parsed.document.meta["language"] == "rust"
+    with pytest.raises(UsageError):
+        parse_bytes(b"x", ParseContext("-", None, ParseOptions(format="code", extra=(("language", "cobol"),))))
+
+
+def test_binary_input_is_a_format_error():
+    from chunkline.core.errors import FormatError
+
+    with pytest.raises(FormatError):
+        parse_bytes(b"\x00\x01def", ParseContext("x.py", None))
+
+
+def test_shebang_detection():
+    assert interpreter_language(b"#!/usr/bin/env python3 -u\nprint(1)") == "python"
+    assert interpreter_language(b"#!/usr/bin/env -S node --flag\n") == "javascript"
+    assert interpreter_language(b"#!/bin/bash\n") == "bash"
+    assert interpreter_language(b"#!/usr/bin/ruby2.7\n") == "ruby"
+    assert interpreter_language(b"#!/usr/bin/perl\n") is None
+    assert interpreter_language(b"no shebang") is None
+    assert detect_language("tools/run", b"#!/usr/bin/env python3\n") == "python"
+    assert detect_format("tools/run", b"#!/bin/sh\necho hi\n") == "code"
+    assert detect_language("Rakefile", b"") == "ruby"
+
+
+def test_timeout_is_an_input_error():
+    from chunkline.core.errors import InputError
+
+    data = b"x = [\n" + b"1,\n" * 400_000 + b"]\n"
+    with pytest.raises(InputError) as exc:
+        parse_bytes(data, ParseContext("slow.py", None, ParseOptions(timeout=1e-6)))
+    assert exc.value.kind == "timeout"
+    # and the parser recovers for the next file
+    parsed = parse_bytes(b"def f():\n    pass\n", ParseContext("ok.py", None))
+    assert parsed.blocks[0].symbol == "f"
+
+
+@pytest.mark.parametrize(
+    "path, head, expected",
+    [
+        ("dist/app.min.js", b"x", "generated or minified file name"),
+        ("api/foo_pb2.py", b"", "generated or minified file name"),
+        ("gen.go", b"// Code generated by protoc-gen-go. DO NOT EDIT.\npackage x\n", "generated-file marker"),
+        ("x.js", b"/* @generated */\n", "generated-file marker"),
+        ("bundle.js", b"var a=1;" * 400 + b"\n", "minified"),
+        ("package-lock.json", b"{}", "lock file"),
+    ],
+)
+def test_generated_or_minified(path, head, expected):
+    reason = is_generated_or_minified(path, head)
+    assert reason is not None and reason.startswith(expected)
+
+
+def test_hand_written_code_is_not_generated():
+    for name in EXPECTED:
+        assert is_generated_or_minified(name, (FIX / name).read_bytes()) is None

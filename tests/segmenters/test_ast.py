@@ -1,0 +1,165 @@
+"""``ast`` segmenter: exact tiling, budget, structure, context, fallbacks."""
+
+from __future__ import annotations
+
+import os
+import sysconfig
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chunkline.core.errors import InputError
+from chunkline.core.records import verify
+from chunkline.core.tokenizers import get_sizer
+from chunkline.parsers.base import ParseContext, ParseOptions, parse_bytes
+from chunkline.segmenters.base import parse_strategy, segment
+
+FIX = Path(__file__).resolve().parents[1] / "fixtures" / "code"
+
+
+def chunks_of(data: bytes, name: str, spec: str, **opts):
+    parsed = parse_bytes(data, ParseContext(name, None, ParseOptions(**opts)))
+    strategy = parse_strategy(spec)
+    return parsed, strategy, segment(parsed, strategy)
+
+
+def check(parsed, strategy, chunks, tiling=True):
+    text = parsed.document.text
+    verify(text, chunks)
+    sizer = get_sizer(strategy.budget.tokenizer)
+    for c in chunks:
+        assert c.token_count == sizer.count(c.text) <= strategy.budget.max_size
+    if tiling:
+        assert "".join(c.text for c in chunks) == text
+
+
+def test_default_tokenizer_is_nws():
+    assert parse_strategy("ast:max_tokens=100").budget.tokenizer == "nws"
+
+
+@pytest.mark.parametrize("name", sorted(os.listdir(FIX)))
+@pytest.mark.parametrize("budget", [8, 40, 400])
+def test_fixtures_tile_and_fit(name, budget):
+    check(*chunks_of((FIX / name).read_bytes(), name, f"ast:max_tokens={budget}"))
+
+
+def test_small_functions_are_never_split_and_context_has_signatures():
+    parsed, strategy, chunks = chunks_of((FIX / "sample.py").read_bytes(), "sample.py", "ast:max_tokens=60")
+    check(parsed, strategy, chunks)
+    defs = [b for b in parsed.blocks if b.kind == "definition"]
+    for d in defs:
+        nws = get_sizer("nws").count(d.text)
+        if nws <= 60:  # a definition that fits lies inside one chunk
+            assert any(c.start <= d.start and d.end <= c.end for c in chunks), d.symbol
+    # the class does not fit: its methods get the class signature as context
+    inner = [c for c in chunks if "return x + y" in c.text][0]
+    assert inner.context.splitlines()[0] == "sample.py"
+    assert "class Parser:" in inner.context
+    assert inner.section[0] == "Parser"
+    with_helper = [c for c in chunks if "def helper(" in c.text][0]
+    assert "Parser.helper" in with_helper.context
+    assert "symbols:" in with_helper.context
+
+
+def test_head_of_a_split_node_is_glued_to_its_first_window():
+    src = "class Big:\n" + "".join(f"    def m{i}(self):\n        return {i} + {i} + {i}\n\n" for i in range(30))
+    parsed, strategy, chunks = chunks_of(src.encode(), "big.py", "ast:max_tokens=120")
+    check(parsed, strategy, chunks)
+    assert chunks[0].text.startswith("class Big:\n    def m0(self):")
+    # every chunk holds whole methods: each starts at a method (or the class) line
+    for c in chunks:
+        first = c.text.lstrip().split("\n", 1)[0]
+        assert first.startswith(("class Big", "def m")), first
+    assert all(c.section == ("Big",) for c in chunks[1:])
+
+
+def test_giant_leaf_is_split_at_lines_then_hard_cut():
+    long_line = "x" * 500
+    src = 'S = """\n' + "\n".join(["word " * 30] * 20) + "\n" + long_line + '\n"""\n'
+    parsed, strategy, chunks = chunks_of(src.encode(), "s.py", "ast:max_tokens=100")
+    check(parsed, strategy, chunks)
+    assert any(c.text == "x" * 100 for c in chunks)
+    assert sum(c.text.endswith("\n") for c in chunks) >= 10  # line cuts preferred
+
+
+@pytest.mark.parametrize("spec", ["ast:max_tokens=64,tokenizer=cl100k_base", "ast:max_chars=200", "ast:max_tokens=30,tokenizer=words"])
+def test_other_tokenizers(spec):
+    check(*chunks_of((FIX / "sample.py").read_bytes() * 3, "x.py", spec))
+
+
+def test_overlap_repeats_sibling_windows_within_budget():
+    src = "".join(f"x{i} = {i}\n" for i in range(200)).encode()
+    parsed, strategy, chunks = chunks_of(src, "o.py", "ast:max_tokens=50,overlap=10")
+    check(parsed, strategy, chunks, tiling=False)
+    text = parsed.document.text
+    assert chunks[0].start == 0 and chunks[-1].end == len(text)
+    for a, b in zip(chunks, chunks[1:]):
+        assert b.start < a.end  # overlapping
+        assert b.start > a.start
+
+
+def test_non_code_documents_still_chunk():
+    data = b"First paragraph here.\n\nSecond one, a bit longer than the first.\n" * 20
+    parsed, strategy, chunks = chunks_of(data, "notes.txt", "ast:max_tokens=40")
+    verify(parsed.document.text, chunks)
+    assert all(c.token_count <= 40 for c in chunks) and chunks
+
+
+def test_code_without_grammar_tiles_by_lines():
+    data = b"(defun f (x)\n  (* x 2))\n\n" * 40
+    parsed, strategy, chunks = chunks_of(data, "lib.el", "ast:max_tokens=30", format="code")
+    check(parsed, strategy, chunks)
+    assert all(c.text.endswith("\n") for c in chunks)
+
+
+def test_context_can_be_switched_off():
+    _, _, chunks = chunks_of((FIX / "sample.py").read_bytes(), "x.py", "ast:max_tokens=60,context=false")
+    assert all(c.context is None for c in chunks)
+
+
+_CODE_ALPHABET = st.sampled_from(list("abc xyz\n\n\t    ()[]{}:;,.=+'\"#/*\\") + ["def ", "class ", "return ", "if ", "é", "☕", "\u00a0", "\r\n", "    pass\n"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    src=st.lists(_CODE_ALPHABET, max_size=300).map("".join),
+    budget=st.integers(1, 80),
+    tokenizer=st.sampled_from(["nws", "chars", "cl100k_base"]),
+    lang=st.sampled_from(["x.py", "x.js", "x.c", "x.rs", "x.rb"]),
+)
+def test_random_sources_tile_and_fit(src, budget, tokenizer, lang):
+    data = src.encode("utf-8")
+    try:
+        parsed = parse_bytes(data, ParseContext(lang, None))
+    except InputError:
+        return
+    verify(parsed.document.text, parsed.blocks)
+    strategy = parse_strategy(f"ast:max_tokens={budget},tokenizer={tokenizer}")
+    check(parsed, strategy, segment(parsed, strategy))
+
+
+def _stdlib_files():
+    root = Path(sysconfig.get_paths()["stdlib"])
+    return sorted(p for p in root.rglob("*.py") if "site-packages" not in p.parts)
+
+
+@pytest.mark.slow
+def test_every_stdlib_file_tiles_within_budget():
+    """The issue's property test: tiling and budget on the whole standard library."""
+    strategy = parse_strategy("ast:max_tokens=1500")
+    files = _stdlib_files()
+    assert len(files) > 1000
+    n = 0
+    for path in files:
+        data = path.read_bytes()
+        try:
+            parsed = parse_bytes(data, ParseContext(str(path), str(path)))
+        except InputError:
+            continue  # a few test files are deliberately not UTF-8
+        chunks = segment(parsed, strategy)
+        assert "".join(c.text for c in chunks) == parsed.document.text, path
+        assert all(c.token_count <= 1500 for c in chunks), path
+        n += 1
+    assert n > 1000
