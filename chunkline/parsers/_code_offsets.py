@@ -51,11 +51,19 @@ def nws_prefix(text: str, encoded: bytes | None = None):
     import numpy as np
 
     if encoded is not None and len(encoded) == len(text):
-        arr = np.frombuffer(encoded, dtype=np.uint8)
-        ws = (arr == 32) | ((arr >= 9) & (arr <= 13)) | ((arr >= 28) & (arr <= 31))
+        nonspace = _ascii_nonspace_table()[np.frombuffer(encoded, dtype=np.uint8)]
     else:
         arr = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
-        ws = np.isin(arr, np.array(_unicode_whitespace(), dtype=np.uint32))
-    out = np.zeros(len(text) + 1, dtype=np.int64)
-    np.cumsum(~ws, out=out[1:])
+        nonspace = ~np.isin(arr, np.array(_unicode_whitespace(), dtype=np.uint32))
+    out = np.zeros(len(text) + 1, dtype=np.int32 if len(text) < 2**31 - 1 else np.int64)
+    np.cumsum(nonspace, out=out[1:])
     return out
+
+
+@functools.lru_cache(maxsize=1)
+def _ascii_nonspace_table():
+    import numpy as np
+
+    table = np.ones(256, dtype=np.int32)
+    table[[c for c in range(128) if chr(c).isspace()]] = 0
+    return table

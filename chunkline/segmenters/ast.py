@@ -119,6 +119,7 @@ class _Tiler:
         self.prefix = None
         self.additive = ctx.sizer.name in ("nws", "chars")
         self.char: Callable[[int], int] = lambda b: b
+        self.ascii = True
         self.def_starts: list[int] = []
         self.def_ends: list[int] = []
 
@@ -126,6 +127,7 @@ class _Tiler:
         from ..parsers._code_offsets import nws_prefix
 
         self.char = ct.offsets.char
+        self.ascii = ct.offsets.ascii
         if self.sizer.name == "nws":
             self.prefix = nws_prefix(self.text, ct.encoded)
         self.def_starts = [d.start for d in defs]
@@ -151,35 +153,43 @@ class _Tiler:
         children = node.children
         if not children:
             return self.text_pieces(lo, hi, carry)
-        text, char = self.text, self.char
-        bounds = [lo]
-        prev_end = char(children[0].end_byte)
-        for c in children[1:]:
-            nxt = char(c.start_byte)
-            if nxt > prev_end:
-                nl = text.rfind("\n", prev_end, nxt)
-                cut = nl + 1 if nl != -1 else nxt
-            else:
-                cut = nxt
-            cut = min(max(cut, bounds[-1]), hi)
-            bounds.append(cut)
-            prev_end = max(prev_end, char(c.end_byte))
-        bounds.append(hi)
+        text = self.text
+        ascii_ = self.ascii
+        char = self.char
         merger = _Merger(self, carry)
         out = merger.out
         limit = self.limit
-        for k, c in enumerate(children):
-            s, e = bounds[k], bounds[k + 1]
+        size = self.size
+        # Child k owns [cut before it, cut after it): whitespace between two
+        # children goes to the earlier one up to its last line break.
+        s = lo
+        n = len(children)
+        for k in range(n):
+            c = children[k]
+            if k + 1 < n:
+                if ascii_:
+                    prev_end, nxt = c.end_byte, children[k + 1].start_byte
+                else:
+                    prev_end, nxt = char(c.end_byte), char(children[k + 1].start_byte)
+                if nxt > prev_end:
+                    nl = text.rfind("\n", prev_end, nxt)
+                    e = nl + 1 if nl != -1 else nxt
+                else:
+                    e = nxt
+                e = hi if e > hi else (s if e < s else e)
+            else:
+                e = hi
             if s >= e:
                 continue
-            sz = self.size(s, e)
+            sz = size(s, e)
             if sz <= limit:
                 merger.add((s, e, sz))
-                continue
-            # An oversize child: its head (what is pending since the node's
-            # start, with no whole definition in it) rides along into it.
-            head = merger.take_head(lo if carry is None else carry[0], root)
-            out.extend(self.node(c, s, e, head))
+            else:
+                # An oversize child: its head (what is pending since the node's
+                # start, with no whole definition in it) rides along into it.
+                head = merger.take_head(lo if carry is None else carry[0], root)
+                out.extend(self.node(c, s, e, head))
+            s = e
         merger.flush()
         return out
 
