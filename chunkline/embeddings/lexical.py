@@ -8,10 +8,11 @@ model, no download and no PyTorch, so ``-s semantic`` and ``score`` always work.
 The vector space is fitted on a corpus: the vocabulary (word forms of at least
 two characters that contain a letter, lower-cased, minus a short English
 stop list) and smoothed IDF weights ``log((1+n)/(1+df)) + 1``.  Term
-frequencies are sublinear (``1 + log tf``).  When the vocabulary is larger
-than ``dims``, vectors are projected onto the top ``dims`` singular directions
-of the corpus matrix (LSA); when the corpus itself has at most ``dims`` texts
-the projection is exact (cosines between corpus texts are unchanged).  Words
+frequencies are sublinear (``1 + log tf``).  A corpus of at most ``dims``
+texts (a document's sentences, say) keeps plain TF-IDF vectors, one dimension
+per term; a larger corpus with a larger vocabulary is projected onto the top
+``dims`` singular directions of its matrix (LSA, seeded randomized SVD), so
+memory stays ``n x dims`` however big the vocabulary.  Words
 not in the fitted vocabulary are ignored, so a text with only unknown words
 gets a zero row.
 """
@@ -24,8 +25,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 if TYPE_CHECKING:
     import numpy
 
-_WORD = re.compile(r"\w+")
-_HAS_LETTER = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"[^\W_]+")
 
 #: Function words that carry no topic (English; other languages rely on IDF).
 STOP_WORDS: frozenset[str] = frozenset(
@@ -41,14 +41,9 @@ STOP_WORDS: frozenset[str] = frozenset(
 
 
 def terms(text: str) -> list[str]:
-    """The index terms of ``text``: lower-cased word forms with a letter, of at
-    least two characters, not stop words (``_`` joins nothing: it is a separator)."""
-    out = []
-    for m in _WORD.finditer(text.lower()):
-        for w in m.group().split("_"):
-            if len(w) >= 2 and w not in STOP_WORDS and _HAS_LETTER.search(w):
-                out.append(w)
-    return out
+    """The index terms of ``text``: lower-cased word forms of at least two
+    characters, not purely numeric, not stop words (``_`` separates words)."""
+    return [w for w in _WORD.findall(text.lower()) if len(w) > 1 and w not in STOP_WORDS and not w.isnumeric()]
 
 
 class LexicalEmbedder:
@@ -66,6 +61,7 @@ class LexicalEmbedder:
         self.vocab: dict[str, int] | None = None
         self.idf: "numpy.ndarray | None" = None
         self.projection: "numpy.ndarray | None" = None  # (V, d) or None = identity
+        self._memo: dict[str, list[str]] = {}  # terms of the fitted texts, used once by embed
         if corpus is not None:
             self.fit(corpus)
 
@@ -88,7 +84,8 @@ class LexicalEmbedder:
     def fit(self, corpus: Iterable[str]) -> "LexicalEmbedder":
         import numpy as np
 
-        docs = [terms(t) for t in corpus]
+        corpus_list = list(corpus)
+        docs = [terms(t) for t in corpus_list]
         df: dict[str, int] = {}
         for d in docs:
             for w in set(d):
@@ -98,47 +95,47 @@ class LexicalEmbedder:
         dfa = np.array([df[w] for w in sorted(df)], dtype=np.float64)
         self.idf = (np.log((1.0 + n) / (1.0 + dfa)) + 1.0).astype(np.float32)
         self.projection = None
-        if len(self.vocab) > self.dims and n:
+        if len(self.vocab) > self.dims and n > self.dims:
             self.projection = self._lsa(self._tfidf(docs))
+        self._memo = dict(zip(corpus_list, docs)) if len(docs) <= 100_000 else {}
         return self
 
     def _lsa(self, x) -> "numpy.ndarray":
         """Right singular vectors (V, r) of the corpus matrix, r <= dims."""
-        import numpy as np
-
         n = x.shape[0]
-        if n <= self.dims:  # exact: the projection keeps every corpus cosine
-            _, s, vt = np.linalg.svd(x.toarray().astype(np.float64), full_matrices=False)
-            keep = s > (s[0] * 1e-6 if s.size else 0)
-            return np.ascontiguousarray(vt[keep].T, dtype=np.float32) if keep.any() else np.zeros((x.shape[1], 1), np.float32)
         return _randomized_right_vectors(x, self.dims, self.seed)
 
     # ---------------------------------------------------------------- embed
-    def _tfidf(self, docs: list[list[str]]):
-        """Sparse (n, V) sublinear TF-IDF matrix, rows not normalised."""
+    def _weights(self, docs: list[list[str]]):
+        """CSR parts (indptr, indices, values) of the sublinear TF-IDF rows."""
         import numpy as np
-        import scipy.sparse as sp
 
         vocab = self.vocab or {}
         indptr = [0]
         indices: list[int] = []
-        data: list[float] = []
+        data: list[int] = []
+        get = vocab.get
         for d in docs:
             counts: dict[int, int] = {}
             for w in d:
-                j = vocab.get(w)
+                j = get(w)
                 if j is not None:
                     counts[j] = counts.get(j, 0) + 1
-            for j in sorted(counts):
-                indices.append(j)
-                data.append(counts[j])
+            indices.extend(counts)
+            data.extend(counts.values())
             indptr.append(len(indices))
-        tf = np.asarray(data, dtype=np.float32)
-        tf = 1.0 + np.log(tf) if tf.size else tf
-        x = sp.csr_matrix((tf, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)), shape=(len(docs), max(1, len(vocab))))
-        if vocab:
-            x = x @ sp.diags(self.idf)
-        return x.tocsr()
+        idx = np.asarray(indices, dtype=np.int64)
+        val = np.asarray(data, dtype=np.float32)
+        if val.size:
+            val = (1.0 + np.log(val)) * self.idf[idx]
+        return np.asarray(indptr, dtype=np.int64), idx, val
+
+    def _tfidf(self, docs: list[list[str]]):
+        """Sparse (n, V) TF-IDF matrix, rows not normalised."""
+        import scipy.sparse as sp
+
+        indptr, idx, val = self._weights(docs)
+        return sp.csr_matrix((val, idx, indptr), shape=(len(docs), max(1, len(self.vocab or {}))))
 
     def embed(self, texts: Sequence[str]) -> "numpy.ndarray":
         import numpy as np
@@ -146,9 +143,14 @@ class LexicalEmbedder:
         texts = list(texts)
         if self.vocab is None:
             self.fit(texts)
-        x = self._tfidf([terms(t) for t in texts])
-        dense = (x @ self.projection) if self.projection is not None else x.toarray()
-        dense = np.asarray(dense, dtype=np.float32)
+        memo, self._memo = self._memo, {}
+        docs = [memo[t] if t in memo else terms(t) for t in texts]
+        if self.projection is not None:
+            dense = np.asarray(self._tfidf(docs) @ self.projection, dtype=np.float32)
+        else:  # small vocabulary or corpus: plain dense TF-IDF, no scipy round trip
+            indptr, idx, val = self._weights(docs)
+            dense = np.zeros((len(docs), max(1, len(self.vocab or {}))), dtype=np.float32)
+            dense[np.repeat(np.arange(len(docs)), np.diff(indptr)), idx] = val
         norms = np.linalg.norm(dense, axis=1, keepdims=True)
         np.divide(dense, norms, out=dense, where=norms > 0)
         return dense

@@ -59,17 +59,19 @@ def test_first_call_fits_once_and_later_calls_share_the_space():
     assert b.shape[1] == a.shape[1]
 
 
-def test_lsa_is_exact_for_small_corpora_and_bounded_for_large():
+def test_small_corpora_are_plain_tfidf_large_ones_lsa():
     words = [f"w{i}x" for i in range(3000)]
     rng = np.random.default_rng(1)
     small = [" ".join(rng.choice(words, 40)) for _ in range(50)]
-    raw = LexicalEmbedder(small, dims=10_000).embed(small)  # no projection
-    lsa = LexicalEmbedder(small, dims=64).embed(small)  # 50 texts <= 64 dims: exact
-    assert raw.shape[1] > 64 and lsa.shape[1] <= 64
-    assert np.allclose(raw @ raw.T, lsa @ lsa.T, atol=1e-4)
-    big = [" ".join(rng.choice(words, 40)) for _ in range(400)]
-    v = LexicalEmbedder(big, dims=64).embed(big[:3])
-    assert v.shape == (3, 64)
+    raw = LexicalEmbedder(small, dims=64)  # 50 texts <= 64 dims: no projection
+    assert raw.projection is None and raw.embed(small[:1]).shape[1] > 64
+    big = [" ".join(rng.choice(words[:400], 40)) for _ in range(400)]
+    lsa = LexicalEmbedder(big, dims=64)
+    v = lsa.embed(big[:20])
+    assert v.shape == (20, 64) and np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-5)
+    # the projection keeps each text closest to itself
+    full = lsa.embed(big)
+    assert (np.argmax(v @ full.T, axis=1) == np.arange(20)).all()
 
 
 def test_deterministic():
@@ -82,4 +84,4 @@ def test_deterministic():
 
 
 def test_terms_drop_stop_words_digits_and_split_underscores():
-    assert terms("The Year 1999: snake_case ÉCOLE a") == ["year", "snake", "case", "école"]
+    assert terms("The Year 1999: snake_case ÉCOLE a 19th ½") == ["year", "snake", "case", "école", "19th"]

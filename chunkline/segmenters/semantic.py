@@ -1,0 +1,549 @@
+"""``semantic``: split where the topic shifts, within a hard size budget.
+
+Why: users expect a chunker that follows the text's topics rather than a
+fixed size, and whether it pays off is corpus-dependent, so chunkline's
+version is cheap (a lexical embedder by default), bounded (never over budget)
+and deterministic, so ``compare`` and ``score`` can judge it on real data.
+
+How, per content region:
+
+1. **Units.**  Sentences from the block stream: ``sentence`` blocks when the
+   parser emits them, otherwise chunkline's rule-based splitter inside each
+   block (paragraphs, list items...).  Headings, tables and code blocks are
+   single units.  Units tile the region, so no text is lost.
+2. **Sections.**  A heading of level <= ``split_level`` starts a new section;
+   no chunk crosses it.  A chunk never ends on a heading.
+3. **Similarity.**  Units are embedded (``embedder``: ``lexical`` fits
+   TF-IDF on the document's own units, ``minilm`` is the neural extra).  At
+   each gap between units the similarity is the cosine of the summed vectors
+   of the ``window`` units before and after it (TextTiling's block
+   comparison), smoothed by a moving average over ``smooth`` gaps each side.
+4. **Boundaries.**  Each gap gets a *depth*: how far its similarity lies below
+   the nearest peaks on both sides.  Gaps whose depth is at least
+   ``mean + threshold * std`` of the section's depths (lower ``threshold``,
+   more boundaries; TextTiling's "liberal" cut is -0.5) and that are the
+   deepest within ``min_units`` units either side become boundaries.
+5. **Budget.**  A segment over ``max_size`` is split at its weakest internal
+   gap (lowest similarity, preferring cuts that leave at least a quarter of
+   the budget on each side; gaps before headings first), recursively; a
+   single unit over budget is split at clauses, then words, then tokens.
+   Chunks below ``min_size`` merge into the more similar neighbour when the
+   two fit.  With ``overlap``, a chunk repeats whole trailing units of its
+   predecessor up to ``overlap`` tokens.
+
+Every size is an exact count in the budget's tokenizer; chunk text is the
+document text between the first and last unit (trimmed), so offsets are exact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
+
+from ..core.records import Block, ParsedDocument
+from ._packing import _ABBREV, PROSE_SEPARATORS, SENTENCE_END, split_recursive, trim
+from .base import SegmentContext, Span, register_segmenter
+
+if TYPE_CHECKING:
+    import numpy
+
+_HEADING_KINDS = frozenset({"heading", "title"})
+#: Blocks kept whole as one unit (their inside is not prose).
+_ATOMIC_KINDS = frozenset({"heading", "title", "table", "code", "formula"})
+_PARA = re.compile(r"\n[ \t]*\n")
+_END_CHAR = re.compile("[.!?\u2026\u3002\uff01\uff1f]")
+_CJK_END = frozenset("\u3002\uff01\uff1f")
+#: A line that ends with a full stop (not an abbreviation's), ! or ? ends a
+#: sentence whatever the next line starts with (lists, verse, one sentence per
+#: line, a quotation closed on the next line...).
+_LINE_END_HINT = re.compile("[.!?\u2026][\"'\u201d\u2019)\\]]*[ \t]*\n")
+_LINE_END = re.compile("(?:" + _ABBREV + "\\.|[!?\u2026])[\"'\u201d\u2019)\\]]*[ \t]*\n")
+_CLAUSE_LEVELS = PROSE_SEPARATORS[4:]
+_LINE_LEVELS = PROSE_SEPARATORS[2:]
+
+
+@dataclass(frozen=True)
+class SemanticParams:
+    """embedder: ``lexical`` (default, no model) or ``minilm`` (extra).
+    split_level: headings at this level or above are hard boundaries (0: none).
+    method: ``c99`` (global: divisive clustering of the rank-transformed
+    similarity matrix) or ``depth`` (local: TextTiling depth of window similarity).
+    threshold: boundaries are kept while their score >= mean + threshold * std
+    (c99: the gain in inside density of each split; depth: the gap depth).
+    window: units compared on each side of a gap (depth method, budget splits).
+    smooth: moving-average half-width over gap similarities (0: none).
+    rank_mask: c99's rank-transform neighbourhood (odd, in units).
+    min_units: depth boundaries are at least this many units apart.
+    breadcrumb: put the heading path in each chunk's context."""
+
+    embedder: str = "lexical"
+    split_level: int = 2
+    method: str = "c99"
+    threshold: float = 1.2
+    window: int = 3
+    smooth: int = 1
+    rank_mask: int = 11
+    min_units: int = 2
+    breadcrumb: bool = True
+
+    def __post_init__(self) -> None:
+        from ..embeddings import EMBEDDERS
+
+        if self.embedder not in EMBEDDERS:
+            raise ValueError(f"embedder must be one of {', '.join(EMBEDDERS)}")
+        if not 0 <= self.split_level <= 6:
+            raise ValueError("split_level must be 0..6")
+        if self.method not in ("c99", "depth"):
+            raise ValueError("method must be c99 or depth")
+        if self.rank_mask < 1 or self.rank_mask % 2 == 0:
+            raise ValueError("rank_mask must be a positive odd number")
+        if self.window < 1:
+            raise ValueError("window must be at least 1")
+        if self.smooth < 0:
+            raise ValueError("smooth must be at least 0")
+        if self.min_units < 1:
+            raise ValueError("min_units must be at least 1")
+
+
+@dataclass
+class _Unit:
+    """One sentence (or atomic block): ``[start, end)`` tiles the region,
+    ``[ts, te)`` is its trimmed text."""
+
+    start: int
+    end: int
+    ts: int
+    te: int
+    block: Block | None
+    heading_level: int | None = None
+    count: int = 0
+
+
+# ------------------------------------------------------------------ units
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Same spans as ``_packing.sentence_spans``, several times faster.
+
+    ``SENTENCE_END`` puts its abbreviation look-behinds before the full stop,
+    so ``finditer`` evaluates them at every character.  Every match starts at
+    an end-of-sentence character (or right after a CJK one), so trying the
+    pattern only there finds the same non-overlapping matches."""
+    out: list[tuple[int, int]] = []
+    pos = start
+    last = start  # where the next match may start (finditer semantics)
+    match = SENTENCE_END.match
+    for c in _END_CHAR.finditer(text, start, end):
+        p = c.start()
+        if p < last:
+            continue
+        m = match(text, p, end)
+        if m is None and text[p] in _CJK_END and p + 1 < end:
+            m = match(text, p + 1, end)
+        if m is None:
+            continue
+        cut = m.end()
+        last = cut if cut > m.start() else cut + 1
+        if cut > pos and cut < end:
+            out.append((pos, cut))
+            pos = cut
+    if pos < end:
+        out.append((pos, end))
+    return out
+
+
+def _outer_blocks(blocks: list[Block], rs: int, re_: int) -> list[Block]:
+    inside = sorted((b for b in blocks if rs <= b.start < re_ and b.kind != "sentence"), key=lambda b: (b.start, -b.end))
+    flat: list[Block] = []
+    for b in inside:
+        if flat and b.start < flat[-1].end:
+            continue  # nested (a definition inside a class): the outer one rules
+        flat.append(b)
+    return flat
+
+
+def _sentences(text: str, a: int, z: int, sent_starts: list[int]) -> list[tuple[int, int]]:
+    """Spans tiling ``[a, z)``: at sentence-block starts if the parser gave
+    any, else at paragraph breaks and rule-based sentence ends."""
+    if sent_starts:
+        cuts = [c for c in sent_starts if a < c < z]
+        bounds = [a] + cuts + [z]
+        return [(x, y) for x, y in zip(bounds, bounds[1:]) if x < y]
+    cuts: set[int] = set()
+    pos = a
+    for m in _PARA.finditer(text, a, z):
+        if m.end() > pos:
+            cuts.update(e for _, e in sentence_spans(text, pos, m.end()))
+            pos = m.end()
+    if pos < z:
+        cuts.update(e for _, e in sentence_spans(text, pos, z))
+    for m in _LINE_END_HINT.finditer(text, a, z):
+        if _LINE_END.match(text, m.start(), z):
+            cuts.add(m.end())
+    bounds = [a] + sorted(c for c in cuts if a < c < z) + [z]
+    return [(x, y) for x, y in zip(bounds, bounds[1:])]
+
+
+def _units(text: str, blocks: list[Block], sent_starts: list[int], rs: int, re_: int) -> list[_Unit]:
+    flat = _outer_blocks(blocks, rs, re_)
+    pieces: list[tuple[int, int, Block | None]] = []
+    if not flat:
+        pieces = [(a, z, None) for a, z in _sentences(text, rs, re_, sent_starts)]
+    else:
+        if flat[0].start > rs:  # text before the first block
+            pieces += [(a, z, None) for a, z in _sentences(text, rs, flat[0].start, sent_starts)]
+        for i, b in enumerate(flat):
+            z = flat[i + 1].start if i + 1 < len(flat) else re_
+            if b.kind in _ATOMIC_KINDS:
+                pieces.append((b.start, z, b))
+            else:
+                pieces += [(x, y, b) for x, y in _sentences(text, b.start, z, sent_starts)]
+    units: list[_Unit] = []
+    for a, z, b in pieces:
+        ts, te = trim(text, a, z)
+        if ts >= te:  # whitespace only: belongs to the unit before
+            if units:
+                units[-1].end = z
+            continue
+        lvl = (b.level or 1) if (b is not None and b.kind in _HEADING_KINDS and b.start == ts) else None
+        units.append(_Unit(a, z, ts, te, b, lvl))
+    return units
+
+
+# ------------------------------------------------------------- similarity
+
+
+def gap_similarities(vecs: "numpy.ndarray", window: int, smooth: int) -> "numpy.ndarray":
+    """Similarity at each of the ``n - 1`` gaps between ``n`` unit vectors:
+    cosine of the summed vectors of up to ``window`` units on each side,
+    smoothed by a moving average of half-width ``smooth``."""
+    import numpy as np
+
+    n = vecs.shape[0]
+    if n < 2:
+        return np.zeros(0, dtype=np.float64)
+    c = np.vstack([np.zeros((1, vecs.shape[1])), np.cumsum(vecs.astype(np.float64), axis=0)])
+    g = np.arange(1, n)
+    left = c[g] - c[np.maximum(0, g - window)]
+    right = c[np.minimum(n, g + window)] - c[g]
+    num = (left * right).sum(axis=1)
+    den = np.linalg.norm(left, axis=1) * np.linalg.norm(right, axis=1)
+    sims = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    if smooth > 0 and sims.size > 1:
+        k = np.ones(2 * smooth + 1)
+        padded = np.pad(sims, smooth, mode="edge")
+        sims = np.convolve(padded, k / k.sum(), mode="valid")
+    return sims
+
+
+def depth_scores(sims: "numpy.ndarray") -> "numpy.ndarray":
+    """TextTiling depth: for each gap, (left peak - sim) + (right peak - sim),
+    where a peak is reached by climbing while similarity does not decrease."""
+    import numpy as np
+
+    n = sims.size
+    depth = np.zeros(n, dtype=np.float64)
+    for i in range(n):
+        lp = sims[i]
+        j = i
+        while j > 0 and sims[j - 1] >= lp:
+            j -= 1
+            lp = sims[j]
+        rp = sims[i]
+        j = i
+        while j < n - 1 and sims[j + 1] >= rp:
+            j += 1
+            rp = sims[j]
+        depth[i] = (lp - sims[i]) + (rp - sims[i])
+    return depth
+
+
+def choose_boundaries(depth: "numpy.ndarray", threshold: float, min_units: int, allowed: list[bool]) -> list[int]:
+    """Gap indices (gap ``g`` lies before unit ``g + 1``) chosen as topic
+    boundaries: depth >= mean + threshold * std, deepest first, at least
+    ``min_units`` units apart, only where ``allowed``."""
+    import numpy as np
+
+    if depth.size == 0:
+        return []
+    cutoff = float(depth.mean() + threshold * depth.std())
+    order = sorted(range(depth.size), key=lambda g: (-depth[g], g))
+    taken: list[int] = []
+    for g in order:
+        if depth[g] <= 0 or depth[g] < cutoff:
+            break
+        if not allowed[g] or any(abs(g - t) < min_units for t in taken):
+            continue
+        taken.append(g)
+    return sorted(taken)
+
+
+#: C99 compares every unit with every other; longer runs are first cut at
+#: their weakest gaps into pieces of at most this many units (O(n^2) memory).
+C99_MAX_UNITS = 400
+
+
+def rank_matrix(sim: "numpy.ndarray", mask: int) -> "numpy.ndarray":
+    """C99's rank transform: each similarity becomes the fraction of its
+    ``mask x mask`` neighbours that are lower.  Raw cosines of short
+    sentences are small and noisy; ranks keep only the local contrast."""
+    import numpy as np
+
+    n = sim.shape[0]
+    r = min(mask, n if n % 2 else n - 1) // 2
+    pad = np.pad(sim, r, mode="constant", constant_values=np.nan)
+    lower = np.zeros((n, n), dtype=np.float64)
+    count = np.zeros((n, n), dtype=np.float64)
+    for dy in range(2 * r + 1):
+        for dx in range(2 * r + 1):
+            if dy == r and dx == r:
+                continue
+            win = pad[dy : dy + n, dx : dx + n]
+            ok = ~np.isnan(win)
+            count += ok
+            lower += ok & (win < sim)
+    return lower / np.maximum(count, 1)
+
+
+def c99_boundaries(vecs: "numpy.ndarray", threshold: float, mask: int, allowed: list[bool]) -> list[int]:
+    """Gap indices chosen by C99 (Choi 2000) with the number of segments unknown.
+
+    Divisive clustering: split the run where the inside density
+    ``sum of rank inside segments / sum of segment areas`` grows most, again
+    and again; then keep the splits made before the density gain last
+    exceeded ``mean + threshold * std`` of all gains."""
+    import numpy as np
+
+    n = vecs.shape[0]
+    if n < 3:
+        return []
+    v = vecs.astype(np.float64)
+    rank = rank_matrix(v @ v.T, mask)
+    pre = np.zeros((n + 1, n + 1))
+    pre[1:, 1:] = rank.cumsum(0).cumsum(1)
+    diag = np.diagonal(pre).copy()
+
+    def block(a, b):  # rank sum of [a, b) x [a, b), vectorised over a or b
+        return diag[b] - pre[a, b] - pre[b, a] + diag[a]
+
+    ok = np.array(allowed + [False], dtype=bool)  # gap g = before unit g + 1
+    segs: dict[int, tuple[int, "numpy.ndarray", "numpy.ndarray", "numpy.ndarray"]] = {}
+
+    def candidates(a: int, b: int) -> None:
+        g = np.arange(a + 1, b)
+        g = g[ok[g - 1]] if g.size else g
+        ds = block(a, g) + block(g, b) - block(a, b)
+        da = (g - a) ** 2 + (b - g) ** 2 - (b - a) ** 2
+        segs[a] = (b, g, ds, da)
+
+    inside, area = float(block(0, n)), float(n * n)
+    candidates(0, n)
+    densities = [inside / area]
+    order: list[int] = []
+    while True:
+        best = None
+        for a, (b, g, ds, da) in segs.items():
+            if g.size:
+                d = (inside + ds) / (area + da)
+                i = int(np.argmax(d))
+                if best is None or d[i] > best[0]:
+                    best = (float(d[i]), a, int(g[i]), float(ds[i]), float(da[i]))
+        if best is None:
+            break
+        dens, a, cut, ds, da = best
+        b = segs[a][0]
+        inside += ds
+        area += da
+        candidates(a, cut)
+        candidates(cut, b)
+        order.append(cut)
+        densities.append(dens)
+    gains = np.diff(np.asarray(densities))
+    if gains.size == 0:
+        return []
+    over = np.nonzero(gains > gains.mean() + threshold * gains.std())[0]
+    keep = int(over.max()) + 1 if over.size else 0
+    return sorted(g - 1 for g in order[:keep])
+
+
+# ---------------------------------------------------------------- segment
+
+
+@register_segmenter(
+    "semantic",
+    params=SemanticParams,
+    summary="topic shifts between sentence windows (lexical or MiniLM embeddings), never over budget or across headings",
+)
+def semantic(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
+    p: SemanticParams = ctx.params or SemanticParams()
+    text = parsed.document.text
+    blocks = ctx.blocks(parsed)
+    sent_starts = sorted(b.start for b in blocks if b.kind == "sentence")
+    sections: list[list[_Unit]] = []
+    for rs, re_ in ctx.regions(parsed):
+        current: list[_Unit] = []
+        for u in _units(text, blocks, sent_starts, rs, re_):
+            lvl = u.heading_level
+            if lvl is not None and p.split_level and lvl <= p.split_level and current:
+                sections.append(current)
+                current = []
+            current.append(u)
+        if current:
+            sections.append(current)
+    all_units = [u for sec in sections for u in sec]
+    if not all_units:
+        return
+    for u in all_units:
+        u.count = ctx.sizer.count(text[u.ts : u.te])
+
+    from ..embeddings import get_embedder
+
+    embedder = get_embedder(p.embedder)
+    vecs = embedder.embed([text[u.ts : u.te] for u in all_units])
+    pos = 0
+    for sec in sections:
+        yield from _segment_section(text, sec, vecs[pos : pos + len(sec)], ctx, p)
+        pos += len(sec)
+
+
+def _segment_section(text: str, units: list[_Unit], vecs, ctx: SegmentContext, p: SemanticParams) -> Iterator[Span]:
+    limit = ctx.budget.max_size
+    # Units over budget on their own are split apart and cut the section.
+    run: list[int] = []
+    for i, u in enumerate(units):
+        if u.count <= limit:
+            run.append(i)
+            continue
+        if run:
+            yield from _segment_run(text, [units[k] for k in run], vecs[run], ctx, p)
+            run = []
+        levels = _LINE_LEVELS if (u.block is not None and u.block.kind in ("table", "code")) else _CLAUSE_LEVELS
+        for s, e, c in split_recursive(text, u.ts, u.te, ctx.sizer, limit, levels):
+            yield Span(s, e, count=c, context=_breadcrumb(u, p))
+    if run:
+        yield from _segment_run(text, [units[k] for k in run], vecs[run], ctx, p)
+
+
+def _segment_run(text: str, units: list[_Unit], vecs, ctx: SegmentContext, p: SemanticParams) -> Iterator[Span]:
+    """Consecutive units, each within budget: topic boundaries, then budget."""
+    n = len(units)
+    sims = gap_similarities(vecs, p.window, p.smooth)
+    # a gap right after a heading is never a boundary: the heading goes with its content
+    allowed = [units[g].heading_level is None for g in range(n - 1)]
+    if p.method == "depth":
+        bounds = choose_boundaries(depth_scores(sims), p.threshold, p.min_units, allowed)
+    else:
+        bounds = []
+        for a, b in _windows(sims, allowed, 0, n):
+            bounds += [a + g for g in c99_boundaries(vecs[a:b], p.threshold, p.rank_mask, allowed[a : b - 1])]
+            if b < n:
+                bounds.append(b - 1)
+    cuts = [0] + [g + 1 for g in sorted(set(bounds))] + [n]
+    sizer = ctx.sizer
+    limit = ctx.budget.max_size
+
+    def measure(i: int, j: int) -> int:
+        return sizer.count(text[units[i].ts : units[j - 1].te])
+
+    def fit(i: int, j: int) -> list[tuple[int, int, int]]:
+        """Split units [i, j) at weakest gaps until every piece fits."""
+        c = measure(i, j)
+        if c <= limit or j - i == 1:
+            return [(i, j, c)]
+        g = _weakest_gap(units, sims, i, j, limit)
+        return fit(i, g) + fit(g, j)
+
+    pieces: list[tuple[int, int, int]] = []
+    for i, j in zip(cuts, cuts[1:]):
+        pieces += fit(i, j)
+    pieces = _merge_small(text, units, pieces, sims, sizer, limit, ctx.budget.min_size)
+    overlap = ctx.budget.overlap
+    for k, (i, j, c) in enumerate(pieces):
+        start_unit = i
+        if overlap and k > 0:
+            start_unit, c = _with_overlap(text, units, pieces[k - 1][0], i, j, c, sizer, limit, overlap)
+        yield Span(units[start_unit].ts, units[j - 1].te, count=c, context=_breadcrumb(units[start_unit], p))
+
+
+def _windows(sims, allowed: list[bool], a: int, b: int) -> list[tuple[int, int]]:
+    """Cut units ``[a, b)`` at their weakest allowed gaps until every piece
+    has at most ``C99_MAX_UNITS`` units."""
+    if b - a <= C99_MAX_UNITS:
+        return [(a, b)]
+    lo, hi = a + C99_MAX_UNITS // 4, b - C99_MAX_UNITS // 4
+    gaps = [g for g in range(lo, hi) if allowed[g - 1]] or list(range(lo, hi))
+    g = min(gaps, key=lambda g: (float(sims[g - 1]), g))
+    return _windows(sims, allowed, a, g) + _windows(sims, allowed, g, b)
+
+
+def _weakest_gap(units: list[_Unit], sims, i: int, j: int, limit: int) -> int:
+    """Unit index where ``[i, j)`` splits: the gap with the lowest similarity
+    among those leaving >= limit/4 tokens each side (any gap if none does);
+    gaps before headings rank first, gaps after headings last."""
+    total = sum(u.count for u in units[i:j])
+    floor = min(limit, total) / 4
+    left = 0
+    best_key, best = None, i + (j - i) // 2
+    for g in range(i + 1, j):
+        left += units[g - 1].count
+        balanced = left >= floor and total - left >= floor
+        after_heading = units[g - 1].heading_level is not None
+        before_heading = units[g].heading_level is not None
+        key = (after_heading, not balanced, not before_heading, float(sims[g - 1]), abs((g - i) - (j - g)))
+        if best_key is None or key < best_key:
+            best_key, best = key, g
+    return best
+
+
+def _merge_small(text, units, pieces, sims, sizer, limit: int, min_size: int) -> list[tuple[int, int, int]]:
+    """Fold pieces under ``min_size`` into the more similar neighbour when the
+    union fits (a soft floor, as for every strategy)."""
+    if not min_size or len(pieces) < 2:
+        return pieces
+    out = list(pieces)
+    k = 0
+    while k < len(out) and len(out) > 1:
+        i, j, c = out[k]
+        if c >= min_size:
+            k += 1
+            continue
+        options = []
+        if k > 0:
+            options.append((float(sims[i - 1]), k - 1))
+        if k + 1 < len(out):
+            options.append((float(sims[j - 1]), k + 1))
+        merged = False
+        for _, other in sorted(options, reverse=True):
+            a, b = min(k, other), max(k, other)
+            s_i, e_j = out[a][0], out[b][1]
+            joined = sizer.count(text[units[s_i].ts : units[e_j - 1].te])
+            if joined <= limit:
+                out[a : b + 1] = [(s_i, e_j, joined)]
+                k = a
+                merged = True
+                break
+        if not merged:
+            k += 1
+    return out
+
+
+def _with_overlap(text, units, prev_i: int, i: int, j: int, c: int, sizer, limit: int, overlap: int) -> tuple[int, int]:
+    """Start unit and exact count of ``[i, j)`` extended back over whole units
+    of the previous chunk, up to ``overlap`` tokens, within the budget."""
+    back, start = 0, i
+    while start - 1 >= prev_i + 1 and back + units[start - 1].count <= overlap:
+        back += units[start - 1].count
+        start -= 1
+    while start < i:
+        exact = sizer.count(text[units[start].ts : units[j - 1].te])
+        if exact <= limit:
+            return start, exact
+        start += 1
+    return i, c
+
+
+def _breadcrumb(u: _Unit, p: SemanticParams) -> str | None:
+    if not p.breadcrumb or u.block is None or not u.block.section:
+        return None
+    return " > ".join(u.block.section)
