@@ -327,38 +327,39 @@ def c99_boundaries(vecs: "numpy.ndarray", threshold: float, mask: int, allowed: 
     def block(a, b):  # rank sum of [a, b) x [a, b), vectorised over a or b
         return diag[b] - pre[a, b] - pre[b, a] + diag[a]
 
-    ok = np.array(allowed + [False], dtype=bool)  # gap g = before unit g + 1
-    segs: dict[int, tuple[int, "numpy.ndarray", "numpy.ndarray", "numpy.ndarray"]] = {}
+    # Every candidate cut g (1..n-1) belongs to one current segment [a, b);
+    # ds/da hold what cutting there adds to the inside sum and area.
+    ds = np.zeros(n + 1)
+    da = np.zeros(n + 1)
+    live = np.zeros(n + 1, dtype=bool)
+    live[1:n] = np.asarray(allowed[: n - 1], dtype=bool)
+    seg_end = np.full(n + 1, n)  # for a live cut: the end of its segment
+    seg_start = np.zeros(n + 1, dtype=np.int64)
 
     def candidates(a: int, b: int) -> None:
         g = np.arange(a + 1, b)
-        g = g[ok[g - 1]] if g.size else g
-        ds = block(a, g) + block(g, b) - block(a, b)
-        da = (g - a) ** 2 + (b - g) ** 2 - (b - a) ** 2
-        segs[a] = (b, g, ds, da)
+        if g.size:
+            ds[g] = block(a, g) + block(g, b) - block(a, b)
+            da[g] = (g - a) ** 2 + (b - g) ** 2 - (b - a) ** 2
+            seg_start[g] = a
+            seg_end[g] = b
 
     inside, area = float(block(0, n)), float(n * n)
     candidates(0, n)
     densities = [inside / area]
     order: list[int] = []
-    while True:
-        best = None
-        for a, (b, g, ds, da) in segs.items():
-            if g.size:
-                d = (inside + ds) / (area + da)
-                i = int(np.argmax(d))
-                if best is None or d[i] > best[0]:
-                    best = (float(d[i]), a, int(g[i]), float(ds[i]), float(da[i]))
-        if best is None:
-            break
-        dens, a, cut, ds, da = best
-        b = segs[a][0]
-        inside += ds
-        area += da
+    while live.any():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = np.where(live, (inside + ds) / (area + da), -np.inf)
+        cut = int(np.argmax(d))
+        a, b = int(seg_start[cut]), int(seg_end[cut])
+        inside += ds[cut]
+        area += da[cut]
+        live[cut] = False
         candidates(a, cut)
         candidates(cut, b)
         order.append(cut)
-        densities.append(dens)
+        densities.append(float(d[cut]))
     gains = np.diff(np.asarray(densities))
     if gains.size == 0:
         return []
