@@ -41,7 +41,7 @@ class ScoreOptions:
     tokenizer: str | None = None
     max_size: int | None = None
     min_size: int = 0
-    semantic: bool = True
+    semantic: bool = False
     boundaries: bool = True
     window_tokens: int = 3000
     bi_tolerance: int = 5

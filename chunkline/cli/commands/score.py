@@ -109,7 +109,7 @@ def register(app: typer.Typer) -> None:
         max_chars: Optional[int] = typer.Option(None, "--max-chars", "-c", help="Budget in characters (instead of tokens)."),
         min_size: int = typer.Option(0, "--min-size", help="Lower size bound for size compliance."),
         tokenizer: Optional[str] = typer.Option(None, "--tokenizer", "-T", help="Tokenizer for sizes (default: the one the chunks declare, else cl100k_base)."),
-        semantic: bool = typer.Option(True, "--semantic/--no-semantic", help="Compute ICC and DCC (embeds every chunk, its units and its DCC windows)."),
+        semantic: bool = typer.Option(False, "--semantic/--no-semantic", help="Also compute ICC and DCC (embeds every chunk, its units and its DCC windows: about 5x slower with the lexical embedder)."),
         boundaries: bool = typer.Option(True, "--boundaries/--no-boundaries", help="Compute boundary clarity and chunk stickiness."),
         baseline: Optional[str] = typer.Option(None, "--baseline", help="Another chunk file of the same documents: paired bootstrap CIs of the retrieval differences."),
         fail_under: Optional[List[str]] = typer.Option(None, "--fail-under", help="metric=value: exit 4 when the metric is below value (repeatable)."),
