@@ -77,7 +77,8 @@ def _is_boundary(text: str, p: int, end_punct: int, nxt: int) -> bool:
         (nw.group(2) == "." and (lookup(next_word) is not None or _INITIAL.match(next_word) is not None))
     )
     if next_word[:1].islower():
-        if c == "(":  # "(emphasis added)." after a quotation is a sentence of its own
+        if c == "(" and any(q in text[p:end_punct] for q in "\"\u201d'\u2019"):
+            # '... object." (emphasis added).': the parenthetical after a quotation is its own sentence
             close = text.find(")", nxt, nxt + 200)
             return close != -1 and text[close + 1 : close + 2] == "." and "(" not in text[nxt + 1 : close]
         if c != "[":

@@ -248,16 +248,18 @@ class _Outline:
         return None
 
     def push(self, style: str, label: str, value: str = "") -> int:
+        if style == "article":  # articles close ALL-CAPS part headings ("RECITALS"), not the title
+            keep = 1 if self.stack and self.stack[0][0] == "title" else 0
+            for i, (st, _, _) in enumerate(self.stack[keep:], keep):
+                if st.startswith("caps:"):
+                    del self.stack[i:]
+                    break
         for i, (st, _, _) in enumerate(self.stack):
             if st == style:
                 del self.stack[i:]
                 break
         self.stack.append((style, label, value))
         return len(self.stack)
-
-    def retitle(self, label: str) -> None:
-        st, _, v = self.stack[-1]
-        self.stack[-1] = (st, label, v)
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -329,12 +331,12 @@ def structure_units(text: str) -> list[Unit]:
                     if cls is not None:
                         style, value = cls
                         label = m.group("label")
-                        level = outline.push(style, label, value)
+                        title_end = _marker_title(text, rest, e, len(group))
+                        full = f"{label} {text[rest:title_end]}".rstrip() if title_end is not None else label
+                        level = outline.push(style, full, value)
                         units.append(Unit("marker", pos, m.end(), outline.path, level))
                         pos = rest
-                        title_end = _marker_title(text, pos, e, len(group))
                         if title_end is not None:
-                            outline.retitle(f"{label} {text[pos:title_end]}".rstrip())
                             units.append(Unit("heading", pos, title_end, outline.path, level))
                             pos = _trim(text, title_end, e)[0]
                         continue
@@ -355,9 +357,11 @@ def structure_units(text: str) -> list[Unit]:
                 line = text[pos:e]
             elif "\n" not in line and _is_caps_heading(line):
                 if last_heading_unit == gi - 1 and outline.stack and outline.stack[-1][0] in ("article", "section"):
-                    # "ARTICLE IV" / "PAYMENT TERMS": the title of the heading above
-                    outline.retitle(f"{outline.stack[-1][1]} {line}")
+                    # "ARTICLE IV" / "PAYMENT TERMS": the title of the heading above (the path keeps "ARTICLE IV")
                     units.append(Unit("heading", pos, e, outline.path, len(outline.stack)))
+                elif not units and gi == 0:
+                    level = outline.push("title", line)  # the document title stays above everything
+                    units.append(Unit("heading", pos, e, outline.path, level))
                 else:
                     level = outline.push("caps:" + str(_caps_rank(outline)), line)
                     units.append(Unit("heading", pos, e, outline.path, level))

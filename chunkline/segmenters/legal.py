@@ -1,0 +1,132 @@
+"""``legal``: whole sentences packed within a section, section path as context.
+
+Built for the ``legal`` parser's blocks (headings, list markers, sentences,
+each with a section path), and usable on any document:
+
+* Sentences (and the headings and markers between them) are packed greedily
+  up to the budget, never across a change of the section path's first
+  ``section_level`` entries: with the default 2, a chunk never straddles two
+  ``Section`` s of an ``ARTICLE`` (or two ``I.`` parts of an opinion), while
+  the clauses ``(a)``, ``(b)`` of one section may share a chunk.
+  ``section_level=0`` packs across sections (only regions split).
+* A sentence over the budget is split at clause boundaries before words:
+  ``;``, ``:``, ``, and`` / ``, or`` / ``, provided``..., before an inline
+  enumeration ``(ii)``, at commas, then at whitespace, then at token
+  boundaries (never over budget).
+* The chunk's section path travels in ``context`` (``"ARTICLE IV > Section
+  4.2 > (b)"``), never in the chunk text.
+* Documents without ``sentence`` blocks (plain text, markdown...) use
+  chunkline's rule-based sentence splitter (``_packing.sentence_spans``) per
+  paragraph, with the section paths of whatever blocks the parser emitted.
+
+Pieces tile each content region, so every non-space character is in a chunk.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from ..core.records import Block, ParsedDocument
+from ._packing import PROSE_SEPARATORS, merge, sentence_spans, split_recursive, trim
+from .base import SegmentContext, Span, register_segmenter
+
+#: How an over-budget sentence is cut, coarse to fine (each regex matches the
+#: separator; a piece ends right after it).
+CLAUSE_SEPARATORS: tuple[re.Pattern[str], ...] = (
+    re.compile(r";\s+"),
+    re.compile(r":\s+"),
+    re.compile(r",\s+(?=(?:and|or|but|nor|provided|except|including|unless|whereas)\b)"),
+    re.compile(r"\s+(?=\((?:[a-z]{1,2}|[ivxl]{1,5}|\d{1,3}|[A-Z])\)\s)"),
+    re.compile(r",\s+"),
+    re.compile(r"\s+"),
+)
+
+_PARAGRAPH = PROSE_SEPARATORS[1]
+
+
+@dataclass(frozen=True)
+class LegalParams:
+    """section_level: chunks never cross a change in the first N entries of the
+    section path (0: ignore sections).  context: put the section path in each
+    chunk's context."""
+
+    section_level: int = 2
+    context: bool = True
+
+    def __post_init__(self) -> None:
+        if self.section_level < 0:
+            raise ValueError("section_level must be 0 or more")
+
+
+@register_segmenter(
+    "legal",
+    params=LegalParams,
+    summary="whole sentences packed within a section (legal parser); long sentences split at clauses; section path as context",
+    formats=("legal",),
+)
+def legal(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
+    p: LegalParams = ctx.params or LegalParams()
+    text = parsed.document.text
+    blocks = sorted(ctx.blocks(parsed), key=lambda b: (b.start, -b.end))
+    starts = [b.start for b in blocks]
+    has_sentences = any(b.kind == "sentence" for b in blocks)
+    budget = ctx.budget
+    sizer = ctx.sizer
+
+    def section_at(pos: int) -> tuple[str, ...]:
+        i = bisect.bisect_right(starts, pos) - 1
+        return tuple(blocks[i].section) if i >= 0 else ()
+
+    def spans(triples: list[tuple[int, int, int]]) -> Iterator[Span]:
+        for s, e, c in triples:
+            sec = section_at(s)
+            context = " > ".join(sec) if (p.context and sec) else None
+            yield Span(s, e, count=c, context=context, section=sec)
+
+    for rs, re_ in ctx.regions(parsed):
+        cuts = _cuts(text, rs, re_, blocks, starts, has_sentences)
+        bounds = [rs, *cuts, re_]
+        group: list[tuple[int, int, int]] = []
+        key: tuple[str, ...] | None = None
+        for a, b in zip(bounds, bounds[1:]):
+            ts, te = trim(text, a, b)
+            if ts >= te:
+                continue
+            k = section_at(ts)[: p.section_level] if p.section_level else ()
+            if k != key:
+                yield from spans(merge(text, group, sizer, budget.max_size, budget.overlap, budget.min_size))
+                group, key = [], k
+            c = sizer.count(text[ts:te])
+            if c <= budget.max_size:
+                group.append((ts, te, c))
+                continue
+            yield from spans(merge(text, group, sizer, budget.max_size, budget.overlap, budget.min_size))
+            group = []
+            yield from spans(split_recursive(text, ts, te, sizer, budget.max_size, CLAUSE_SEPARATORS))
+        yield from spans(merge(text, group, sizer, budget.max_size, budget.overlap, budget.min_size))
+
+
+def _cuts(text: str, rs: int, re_: int, blocks: list[Block], starts: list[int], has_sentences: bool) -> list[int]:
+    """Sorted offsets inside ``(rs, re_)`` where a sentence (or heading) starts."""
+    if has_sentences:
+        lo = bisect.bisect_right(starts, rs)
+        hi = bisect.bisect_left(starts, re_)
+        return sorted({s for s in starts[lo:hi]})
+    out: set[int] = set()
+    pos = rs
+    paragraphs = [m.end() for m in _PARAGRAPH.finditer(text, rs, re_)] + [re_]
+    for end in paragraphs:
+        for s, _ in sentence_spans(text, pos, end):
+            if rs < s < re_:
+                out.add(s)
+        if rs < end < re_:
+            out.add(end)
+        pos = end
+    # headings and other blocks also start pieces, so section changes are seen
+    lo = bisect.bisect_right(starts, rs)
+    hi = bisect.bisect_left(starts, re_)
+    out.update(starts[lo:hi])
+    return sorted(out)
