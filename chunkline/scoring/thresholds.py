@@ -83,5 +83,5 @@ def _why(metric: str) -> str:
     if metric in ("size_compliance", "fill_ratio", "sc"):
         return "needs --max-tokens or --max-chars"
     if metric in ("icc", "dcc"):
-        return "needs the semantic metrics (drop --no-semantic) and units to compare"
+        return "needs --semantic, and chunks with at least two units"
     return "needs --docs, or the documents have nothing to measure it on"
