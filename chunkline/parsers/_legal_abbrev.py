@@ -34,7 +34,7 @@ PREFIX: frozenset[str] = frozenset(
     U.S.C U.S.C.A U.S.C.S C.F.R U.S.S.G F.R.D B.R Fed.Reg Fed.R
     e.g i.e cf viz Cf E.g I.e
     n nn p pp pg vol vols ed eds ch para subd cl sec secs art arts fn fns tit
-    rel Wm Chas Thos Geo Jas Benj cmt illus Arg Jur Amend amend Mot Summ Opp Def Defs Def's Pl Pls Pl's Pet Pets Resp Resps Br Supp Mem Dkt Tr Dep Depo Hr'g Hrg
+    c eff rel Wm Chas Thos Geo Jas Benj cmt illus Arg Jur Amend amend Mot Summ Opp Def Defs Def's Pl Pls Pl's Pet Pets Resp Resps Br Supp Mem Dkt Tr Dep Depo Hr'g Hrg
     Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec
     approx ca est
     """.split()
@@ -53,7 +53,7 @@ AMBIGUOUS: frozenset[str] = frozenset(
     U.S U.S.A D.C N.Y N.J N.C N.D N.H N.M S.C S.D R.I W.Va Va Wash Wis Wyo Ala Ariz Ark Cal Colo Conn Del Fla Ga
     Haw Ida Ill Ind Iowa Kan Ky La Md Mass Me Mich Minn Miss Mo Mont Neb Nev Okla Or Pa Tenn Tex Utah Vt
     F F.2d F.3d F.4th S.Ct Ct L.Ed L.Ed.2d So So.2d So.3d N.E N.E.2d N.E.3d N.W N.W.2d S.E S.E.2d S.W S.W.2d S.W.3d
-    P P.2d P.3d A A.2d A.3d Cal.Rptr N.Y.S N.Y.S.2d M.J Vet Wheat Pet Cranch Dall
+    P P.2d P.3d A A.2d A.3d Cal.Rptr N.Y.S N.Y.S.2d M.J Vet Wheat Wall Pet Cranch Dall
     Cir Dist Div App Cl Ct Bankr Fed Sup Super Cnty Cty Twp Dep't Dept Gov't Comm'n Ass'n Int'l Nat'l Env't
     Compl Decl Aff Aff'd Countercl Op Tr Ex Exs Exh Att Attach Rec R Doc Docs
     Ann Const Amend Supp Rptr Rev Rptr L Ed Cong Sess H.R S.Rep H.Rep Doc Res

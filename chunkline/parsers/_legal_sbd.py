@@ -114,9 +114,6 @@ def _is_boundary(text: str, p: int, end_punct: int, nxt: int) -> bool:
             return False  # "Milan D. Smith", "E. C. Hayes"
         return next_word in SENTENCE_STARTERS
     if not kind:
-        if next_word[:1].isdigit():
-            # "illus. 8", "cmt. 3": an unlisted lowercase abbreviation before a number
-            return not (core.isalpha() and core.islower() and len(core) <= 5)
         if 2 <= len(core) <= 4 and core[0].isupper() and core[1:].islower() and core.isalpha():
             # short unlisted Title-case word ("Acad.", "Se.", "Wm."): an abbreviation
             # unless a typical sentence opener follows
@@ -131,7 +128,9 @@ def _is_boundary(text: str, p: int, end_punct: int, nxt: int) -> bool:
         return False
     if next_is_abbrev_or_initial:
         return False
-    if kind == "terminal":
+    if kind == "terminal":  # "Acme Co. (RAPCO)" continues; "Id. The court" does not
+        if c == "(":
+            return next_word in SENTENCE_STARTERS
         return next_word[:1].isupper() or c in _OPENERS
     return next_word in SENTENCE_STARTERS
 
