@@ -306,6 +306,21 @@ def rank_matrix(sim: "numpy.ndarray", mask: int) -> "numpy.ndarray":
     return lower / np.maximum(count, 1)
 
 
+def _similarity(vecs: "numpy.ndarray") -> "numpy.ndarray":
+    """Cosine matrix of unit rows.  Lexical vectors are mostly zeros: a sparse
+    product is cheaper there, and it avoids waking BLAS worker threads for a
+    tiny product (which costs more than the product on a busy machine)."""
+    import numpy as np
+
+    if vecs.size and np.count_nonzero(vecs) < 0.1 * vecs.size:
+        import scipy.sparse as sp
+
+        x = sp.csr_matrix(vecs, dtype=np.float64)
+        return (x @ x.T).toarray()
+    v = vecs.astype(np.float64)
+    return v @ v.T
+
+
 def c99_boundaries(vecs: "numpy.ndarray", threshold: float, mask: int, allowed: list[bool]) -> list[int]:
     """Gap indices chosen by C99 (Choi 2000) with the number of segments unknown.
 
@@ -318,8 +333,7 @@ def c99_boundaries(vecs: "numpy.ndarray", threshold: float, mask: int, allowed: 
     n = vecs.shape[0]
     if n < 3:
         return []
-    v = vecs.astype(np.float64)
-    rank = rank_matrix(v @ v.T, mask)
+    rank = rank_matrix(_similarity(vecs), mask)
     pre = np.zeros((n + 1, n + 1))
     pre[1:, 1:] = rank.cumsum(0).cumsum(1)
     diag = np.diagonal(pre).copy()
