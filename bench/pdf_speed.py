@@ -1,0 +1,114 @@
+"""Pages per second on ../shared/pdfs: chunkline's PDF parser against what users
+would run instead, same files, same process.
+
+    python bench/pdf_speed.py                  # all 29 files (594 pages), every contender
+    python bench/pdf_speed.py --quick          # 3 small files, while developing
+    python bench/pdf_speed.py --only raw,chunkline
+
+Contenders:
+- raw:        PyMuPDF ``page.get_text("dict")`` with images off (the floor any
+              PyMuPDF-based parser pays)
+- chunkline:  ``chunkline.parsers.pdf.parse_pdf`` (default rules mode, tables on candidate pages)
+- p4llm:      ``pymupdf4llm.to_markdown(doc)`` (legacy path unless pymupdf.layout is active)
+- p4llm-chunks: ``pymupdf4llm.to_markdown(doc, page_chunks=True)``, its own per-page chunker
+
+pymupdf4llm is a benchmark-only dependency (the ``bench`` extra), never imported by chunkline.
+Results are ratios against raw extraction and against pymupdf4llm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pdf_quality import shared_dir  # noqa: E402
+
+
+def files(quick: bool) -> list[Path]:
+    all_ = sorted((shared_dir() / "pdfs").glob("*.pdf"))
+    if quick:
+        keep = ("docling__multi_page", "pymupdf__test_4435", "pymupdf__test_3842")
+        return [f for f in all_ if f.stem in keep]
+    return all_
+
+
+def run_raw(paths: list[Path]) -> int:
+    import pymupdf
+
+    flags = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
+    n = 0
+    for p in paths:
+        with pymupdf.open(p) as doc:
+            for page in doc:
+                page.get_text("dict", flags=flags)
+                n += 1
+    return n
+
+
+def run_chunkline(paths: list[Path]) -> int:
+    from chunkline.parsers.base import ParseContext, ParseOptions
+    from chunkline.parsers.pdf import parse_pdf
+
+    n = 0
+    for p in paths:
+        parsed = parse_pdf(p.read_bytes(), ParseContext(p.name, str(p), ParseOptions(format="pdf")))
+        n += parsed.document.meta["pages"]
+    return n
+
+
+def run_p4llm(paths: list[Path], chunks: bool = False) -> int:
+    import pymupdf
+    import pymupdf4llm
+
+    n = 0
+    for p in paths:
+        with pymupdf.open(p) as doc:
+            pymupdf4llm.to_markdown(doc, page_chunks=chunks, show_progress=False)
+            n += doc.page_count
+    return n
+
+
+CONTENDERS = {
+    "raw": run_raw,
+    "chunkline": run_chunkline,
+    "p4llm": run_p4llm,
+    "p4llm-chunks": lambda ps: run_p4llm(ps, chunks=True),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description="PDF pages/s: chunkline vs PyMuPDF raw vs pymupdf4llm")
+    ap.add_argument("--quick", action="store_true", help="three small files only")
+    ap.add_argument("--only", default=",".join(CONTENDERS), help="comma-separated contenders")
+    args = ap.parse_args(argv)
+    paths = files(args.quick)
+    import pymupdf
+
+    pymupdf.TOOLS.mupdf_display_errors(False)
+    pymupdf.TOOLS.mupdf_display_warnings(False)
+    rates: dict[str, float] = {}
+    for name in args.only.split(","):
+        fn = CONTENDERS[name]
+        try:
+            t0 = time.perf_counter()
+            pages = fn(paths)
+            dt = time.perf_counter() - t0
+        except ImportError as exc:
+            print(f"{name:14s} skipped ({exc})")
+            continue
+        rates[name] = pages / dt
+        print(f"{name:14s} {pages:5d} pages {dt:8.2f} s {pages / dt:9.1f} pages/s", flush=True)
+    if "chunkline" in rates:
+        for other in ("raw", "p4llm", "p4llm-chunks"):
+            if other in rates:
+                print(f"chunkline / {other:12s} = {rates['chunkline'] / rates[other]:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
