@@ -21,7 +21,8 @@ def resolve_paths(paths: Optional[list[str]], fmt: Optional[str]) -> tuple[str, 
     """No path: read stdin if it is piped, else it is a usage error (never hang on a terminal)."""
     if not paths:
         if sys.stdin is None or sys.stdin.isatty():
-            raise typer.BadParameter("give files, directories, globs, or - for stdin", param_hint="PATHS")
+            ctx = typer.get_current_context(silent=True) if hasattr(typer, "get_current_context") else None
+            raise typer.BadParameter("give files, directories, globs, or - for stdin", ctx=ctx, param_hint="PATHS")
         paths = ["-"]
     if "-" in paths and not fmt:
         raise UsageError("reading stdin needs --format (one of " + ", ".join(PARSERS.names()) + ")")

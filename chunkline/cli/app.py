@@ -13,7 +13,6 @@ import pkgutil
 import signal
 import sys
 
-import click
 import typer
 
 from ..core.errors import ChunklineError, ExitCode
@@ -31,15 +30,20 @@ app = typer.Typer(
 )
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True),
-) -> None:
-    if version:
+def _print_version(value: bool) -> None:
+    if value:
         from .. import __version__
 
         typer.echo(f"chunkline {__version__}")
         raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.", is_eager=True, callback=_print_version),
+) -> None:
+    """Parse documents into blocks, chunk them into retrieval-ready JSONL with exact offsets,
+    and measure which chunking works best."""
 
 
 def _discover_commands() -> None:
@@ -57,11 +61,18 @@ _ORDER = ["parse", "chunk", "score", "compare", "strategies"]
 def _sorted_command():
     _discover_commands()
     cmd = typer.main.get_command(app)
-    if isinstance(cmd, click.Group):
+    if hasattr(cmd, "commands"):
         names = sorted(cmd.commands, key=lambda n: (_ORDER.index(n) if n in _ORDER else len(_ORDER), n))
         cmd.commands = {n: cmd.commands[n] for n in names}
         cmd.list_commands = lambda ctx: names  # type: ignore[method-assign]
     return cmd
+
+
+# typer >= 0.16 vendors click; take the exception classes from typer itself so
+# the boundary works with either layout.
+_CLICK = {c.__name__: c for c in typer.BadParameter.__mro__}
+_ClickException = _CLICK["ClickException"]
+_ClickUsageError = _CLICK["UsageError"]
 
 
 def error(message: str) -> None:
@@ -90,14 +101,14 @@ def main(argv: list[str] | None = None) -> int:
         cmd = _sorted_command()
         rv = cmd.main(args=args, prog_name="chunkline", standalone_mode=False)
         code = int(rv) if isinstance(rv, int) else ExitCode.OK
-    except click.exceptions.Exit as exc:
+    except typer.Exit as exc:
         code = exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Abort:
         code = ExitCode.INTERRUPTED
-    except click.ClickException as exc:
+    except _ClickException as exc:
         msg = exc.format_message()
         ctx = getattr(exc, "ctx", None)
-        if ctx is not None and isinstance(exc, click.UsageError):
+        if ctx is not None and isinstance(exc, _ClickUsageError):
             sys.stderr.write(ctx.get_usage() + "\n")
         error(msg)
         code = ExitCode.USAGE

@@ -24,6 +24,8 @@ _BLOCK_TAGS = frozenset(
     set(_HEADINGS) | set(_LEAF_KINDS) | {"div", "section", "article", "main", "header", "ul", "ol", "li", "table", "dl", "figure", "body", "html", "details", "hr", "br", "fieldset", "center", "tr", "td", "th", "tbody", "thead", "tfoot"}
 )
 _WS = re.compile(r"\s+")
+# id/class tokens of page chrome (readability-style); content inside <main> is trusted more
+_CHROME = re.compile(r"(?:^|[\s_-])(sidebar|navbar|nav|menu|menu-bar|popup|modal|cookie|breadcrumbs?|toolbar|skip-link|site-header|site-footer|share|social)(?:$|[\s_-])", re.I)
 _BOILERPLATE_ROLE = re.compile(r"\b(navigation|banner|contentinfo|complementary|search)\b")
 _SEP = "\n\n"
 
@@ -42,9 +44,12 @@ def parse_html(data: bytes, ctx: ParseContext) -> ParsedDocument:
         tree = LexborHTMLParser(raw)
     except Exception as exc:  # selectolax raises plain errors on hopeless input
         raise FormatError(ctx.display, f"not parseable as HTML: {exc}") from None
-    root = tree.body or tree.root
     title_node = tree.css_first("title")
     title = _WS.sub(" ", title_node.text()).strip() if title_node is not None else ""
+    # the main content element when the page marks one, else the body
+    # drop boilerplate subtrees up front so no text lookup can reach them
+    tree.strip_tags([t for t in _SKIP if not t.startswith("-") and t != "head"] + ["title"], recursive=True)
+    root = tree.css_first("main") or tree.css_first("[role=main]") or tree.body or tree.root
     builder = _Builder()
     if root is not None:
         builder.walk(root)
@@ -89,11 +94,24 @@ class _Builder:
             if tag in _SKIP or tag is None or tag == "-text":
                 continue
             attrs = cur.attributes if tag not in ("-text",) else {}
-            if attrs and (_BOILERPLATE_ROLE.search(attrs.get("role") or "") or "hidden" in attrs or attrs.get("aria-hidden") == "true"):
+            if attrs and (
+                _BOILERPLATE_ROLE.search(attrs.get("role") or "")
+                or "hidden" in attrs
+                or attrs.get("aria-hidden") == "true"
+                or _CHROME.search(attrs.get("id") or "")
+                or _CHROME.search(attrs.get("class") or "")
+            ):
                 continue
             if tag in _HEADINGS:
                 level = _HEADINGS[tag]
-                title = _inline(cur)
+                rest = []
+                if _has_block_child(cur):  # unclosed heading swallowed what follows
+                    own, rest = _split_own(cur)
+                    title = _WS.sub(" ", " ".join(_node_text(c) for c in own)).strip()
+                    for ch in reversed(rest):
+                        stack.append((ch, depth, False))
+                else:
+                    title = _inline(cur)
                 if title:
                     while self.section and self.section[-1][0] >= level:
                         self.section.pop()
@@ -114,14 +132,7 @@ class _Builder:
                     self.emit("list_item", _inline(cur), level=depth)
                     continue
                 # item text before its nested blocks, then the nested blocks
-                own = []
-                children = list(_children(cur))
-                rest = []
-                for i, ch in enumerate(children):
-                    if ch.tag in _BLOCK_TAGS and ch.tag not in ("br",):
-                        rest = children[i:]
-                        break
-                    own.append(ch)
+                own, rest = _split_own(cur)
                 self.emit("list_item", _WS.sub(" ", " ".join(_node_text(c) for c in own)).strip(), level=depth)
                 for ch in reversed(rest):
                     stack.append((ch, depth, False))
@@ -200,6 +211,15 @@ def _node_text(node) -> str:
 
 def _inline(node) -> str:
     return _WS.sub(" ", _node_text(node)).strip()
+
+
+def _split_own(node) -> tuple[list, list]:
+    """Children before the first block-level child (the node's own text), and the rest."""
+    children = list(_children(node))
+    for i, ch in enumerate(children):
+        if ch.tag in _BLOCK_TAGS and ch.tag != "br":
+            return children[:i], children[i:]
+    return children, []
 
 
 def _has_block_child(node) -> bool:

@@ -40,7 +40,7 @@ _WITNESS = re.compile(r"\bIN WITNESS WHEREOF\b")
 TOKENIZERS = ("light", "spacy")
 
 
-@register_parser("legal", summary="legal text: sections, clauses, definitions and legal-grade sentences (spaCy)", text_like=True)
+@register_parser("legal", extensions=(".legal.txt", ".legal"), summary="legal text: sections, clauses, definitions and legal-grade sentences (spaCy)", text_like=True)
 def parse_legal(data: bytes, ctx: ParseContext) -> ParsedDocument:
     text = ctx.decode(data)
     tokenizer = str(ctx.options.get("legal_tokenizer", "light"))

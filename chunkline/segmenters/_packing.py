@@ -53,19 +53,42 @@ MARKDOWN_SEPARATORS: tuple[re.Pattern[str], ...] = (
 ) + PROSE_SEPARATORS
 
 
+_END_CHAR = re.compile("[.!?\u2026\u3002\uff01\uff1f]")
+_CJK_END = frozenset("\u3002\uff01\uff1f")
+
+
+def sentence_cuts(text: str, start: int, end: int) -> list[int]:
+    """Offsets inside ``(start, end)`` where a sentence ends (after its trailing space).
+
+    ``SENTENCE_END`` carries its abbreviation look-behinds before the full
+    stop, so a plain ``finditer`` evaluates them at every character.  Every
+    match starts at an end-of-sentence mark (or right after a CJK one), so the
+    pattern is only tried there: same matches, many times faster.
+    """
+    cuts: list[int] = []
+    last = start  # where the next match may start (finditer semantics)
+    match = SENTENCE_END.match
+    for c in _END_CHAR.finditer(text, start, end):
+        p = c.start()
+        if p < last:
+            continue
+        m = match(text, p, end)
+        if m is None and text[p] in _CJK_END and p + 1 < end:
+            m = match(text, p + 1, end)
+        if m is None:
+            continue
+        cut = m.end()
+        last = cut if cut > m.start() else cut + 1
+        if start < cut < end and (not cuts or cut > cuts[-1]):
+            cuts.append(cut)
+    return cuts
+
+
 def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentences of ``text[start:end]`` as spans that tile the range (each
     sentence keeps its trailing whitespace)."""
-    out: list[tuple[int, int]] = []
-    pos = start
-    for m in SENTENCE_END.finditer(text, start, end):
-        cut = m.end()
-        if cut > pos and cut < end:
-            out.append((pos, cut))
-            pos = cut
-    if pos < end:
-        out.append((pos, end))
-    return out
+    bounds = [start] + sentence_cuts(text, start, end) + [end]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if a < b]
 
 
 def trim(text: str, s: int, e: int) -> tuple[int, int]:
@@ -133,7 +156,11 @@ def split_recursive(
         return [(s, e, count if count is not None else sizer.count(text[s:e]))]
 
     for lvl in range(level, len(separators)):
-        cuts = [m.end() for m in separators[lvl].finditer(text, s, e) if s < m.end() < e]
+        sep = separators[lvl]
+        if sep is SENTENCE_END:
+            cuts = sentence_cuts(text, s, e)
+        else:
+            cuts = [m.end() for m in sep.finditer(text, s, e) if s < m.end() < e]
         if cuts:
             break
     else:

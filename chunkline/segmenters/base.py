@@ -41,6 +41,9 @@ class Budget:
     def __post_init__(self) -> None:
         if self.max_size < 1:
             raise UsageError("the size budget must be at least 1")
+        if self.tokenizer not in ("chars", "nws", "words") and self.max_size < 4:
+            # one code point can take up to 4 byte-level tokens and offsets never split a character
+            raise UsageError("a token budget must be at least 4 (one character can take 4 tokens)")
         if not 0 <= self.overlap < self.max_size:
             raise UsageError("--overlap must be at least 0 and below the budget")
         if not 0 <= self.min_size <= self.max_size:

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from ..core.records import Block, ParsedDocument
-from ._packing import _ABBREV, PROSE_SEPARATORS, SENTENCE_END, split_recursive, trim
+from ._packing import _ABBREV, PROSE_SEPARATORS, sentence_spans, split_recursive, trim
 from .base import SegmentContext, Span, register_segmenter
 
 if TYPE_CHECKING:
@@ -52,8 +52,6 @@ _HEADING_KINDS = frozenset({"heading", "title"})
 #: Blocks kept whole as one unit (their inside is not prose).
 _ATOMIC_KINDS = frozenset({"heading", "title", "table", "code", "formula"})
 _PARA = re.compile(r"\n[ \t]*\n")
-_END_CHAR = re.compile("[.!?\u2026\u3002\uff01\uff1f]")
-_CJK_END = frozenset("\u3002\uff01\uff1f")
 #: A line that ends with a full stop (not an abbreviation's), ! or ? ends a
 #: sentence whatever the next line starts with (lists, verse, one sentence per
 #: line, a quotation closed on the next line...).
@@ -121,36 +119,6 @@ class _Unit:
 
 
 # ------------------------------------------------------------------ units
-
-
-def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Same spans as ``_packing.sentence_spans``, several times faster.
-
-    ``SENTENCE_END`` puts its abbreviation look-behinds before the full stop,
-    so ``finditer`` evaluates them at every character.  Every match starts at
-    an end-of-sentence character (or right after a CJK one), so trying the
-    pattern only there finds the same non-overlapping matches."""
-    out: list[tuple[int, int]] = []
-    pos = start
-    last = start  # where the next match may start (finditer semantics)
-    match = SENTENCE_END.match
-    for c in _END_CHAR.finditer(text, start, end):
-        p = c.start()
-        if p < last:
-            continue
-        m = match(text, p, end)
-        if m is None and text[p] in _CJK_END and p + 1 < end:
-            m = match(text, p + 1, end)
-        if m is None:
-            continue
-        cut = m.end()
-        last = cut if cut > m.start() else cut + 1
-        if cut > pos and cut < end:
-            out.append((pos, cut))
-            pos = cut
-    if pos < end:
-        out.append((pos, end))
-    return out
 
 
 def _outer_blocks(blocks: list[Block], rs: int, re_: int) -> list[Block]:

@@ -29,9 +29,13 @@ def contract():
     return parse((FIX / "contract.txt").read_bytes())
 
 
-def test_registered_as_text_like_without_extensions():
+def test_registered_as_text_like_with_explicit_extensions_only():
+    # plain .txt stays plain text; legal files are chosen by --format legal or a .legal.txt name
     spec = get_parser("legal")
-    assert spec.text_like and spec.extensions == ()
+    assert spec.text_like and ".txt" not in spec.extensions and ".legal.txt" in spec.extensions
+    from chunkline.parsers import detect_format
+
+    assert detect_format("opinion.legal.txt", b"") == "legal" and detect_format("notes.txt", b"") == "text"
 
 
 def test_offsets_trimmed_and_lines(contract):

@@ -1,0 +1,174 @@
+"""The command line contract: exit codes, error lines, stdin, -o, --jobs, determinism."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from chunkline.core.errors import ExitCode
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+
+
+def run(*args, input=None, cwd=None, env=None):
+    e = dict(os.environ, **(env or {}))
+    return subprocess.run([sys.executable, "-m", "chunkline", *map(str, args)], input=input, capture_output=True, cwd=cwd, env=e, timeout=300)
+
+
+def lines(out: bytes):
+    return [json.loads(x) for x in out.decode("utf-8").splitlines()]
+
+
+def test_exit_codes_are_documented_values():
+    assert [int(c) for c in ExitCode] == [0, 1, 2, 3, 4, 130]
+
+
+def test_chunk_examples_ok_and_offsets_verify(tmp_path):
+    docs = tmp_path / "docs.jsonl"
+    r = run("chunk", EXAMPLES, "-s", "recursive", "--max-tokens", "128", "--documents", docs, "-q")
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == b""
+    chunks = lines(r.stdout)
+    texts = {d["id"]: d["text"] for d in lines(docs.read_bytes())}
+    assert len(texts) >= 5
+    for c in chunks:
+        assert texts[c["doc_id"]][c["start"] : c["end"]] == c["text"]
+        assert c["token_count"] <= 128
+
+
+def test_stdin_needs_format_and_works_with_it():
+    r = run("chunk", "-", input=b"hello")
+    assert r.returncode == ExitCode.USAGE
+    assert r.stderr.decode().strip().splitlines()[-1].startswith("chunkline: error: reading stdin needs --format")
+    r = run("chunk", "-", "--format", "markdown", "-s", "structure", "-q", input=b"# T\n\nbody text\n")
+    assert r.returncode == 0
+    (c,) = lines(r.stdout)
+    assert c["source"] == "-" and c["text"] == "# T\n\nbody text" and c["context"] == "T"
+
+
+def test_no_path_on_a_terminal_prints_usage_not_hang():
+    # a pseudo-terminal on stdin: the command must return at once with a usage error
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        p = subprocess.run([sys.executable, "-m", "chunkline", "chunk"], stdin=slave, capture_output=True, timeout=60)
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert p.returncode == ExitCode.USAGE
+    assert b"Usage:" in p.stderr
+
+
+def test_bad_file_one_line_others_finish(tmp_path):
+    (tmp_path / "good.txt").write_text("fine text here")
+    (tmp_path / "bad.txt").write_bytes(b"caf\xe9 au lait")
+    errors = tmp_path / "errors.jsonl"
+    r = run("chunk", tmp_path / "good.txt", tmp_path / "bad.txt", tmp_path / "missing.md", "--errors", errors)
+    assert r.returncode == ExitCode.INPUTS_FAILED
+    err = r.stderr.decode().splitlines()
+    assert f"chunkline: error: {tmp_path / 'bad.txt'}: not valid UTF-8 at byte 3 (use --encoding or --decode-errors replace)" in err
+    assert f"chunkline: error: {tmp_path / 'missing.md'}: no such file" in err
+    assert "Traceback" not in r.stderr.decode()
+    assert [c["text"] for c in lines(r.stdout)] == ["fine text here"]
+    recorded = lines(errors.read_bytes())
+    assert {(e["path"].rsplit("/", 1)[-1], e["kind"]) for e in recorded} == {("bad.txt", "decode"), ("missing.md", "unreadable")}
+
+
+def test_explicit_decoding_option(tmp_path):
+    (tmp_path / "latin.txt").write_bytes(b"caf\xe9")
+    r = run("chunk", tmp_path / "latin.txt", "--encoding", "latin-1", "-q")
+    assert r.returncode == 0 and lines(r.stdout)[0]["text"] == "café"
+    r = run("chunk", tmp_path / "latin.txt", "--decode-errors", "replace", "-q")
+    assert r.returncode == 0 and lines(r.stdout)[0]["text"] == "caf\ufffd"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-s", "nope"], "chunkline: error: unknown strategy 'nope'; choose from "),
+        (["-s", "recursive:bogus=1"], "chunkline: error: strategy 'recursive' has no option 'bogus'"),
+        (["--tokenizer", "gpt-17"], "chunkline: error: unknown tokenizer 'gpt-17'"),
+        (["--format", "docx"], "chunkline: error: unknown format 'docx'"),
+        (["--max-tokens", "10", "--overlap", "10"], "chunkline: error: --overlap must be at least 0 and below the budget"),
+    ],
+)
+def test_usage_errors(args, message):
+    r = run("chunk", EXAMPLES / "emma-opening.txt", *args)
+    assert r.returncode == ExitCode.USAGE
+    assert r.stderr.decode().splitlines()[-1].startswith(message)
+    assert r.stdout == b""
+
+
+def test_unwritable_output_is_run_failed(tmp_path):
+    r = run("chunk", EXAMPLES / "emma-opening.txt", "-o", tmp_path / "no" / "dir" / "out.jsonl")
+    assert r.returncode == ExitCode.RUN_FAILED
+    assert r.stderr.decode().splitlines()[-1].startswith(f"chunkline: error: cannot write {tmp_path / 'no' / 'dir' / 'out.jsonl'}")
+
+
+def test_debug_shows_traceback():
+    r = run("chunk", EXAMPLES / "emma-opening.txt", "-s", "nope", "--debug")
+    assert r.returncode == ExitCode.USAGE and b"Traceback" in r.stderr
+
+
+def test_output_file_atomic_and_identical_across_jobs(tmp_path):
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    assert run("chunk", EXAMPLES, "-s", "structure", "-o", a, "-q").returncode == 0
+    assert run("chunk", EXAMPLES, "-s", "structure", "-o", b, "-j", "2", "-q").returncode == 0
+    assert a.read_bytes() == b.read_bytes() and a.stat().st_size > 0
+    assert sorted(os.listdir(tmp_path)) == ["a.jsonl", "b.jsonl"]
+
+
+def test_closed_pipe_is_quiet():
+    p = subprocess.Popen([sys.executable, "-m", "chunkline", "chunk", str(EXAMPLES), "-c", "50"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.readline()
+    p.stdout.close()
+    err = p.stderr.read()
+    assert p.wait(timeout=120) == 0
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+def test_sigterm_leaves_no_file(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text(("All work and no play makes Jack a dull boy. " * 40 + "\n\n") * 4000)
+    out = tmp_path / "out.jsonl"
+    p = subprocess.Popen([sys.executable, "-m", "chunkline", "chunk", str(big), str(big.parent), "-s", "sentence", "-t", "16", "-o", str(out)], stderr=subprocess.PIPE)
+    time.sleep(2.0)
+    p.send_signal(signal.SIGTERM)
+    rc = p.wait(timeout=60)
+    if rc == 0:  # finished before the signal: the file is complete, nothing to check
+        return
+    assert rc == ExitCode.INTERRUPTED
+    assert not out.exists()
+    assert [f for f in os.listdir(tmp_path) if f.endswith(".part")] == []
+
+
+def test_parse_text_and_blocks_agree():
+    html = EXAMPLES / "rust-ownership.html"
+    text = run("parse", html, "--text", "-q").stdout.decode("utf-8")
+    blocks = lines(run("parse", html, "-q").stdout)
+    assert blocks and all(text[b["start"] : b["end"]] == b["text"] for b in blocks)
+    assert blocks[0]["kind"] == "heading" and blocks[0]["text"] == "What Is Ownership?"
+    assert not any("<script" in b["text"] for b in blocks)
+
+
+def test_strategies_lists_the_registry():
+    r = run("strategies", "--json")
+    data = json.loads(r.stdout)
+    names = {s["name"] for s in data["strategies"]}
+    assert {"fixed", "sentence", "recursive", "structure"} <= names
+    assert {"text", "markdown", "html"} <= {f["name"] for f in data["formats"]}
+
+
+def test_version_and_help():
+    assert run("--version").stdout.decode().startswith("chunkline ")
+    h = run("--help")
+    assert h.returncode == 0 and b"chunk" in h.stdout

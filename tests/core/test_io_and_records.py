@@ -1,0 +1,89 @@
+import json
+import os
+
+import pytest
+
+from chunkline.core import jsonl
+from chunkline.core.errors import DecodeError, RunError
+from chunkline.core.io import Output
+from chunkline.core.records import Block, Chunk, record_fields, verify
+from chunkline.core.sources import Source, decode_text, discover, looks_binary, read_bytes
+
+
+def test_chunk_key_order_is_the_contract():
+    assert record_fields(Chunk)[:11] == (
+        "id", "doc_id", "source", "index", "text", "start", "end", "token_count", "tokenizer", "strategy", "params_hash",
+    )
+
+
+def test_jsonl_is_compact_utf8_and_stable():
+    b = Block(kind="paragraph", start=0, end=3, text="héé", meta={"z": 1, "a": 2})
+    line = jsonl.dumps(b)
+    assert "héé" in line and " " not in line.replace("héé", "")
+    assert list(json.loads(line)["meta"]) == ["a", "z"]
+    assert jsonl.dumps(b) == line
+
+
+def test_verify_catches_wrong_offsets():
+    text = "hello world"
+    verify(text, [Block("paragraph", 0, 5, "hello")])
+    with pytest.raises(AssertionError):
+        verify(text, [Block("paragraph", 1, 5, "hello")])
+
+
+def test_output_is_atomic(tmp_path):
+    target = tmp_path / "out.jsonl"
+    with pytest.raises(KeyboardInterrupt):
+        with Output(str(target)) as out:
+            out.write(b"partial\n")
+            raise KeyboardInterrupt
+    assert not target.exists()
+    assert not [p for p in os.listdir(tmp_path)], "temporary file left behind"
+    with Output(str(target)) as out:
+        out.write(b"done\n")
+    assert target.read_bytes() == b"done\n"
+
+
+def test_output_to_missing_directory_is_run_error(tmp_path):
+    with pytest.raises(RunError, match="cannot write"):
+        with Output(str(tmp_path / "nope" / "x.jsonl")):
+            pass
+
+
+def test_decode_rules():
+    assert decode_text("\ufeffhi".encode("utf-8"), "f") == "hi"
+    assert decode_text("hé".encode("utf-16"), "f") == "hé"
+    with pytest.raises(DecodeError, match="byte 1"):
+        decode_text(b"a\xff", "f")
+    assert decode_text(b"a\xff", "f", errors="replace") == "a\ufffd"
+    assert looks_binary(b"\x00\x01abc") and not looks_binary("hé".encode("utf-16"))
+
+
+def test_discover_sorted_hidden_and_globs(tmp_path):
+    (tmp_path / "b.md").write_text("b")
+    (tmp_path / "a.txt").write_text("a")
+    (tmp_path / ".hidden.txt").write_text("h")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.md").write_text("c")
+    (tmp_path / "node_modules").mkdir()
+    (tmp_path / "node_modules" / "x.md").write_text("x")
+    os.symlink(tmp_path, tmp_path / "sub" / "loop")
+    srcs, skipped = discover([str(tmp_path)])
+    names = [os.path.relpath(s.path, tmp_path) for s in srcs]
+    assert names == ["a.txt", "b.md", "sub/c.md"]
+    assert {s.reason for s in skipped} >= {"hidden file", "hidden or vendored directory"}
+    srcs, _ = discover([str(tmp_path)], include=("*.md",))
+    assert [os.path.basename(s.path) for s in srcs] == ["b.md", "c.md"]
+    srcs, _ = discover([str(tmp_path / "*.md")])
+    assert [os.path.basename(s.path) for s in srcs] == ["b.md"]
+
+
+def test_read_errors_name_the_cause(tmp_path):
+    from chunkline.core.errors import InputError
+
+    with pytest.raises(InputError, match="no such file"):
+        read_bytes(Source("missing.txt", str(tmp_path / "missing.txt")))
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 100)
+    with pytest.raises(InputError, match="over the 10-byte limit"):
+        read_bytes(Source("big.txt", str(big)), max_bytes=10)

@@ -1,0 +1,63 @@
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chunkline.core.errors import UsageError
+from chunkline.core.tokenizers import get_sizer
+
+SAMPLES = ["", "hello world", "héllo 日本語 world ﬁ", "  indented\n\tcode = 1\n", "<|endoftext|> is text here", "a" * 5000]
+
+
+@pytest.mark.parametrize("name", ["cl100k_base", "o200k_base"])
+def test_bpe_counts_match_reference_encoding(name, no_network):
+    import bpe_openai
+
+    enc = bpe_openai.get_encoding(name)
+    sizer = get_sizer(name)
+    for text in SAMPLES:
+        assert sizer.count(text) == len(enc.encode_ordinary(text))
+
+
+def test_known_cl100k_counts():
+    s = get_sizer("cl100k_base")
+    assert s.count("hello world") == 2
+    assert s.count("<|endoftext|>") == 7  # special tokens count as plain text
+
+
+def test_simple_units():
+    assert get_sizer("chars").count("ab c") == 4
+    assert get_sizer("words").count(" ab  c\nd ") == 3
+    assert get_sizer("nws").count("  a b\n\tc") == 3
+
+
+def test_long_document_counts_without_cap():
+    text = " word" * 300_000  # 1.5 M characters, above bpe-openai's wrapper cap
+    assert get_sizer("cl100k_base").count(text) == 300_000
+
+
+@pytest.mark.parametrize("name", ["chars", "nws", "words", "cl100k_base"])
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(min_size=1, max_size=300), size=st.integers(1, 40))
+def test_cut_fits_and_progresses(name, text, size):
+    s = get_sizer(name)
+    k = s.cut(text, size)
+    assert 1 <= k <= len(text)
+    if k > 1:
+        assert s.count(text[:k]) <= size
+
+
+def test_unknown_tokenizer_is_usage_error():
+    with pytest.raises(UsageError, match="unknown tokenizer"):
+        get_sizer("gpt-17")
+
+
+def test_hf_tokenizer_json(tmp_path):
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    tok = Tokenizer(models.WordLevel({"hello": 0, "world": 1, "[UNK]": 2}, unk_token="[UNK]"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    path = tmp_path / "tokenizer.json"
+    tok.save(str(path))
+    s = get_sizer(str(path))
+    assert s.count("hello world again") == 3
+    assert s.cut("hello world again", 2) <= len("hello world ")
