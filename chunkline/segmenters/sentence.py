@@ -21,9 +21,10 @@ _CLAUSE_LEVELS = PROSE_SEPARATORS[4:]
 def sentence_pieces(parsed: ParsedDocument, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans tiling ``[start, end)``: from sentence blocks if any, else by rule."""
     text = parsed.document.text
-    sent = [b.start for b in parsed.blocks if b.kind == "sentence" and start <= b.start < end]
-    if sent:
-        cuts = sorted(set(sent) - {start})
+    if any(b.kind == "sentence" for b in parsed.blocks):
+        # parser-made sentences: cut at every block start (headings and list
+        # markers are units of their own, never glued to the sentence before)
+        cuts = sorted({b.start for b in parsed.blocks if start < b.start < end})
         bounds = [start] + cuts + [end]
         return [(a, b) for a, b in zip(bounds, bounds[1:]) if a < b]
     out: list[tuple[int, int]] = []
