@@ -160,7 +160,9 @@ def split_recursive(
         if sep is SENTENCE_END:
             cuts = sentence_cuts(text, s, e)
         else:
-            cuts = [m.end() for m in sep.finditer(text, s, e) if s < m.end() < e]
+            cuts = [m.end() for m in sep.finditer(text, s, e)]
+            if cuts and cuts[-1] >= e:
+                cuts.pop()
         if cuts:
             break
     else:
@@ -169,15 +171,23 @@ def split_recursive(
     out: list[tuple[int, int, int]] = []
     group: list[tuple[int, int, int]] = []  # consecutive pieces that fit
     prev = s
-    for cut in cuts + [e]:
+    chars = sizer.name == "chars"
+    cut_unmeasured = limit * _MAX_CHARS_PER_UNIT
+    count_ = sizer.count
+    cuts.append(e)
+    for cut in cuts:
         ps, pe = prev, cut
         prev = cut
         if ps >= pe:
             continue
-        f = _fits_cheaply(sizer, pe - ps, limit)
-        c = -1
-        if f is None:
-            c = sizer.count(text[ps:pe])
+        n = pe - ps
+        if chars:
+            c = n
+            f = n <= limit
+        elif n > cut_unmeasured:
+            c, f = -1, False
+        else:
+            c = count_(text[ps:pe])
             f = c <= limit
         if f:
             group.append((ps, pe, c))
@@ -207,6 +217,7 @@ def merge(
     n = len(pieces)
     if n == 0:
         return []
+    chars = sizer.name == "chars"
     counts = [c if c >= 0 else sizer.count(text[a:b]) for a, b, c in pieces]
     out: list[tuple[int, int, int]] = []
     i = 0
@@ -222,7 +233,10 @@ def merge(
             if cs >= ce:
                 exact = 0
                 break
-            exact = counts[i] if (j == i + 1 and (cs, ce) == pieces[i][:2] and counts[i] >= 0) else sizer.count(text[cs:ce])
+            if chars:
+                exact = ce - cs
+            else:
+                exact = counts[i] if (j == i + 1 and (cs, ce) == pieces[i][:2]) else sizer.count(text[cs:ce])
             if exact <= limit or j == i + 1:
                 break
             j -= 1
