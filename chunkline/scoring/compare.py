@@ -156,6 +156,9 @@ class CompareReport:
 def default_strategies(formats: Sequence[str], **budget: Any) -> tuple[Strategy, ...]:
     """One strategy per registered family whose ``formats`` fit the inputs (auto excluded: it is its own row)."""
     fmts = set(formats)
+    if budget.get("max_chars") is None and not budget.get("tokenizer"):
+        # one tokenizer for every family (ast would default to nws), so sizes compare and auto can run
+        budget = {**budget, "tokenizer": "cl100k_base"}
     out = []
     for name in SEGMENTERS.names():
         spec = SEGMENTERS.get(name)

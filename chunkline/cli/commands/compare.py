@@ -1,0 +1,175 @@
+"""``chunkline compare``: several strategies on the same documents, ranked.
+
+Thin: options -> ``CompareOptions`` -> ``chunkline.scoring.compare.compare``
+-> a ranked rich table on stderr (best per column highlighted), ``--json`` or
+``--csv`` on stdout, ``--report FILE.html``, ``--show DOC`` boundaries.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import List, Optional
+
+import typer
+
+from ...core.errors import ExitCode, UsageError
+from .._common import Reporter, opt_debug, opt_format, opt_jobs, opt_quiet, parse_options
+
+#: Columns of the terminal table (all metrics go to --json/--csv/--report).
+DEFAULT_COLUMNS = ("chunks", "size_median", "coverage", "blocks_cut", "sentences_cut", "references_completeness", "icc", "dcc", "bi", "boundary_clarity", "adaptive", "recall@1", "recall@5", "mrr", "seconds")
+
+
+_SHORT = {"size_median": "median", "coverage": "cover", "blocks_cut": "blk cut", "sentences_cut": "sent cut", "references_completeness": "refs",
+          "boundary_clarity": "BC", "adaptive": "adapt", "seconds": "sec", "size_compliance": "SC"}
+
+
+def _render(report, columns: tuple[str, ...]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from ...scoring.compare import LOWER_BETTER, NEUTRAL
+    from ...scoring.report_html import _fmt, short_label
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        console = Console(stderr=True, width=220)  # a log file: no need to squeeze into 80 columns
+    names = report.metric_names()
+    cols = [c for c in columns if c in names]
+    title = f"chunkline compare: {report.documents} documents, ranked by {report.rank_by}"
+    if report.questions:
+        title += f" ({report.questions} questions, {report.settings.get('retriever')})"
+    table = Table(title=title, caption="green: best per column; ↑ higher is better, ↓ lower", show_lines=False)
+    table.add_column("#", justify="right")
+    table.add_column("strategy", no_wrap=True)
+    for c in cols:
+        arrow = "" if c in NEUTRAL else (" ↓" if c in LOWER_BETTER else " ↑")
+        table.add_column(_SHORT.get(c, c) + arrow, justify="right")
+    for r in report.results:
+        cells = []
+        for c in cols:
+            text = _fmt(c, r.metrics.get(c))
+            cells.append(f"[bold green]{text}[/]" if r.label in report.best.get(c, ()) else text)
+        table.add_row(str(r.rank), short_label(r.label, r.name), *cells)
+    console.print(table)
+    avb = report.auto_vs_best
+    if avb and avb.get("auto") is not None:
+        line = f"auto {avb['metric']} {avb['auto']:.3f} vs best single {avb['best_single']} {avb['best_value']:.3f}"
+        if "ci95" in avb:
+            line += f" (paired bootstrap {avb['diff']:+.3f}, 95% CI [{avb['ci95'][0]:+.3f}, {avb['ci95'][1]:+.3f}])"
+        console.print(line, markup=False, highlight=False)
+    for r in report.results:
+        if r.choices:
+            console.print("auto chose: " + ", ".join(f"{k} ({v} docs)" for k, v in sorted(r.choices.items(), key=lambda kv: -kv[1])), markup=False, highlight=False)
+    if report.show is not None:
+        _render_show(console, report.show)
+
+
+def _render_show(console, show) -> None:
+    from rich.table import Table
+
+    t = Table(title=f"chunk starts in {show.source}: {show.shared} shared of {len(show.rows)}", caption=f"A = {show.a}\nB = {show.b}")
+    t.add_column("offset", justify="right", no_wrap=True)
+    t.add_column("line", justify="right", no_wrap=True)
+    t.add_column("A", justify="left", no_wrap=True)
+    t.add_column("B", justify="left", no_wrap=True)
+    t.add_column("text at the boundary", overflow="ellipsis", no_wrap=True)
+    for r in show.rows:
+        a = f"[cyan]┃ {r.a}[/]" if r.a is not None else ""
+        b = f"[magenta]┃ {r.b}[/]" if r.b is not None else ""
+        t.add_row(str(r.offset), str(r.line), a, b, r.snippet.replace("[", r"\["))
+    console.print(t)
+
+
+def _csv(report) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    names = report.metric_names()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["rank", "strategy", *names])
+    for r in report.results:
+        w.writerow([r.rank, r.label, *["" if r.metrics.get(m) is None else f"{r.metrics[m]:.6g}" for m in names]])
+    return buf.getvalue()
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("compare", no_args_is_help=True)
+    def compare_cmd(
+        paths: List[str] = typer.Argument(..., help="Files, directories or globs."),
+        strategy: Optional[List[str]] = typer.Option(None, "--strategy", "-s", help="NAME[:key=value,...], repeatable (default: one per family fitting the formats)."),
+        config: Optional[str] = typer.Option(None, "--config", help="TOML file of strategies; lists are grids (max_tokens = [256, 512])."),
+        max_tokens: Optional[int] = typer.Option(None, "--max-tokens", "-t", help="Default budget in tokens (default 512)."),
+        max_chars: Optional[int] = typer.Option(None, "--max-chars", "-c", help="Default budget in characters."),
+        tokenizer: Optional[str] = typer.Option(None, "--tokenizer", "-T", help="Default tokenizer (cl100k_base)."),
+        no_auto: bool = typer.Option(False, "--no-auto", help="Do not add the auto row (auto over the compared strategies)."),
+        questions: Optional[str] = typer.Option(None, "--questions", "-Q", help="Questions with gold evidence spans (JSONL or Chroma CSV): retrieval metrics."),
+        k: int = typer.Option(5, "-k", "--top-k", help="Chunks retrieved per question for recall/precision/IoU."),
+        ks: str = typer.Option("1,2,5,10,20", "--ks", help="Cut-offs for recall@K and dcg@K."),
+        retriever: str = typer.Option("bm25", "--retriever", help="bm25 or dense."),
+        embedder: str = typer.Option("lexical", "--embedder", help="lexical or minilm (ICC/DCC and dense retrieval)."),
+        semantic: bool = typer.Option(True, "--semantic/--no-semantic", help="Compute ICC and DCC (the slowest metrics)."),
+        boundaries: bool = typer.Option(True, "--boundaries/--no-boundaries", help="Compute boundary clarity and chunk stickiness."),
+        rank_by: Optional[str] = typer.Option(None, "--rank-by", help="Metric to rank by (default recall@K with questions, else adaptive)."),
+        columns: Optional[str] = typer.Option(None, "--columns", help="Comma-separated metrics for the terminal table."),
+        show: Optional[str] = typer.Option(None, "--show", help="Show chunk boundaries of this document for two strategies."),
+        show_pair: Optional[str] = typer.Option(None, "--show-pair", help="A,B: the two strategies for --show (ranks or labels; default the two best)."),
+        report_path: Optional[str] = typer.Option(None, "--report", help="Write a self-contained HTML report (table and plots)."),
+        as_json: bool = typer.Option(False, "--json", help="Print the report as JSON on stdout."),
+        as_csv: bool = typer.Option(False, "--csv", help="Print one CSV row per strategy on stdout."),
+        fmt: Optional[str] = opt_format(),
+        include: Optional[List[str]] = typer.Option(None, "--include", help="Glob of files to take inside directories."),
+        exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Glob of files to leave out inside directories."),
+        jobs: int = opt_jobs(),
+        quiet: bool = opt_quiet(),
+        debug: bool = opt_debug(),
+    ) -> int:
+        """Compare chunking strategies on the same documents: every score metric, ranked; auto included."""
+        from ...parsers.base import ParseOptions  # noqa: F401 - parse_options builds it
+        from ...pipeline import FileResult
+        from ...scoring.compare import CompareOptions, compare, load_config
+        from ...segmenters.base import parse_strategy
+
+        if as_json and as_csv:
+            raise UsageError("give --json or --csv, not both")
+        if max_tokens is not None and max_chars is not None:
+            raise UsageError("give either --max-tokens or --max-chars, not both")
+        try:
+            cutoffs = tuple(sorted({int(x) for x in ks.split(",") if x.strip()}))
+        except ValueError:
+            raise UsageError(f"--ks {ks!r}: expected integers separated by commas") from None
+        if not cutoffs or min(cutoffs) < 1:
+            raise UsageError("--ks needs positive integers")
+        budget = {"max_tokens": max_tokens, "max_chars": max_chars, "tokenizer": tokenizer}
+        strategies = tuple(parse_strategy(s, **budget) for s in strategy or ())
+        if config:
+            strategies += load_config(config, **budget)
+        pair = None
+        if show_pair:
+            bits = [b.strip() for b in show_pair.split(",") if b.strip()] if "|" not in show_pair else [b.strip() for b in show_pair.split("|")]
+            if len(bits) != 2:
+                raise UsageError("--show-pair takes two strategies: A,B (ranks or labels; use A|B when labels hold commas)")
+            pair = (bits[0], bits[1])
+        opts = CompareOptions(
+            paths=tuple(paths), strategies=strategies, default_budget=budget, include_auto=not no_auto,
+            parse=parse_options(fmt, "utf-8", "strict", "rules", "warn"), include=tuple(include or ()), exclude=tuple(exclude or ()),
+            questions=questions, k=k, ks=cutoffs, retriever=retriever, embedder=embedder, semantic=semantic, boundaries=boundaries,
+            rank_by=rank_by, show=show, show_pair=pair, jobs=jobs,
+        )
+        rep = Reporter(quiet, False, "chunking")
+        with rep.running():
+            report = compare(opts, on_start=rep.start, on_result=lambda d, e, w: rep.result(FileResult(d, error=e, warnings=w)))
+        if report_path:
+            from ...scoring.report_html import write_report
+
+            write_report(report, report_path)
+        if as_json:
+            import json
+
+            sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        elif as_csv:
+            sys.stdout.write(_csv(report))
+        if not quiet:
+            cols = tuple(c.strip() for c in columns.split(",")) if columns else DEFAULT_COLUMNS
+            _render(report, cols)
+        return int(ExitCode.INPUTS_FAILED if report.document_errors else ExitCode.OK)
