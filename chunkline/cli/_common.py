@@ -29,8 +29,8 @@ def resolve_paths(paths: Optional[list[str]], fmt: Optional[str]) -> tuple[str, 
     return tuple(paths)
 
 
-def input_options(paths, include, exclude, hidden, max_bytes) -> InputOptions:
-    return InputOptions(tuple(paths), tuple(include or ()), tuple(exclude or ()), hidden, max_bytes)
+def input_options(paths, include, exclude, hidden, max_bytes, gitignore: bool = True) -> InputOptions:
+    return InputOptions(tuple(paths), tuple(include or ()), tuple(exclude or ()), hidden, max_bytes, gitignore)
 
 
 def parse_options(fmt, encoding, decode_errors, layout, scanned) -> ParseOptions:
@@ -80,7 +80,8 @@ class Reporter:
             if self._progress is not None:
                 self._progress.stop()
 
-    def start(self, total: int) -> None:
+    def start(self, total: int | None) -> None:
+        """``total`` is None when inputs are streamed (the bar then counts without an end)."""
         if self._progress is not None:
             self._task = self._progress.add_task(self.what, total=total)
 

@@ -8,11 +8,14 @@ import glob
 import os
 import stat
 from dataclasses import dataclass
+from typing import Iterator
 
 from .errors import DecodeError, InputError, UsageError
 
 #: Directory names never descended into (vendored or generated trees).
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache"})
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache", "vendor", "third_party", "dist", "build"}
+)
 DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 
 
@@ -22,6 +25,9 @@ class Source:
 
     display: str
     path: str | None  # None: stdin
+    #: Found by walking a directory (not named by the user): content filters
+    #: such as "generated or minified" apply only to these.
+    walked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,29 +50,52 @@ def discover(
     include: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
     hidden: bool = False,
+    gitignore: bool = True,
 ) -> tuple[list[Source], list[Skipped]]:
     """Expand files, directories (recursively) and globs into sorted sources.
 
-    Explicit files are always taken (the user named them); inside directories,
-    hidden entries, vendored trees and files not matching ``include`` (or
-    matching ``exclude``) are skipped, symlinked directories are not followed
-    (no loops).  Order: the order paths were given, each expanded in sorted
-    order, so output order is stable.
+    The list form of ``iter_sources`` (tests and small runs); batch runs
+    stream ``iter_sources`` instead so memory does not grow with the corpus.
     """
     sources: list[Source] = []
     skipped: list[Skipped] = []
+    for item in iter_sources(paths, include, exclude, hidden, gitignore):
+        (skipped if isinstance(item, Skipped) else sources).append(item)
+    return sources, skipped
+
+
+def iter_sources(
+    paths: list[str],
+    include: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+    hidden: bool = False,
+    gitignore: bool = True,
+) -> Iterator[Source | Skipped]:
+    """Yield sources and skipped entries in a stable order, lazily.
+
+    Explicit files are always taken (the user named them); inside directories,
+    hidden entries, vendored trees (``SKIP_DIRS``), paths ignored by
+    ``.gitignore`` files (the walked tree's and those of its enclosing git
+    work tree), generated files by name (``*.min.js``, ``*_pb2.py``, lock
+    files) and files not matching ``include`` (or matching ``exclude``) are
+    skipped, symlinked directories are not followed (no loops).  Order: the
+    order paths were given, each expanded in sorted order, so output order is
+    stable.  Only the set of real paths already yielded is kept (duplicates).
+    """
+    from ..parsers._code_filters import is_generated_or_minified
+
     seen: set[str] = set()
 
-    def add(display: str, path: str | None) -> None:
-        key = path if path is None else os.path.realpath(path)
+    def add(display: str, path: str | None, walked: bool = False) -> Iterator[Source]:
+        key = "-" if path is None else os.path.realpath(path)
         if key in seen:
             return
-        seen.add(key)  # type: ignore[arg-type]
-        sources.append(Source(display, path))
+        seen.add(key)
+        yield Source(display, path, walked)
 
     for raw in paths:
         if raw == "-":
-            add("-", None)
+            yield from add("-", None)
             continue
         if not os.path.lexists(raw) and _glob_chars(raw):
             matches = sorted(glob.glob(raw, recursive=True))
@@ -74,15 +103,20 @@ def discover(
                 raise UsageError(f"no files match {raw!r}")
             for m in matches:
                 if os.path.isfile(m):
-                    add(m, m)
+                    yield from add(m, m)
             continue
         if os.path.isdir(raw):
             root = raw.rstrip("/") or "/"
+            ignores = _Ignores(root) if gitignore else None
             for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+                rules = ignores.enter(dirpath, filenames) if ignores else None
                 keep = []
                 for d in sorted(dirnames):
+                    full = os.path.join(dirpath, d)
                     if (not hidden and d.startswith(".")) or d in SKIP_DIRS:
-                        skipped.append(Skipped(_disp(dirpath, d) + "/", "hidden or vendored directory"))
+                        yield Skipped(_disp(dirpath, d) + "/", "hidden or vendored directory")
+                    elif rules and (why := rules.ignored(full, True)):
+                        yield Skipped(_disp(dirpath, d) + "/", why)
                     else:
                         keep.append(d)
                 dirnames[:] = keep
@@ -91,19 +125,100 @@ def discover(
                     disp = _disp(dirpath, f)
                     rel = os.path.relpath(full, root).replace(os.sep, "/")
                     if not hidden and f.startswith("."):
-                        skipped.append(Skipped(disp, "hidden file"))
+                        yield Skipped(disp, "hidden file")
                     elif include and not _matches(rel, include):
                         continue
                     elif exclude and _matches(rel, exclude):
                         continue
+                    elif rules and (why := rules.ignored(full, False)):
+                        yield Skipped(disp, why)
                     elif os.path.islink(full) and not os.path.exists(full):
-                        skipped.append(Skipped(disp, "broken symlink"))
+                        yield Skipped(disp, "broken symlink")
+                    elif why := is_generated_or_minified(f, b""):
+                        yield Skipped(disp, why)
                     else:
-                        add(disp, full)
+                        yield from add(disp, full, walked=True)
             continue
         # An explicit file (existing or not: reading it reports the cause).
-        add(raw, raw)
-    return sources, skipped
+        yield from add(raw, raw)
+
+
+class _Ignores:
+    """``.gitignore`` rules in force while walking one tree.
+
+    Git reads the ``.gitignore`` of every directory from the work tree's root
+    down; a deeper file's rules (negations included) win over a shallower
+    one's.  So the rules of the walked root's ancestors up to the enclosing
+    ``.git`` are loaded first, then each directory's file as the walk enters it.
+    Rules are kept per directory only while the walk can still need them.
+    """
+
+    def __init__(self, root: str) -> None:
+        self._by_dir: dict[str, list[tuple[str, object]]] = {}
+        chain: list[tuple[str, object]] = []
+        top = os.path.abspath(root)
+        ancestors = []
+        d = os.path.dirname(top)
+        while True:
+            ancestors.append(d)
+            if os.path.exists(os.path.join(d, ".git")):
+                break
+            parent = os.path.dirname(d)
+            if parent == d:
+                ancestors = []  # not inside a git work tree: parents' rules do not apply
+                break
+            d = parent
+        for a in reversed(ancestors):
+            spec = _load_gitignore(a)
+            if spec is not None:
+                chain.append((a, spec))
+        self._root_chain = chain
+        self._top = top
+        self._root = root
+
+    def enter(self, dirpath: str, filenames: list[str]) -> "_Rules | None":
+        absdir = os.path.abspath(dirpath)
+        chain = self._by_dir.get(os.path.dirname(absdir), self._root_chain) if absdir != self._top else self._root_chain
+        if ".gitignore" in filenames:
+            spec = _load_gitignore(absdir)
+            if spec is not None:
+                chain = chain + [(absdir, spec)]
+        self._by_dir[absdir] = chain  # one shared list per rule change, not per file
+        return _Rules(chain, self._top, self._root) if chain else None
+
+
+class _Rules:
+    def __init__(self, chain: list[tuple[str, object]], top: str, root: str) -> None:
+        self.chain = chain
+        self.top = top
+        self.root = root
+
+    def ignored(self, full: str, is_dir: bool) -> str | None:
+        full = os.path.abspath(full)
+        for base, spec in reversed(self.chain):  # deepest first: it decides
+            rel = os.path.relpath(full, base).replace(os.sep, "/") + ("/" if is_dir else "")
+            res = spec.check_file(rel)  # type: ignore[attr-defined]
+            if res.include is not None:
+                if res.include:
+                    where = _disp(os.path.normpath(os.path.join(self.root, os.path.relpath(base, self.top))), ".gitignore")
+                    return f"ignored by {where}"
+                return None
+        return None
+
+
+def _load_gitignore(directory: str):
+    path = os.path.join(directory, ".gitignore")
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    import pathspec
+
+    try:
+        return pathspec.GitIgnoreSpec.from_lines(lines)
+    except Exception:  # a malformed pattern must not stop the run
+        return None
 
 
 def _disp(dirpath: str, name: str) -> str:

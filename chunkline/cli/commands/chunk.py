@@ -7,9 +7,9 @@ from typing import List, Optional
 import typer
 
 from ...core.sources import DEFAULT_MAX_BYTES
-from ...pipeline import ChunkOptions, run_chunk
+from ...pipeline import DEFAULT_TIMEOUT, ChunkOptions, run_chunk
 from ...segmenters.base import SEGMENTERS, parse_strategy
-from .._common import Reporter, input_options, opt_debug, opt_errors, opt_format, opt_jobs, opt_output, opt_quiet, opt_verbose, parse_options, resolve_paths
+from .._common import Reporter, input_options, opt_debug, opt_errors, opt_format, opt_jobs, opt_quiet, opt_verbose, parse_options, resolve_paths
 
 
 def register(app: typer.Typer) -> None:
@@ -30,12 +30,20 @@ def register(app: typer.Typer) -> None:
         include: Optional[List[str]] = typer.Option(None, "--include", help="Glob of files to take inside directories (repeatable)."),
         exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Glob of files to leave out inside directories (repeatable)."),
         hidden: bool = typer.Option(False, "--hidden", help="Also read hidden files and directories."),
+        no_gitignore: bool = typer.Option(False, "--no-gitignore", help="Also read files that .gitignore files ignore."),
         encoding: str = typer.Option("utf-8", "--encoding", help="Text encoding of inputs without a BOM."),
         decode_errors: str = typer.Option("strict", "--decode-errors", help="strict: undecodable input is an error; replace: U+FFFD, explicitly."),
         layout: str = typer.Option("rules", "--layout", help="PDF layout analysis: rules (fast, default) or model (PyMuPDF's layout model)."),
         scanned: str = typer.Option("warn", "--scanned", help="PDF pages with no text layer: warn or error."),
         max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Skip inputs larger than this, with an error."),
-        output: Optional[str] = opt_output(),
+        timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds one file may take; a file over it is stopped and reported (kind timeout). 0: no limit."),
+        output: Optional[str] = typer.Option(
+            None, "--output", "-o", help="Write to FILE atomically, or to DIR/ as size-bounded shards plus manifest.jsonl (default: stdout)."
+        ),
+        incremental: bool = typer.Option(False, "--incremental", help="With -o DIR/: redo only new or changed files, drop chunks of deleted ones; resumes a killed run."),
+        shard_mb: int = typer.Option(128, "--shard-mb", min=1, help="With -o DIR/: size bound of one shard, in MiB."),
+        engine: str = typer.Option("local", "--engine", help="local (process pool) or ray (Ray tasks; pip install 'ray[data]')."),
+        address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: cluster address (auto, ray://HOST:10001); default: a local Ray."),
         errors: Optional[str] = opt_errors(),
         documents: Optional[str] = typer.Option(None, "--documents", help="Also write each document (id, source, format, text) to FILE as JSONL."),
         jobs: int = opt_jobs(),
@@ -45,7 +53,7 @@ def register(app: typer.Typer) -> None:
     ) -> int:
         """Chunk documents into JSONL, one chunk record per line (see README: the record contract)."""
         opts = ChunkOptions(
-            inputs=input_options(resolve_paths(paths, fmt), include, exclude, hidden, max_bytes),
+            inputs=input_options(resolve_paths(paths, fmt), include, exclude, hidden, max_bytes, gitignore=not no_gitignore),
             strategy=parse_strategy(
                 strategy,
                 max_tokens=max_tokens,
@@ -61,6 +69,11 @@ def register(app: typer.Typer) -> None:
             errors_path=errors,
             documents_path=documents,
             jobs=jobs,
+            timeout=timeout or None,
+            engine=engine,
+            address=address,
+            incremental=incremental,
+            shard_bytes=shard_mb * 1024 * 1024,
         )
         rep = Reporter(quiet, verbose, "chunking")
         with rep.running():

@@ -1,0 +1,117 @@
+"""``--engine ray``: the same per-file worker as Ray tasks, results in input order.
+
+Each file is one Ray task running exactly the function the local pool runs
+(parse + segment + JSONL bytes), so the output is byte-identical to the local
+engine; the driver reads the file list lazily, keeps a bounded window of
+tasks in flight and writes results in input order through the same writers.
+
+A task enforces the per-file time limit itself: a watchdog thread kills its
+worker process (SIGKILL also stops parsers stuck in C code), Ray replaces
+the worker, and the driver reports that file as a ``timeout`` (or
+``crashed`` if it died before the limit).  Tasks are never retried: a file
+that kills workers would kill them again.
+
+On a cluster, workers read files by path: inputs must be visible at the same
+path on every node (a shared or mirrored filesystem), and chunkline must be
+installed on every node.  Ray is imported only when this engine is used.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from collections import deque
+from typing import Any, Callable, Iterable, Iterator
+
+from ..core.errors import RunError, UsageError
+from .pool import TaskFailure, single_thread_env
+
+
+def _run_with_deadline(fn: Callable[[Any], Any], item: Any, timeout: float | None) -> Any:
+    """Inside a Ray worker: run one item, killing this process at the deadline."""
+    if timeout:
+        timer = threading.Timer(timeout, lambda: os.kill(os.getpid(), signal.SIGKILL))
+        timer.daemon = True
+        timer.start()
+        try:
+            return fn(item)
+        finally:
+            timer.cancel()
+    return fn(item)
+
+
+def _import_ray():
+    try:
+        import ray
+    except ImportError:
+        raise UsageError("--engine ray needs Ray: pip install 'ray[data]' (or chunkline[ray])") from None
+    return ray
+
+
+def map_ray(
+    fn: Callable[[Any], Any],
+    items: Iterable[Any],
+    jobs: int,
+    timeout: float | None,
+    on_failure: Callable[[Any, TaskFailure], Any],
+    address: str | None = None,
+    window: int | None = None,
+) -> Iterator[Any]:
+    """``map(fn, items)`` in order as Ray tasks (local Ray with ``jobs`` CPUs, or ``address``)."""
+    ray = _import_ray()
+    started_here = False
+    if not ray.is_initialized():
+        kwargs: dict[str, Any] = {
+            "include_dashboard": False,
+            "log_to_driver": False,
+            "configure_logging": False,
+            "runtime_env": {"env_vars": single_thread_env()},
+        }
+        if address:
+            kwargs["address"] = address
+        else:
+            kwargs["num_cpus"] = max(1, jobs)
+        try:
+            ray.init(**kwargs)
+        except ConnectionError as exc:
+            raise RunError(f"cannot connect to the Ray cluster at {address!r}: {exc}") from exc
+        started_here = True
+    try:
+        cpus = int(ray.cluster_resources().get("CPU", jobs)) or 1
+        window = window or max(4 * cpus, 8)
+        task = ray.remote(_run_with_deadline).options(num_cpus=1, max_retries=0, retry_exceptions=False)
+        fn_ref = ray.put(fn)
+        inflight: deque[tuple[Any, Any, float]] = deque()
+        it = iter(items)
+        exhausted = False
+        while True:
+            while not exhausted and len(inflight) < window:
+                try:
+                    item = next(it)
+                except StopIteration:
+                    exhausted = True
+                    break
+                inflight.append((item, task.remote(fn_ref, item, timeout), time.monotonic()))
+            if not inflight:
+                return
+            item, ref, submitted = inflight.popleft()
+            try:
+                yield ray.get(ref)
+            except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError, ray.exceptions.TaskCancelledError) as exc:
+                # the watchdog (or the OOM killer, or a segfault) ended the worker
+                elapsed = time.monotonic() - submitted
+                if timeout and elapsed >= timeout:
+                    failure = TaskFailure("timeout", f"took longer than the {timeout:g}-second limit (--timeout); stopped")
+                else:
+                    failure = TaskFailure("crashed", f"the worker processing this file died ({type(exc).__name__}); the file was skipped")
+                yield on_failure(item, failure)
+            except ray.exceptions.RayTaskError as exc:
+                cause = getattr(exc, "cause", None)
+                if isinstance(cause, BaseException) and not isinstance(cause, ray.exceptions.RayError):
+                    raise cause from None  # a bug in the worker: same as the local engine
+                raise RunError(f"Ray task failed: {exc}") from exc
+    finally:
+        if started_here:
+            ray.shutdown()
