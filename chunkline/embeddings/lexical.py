@@ -43,7 +43,23 @@ STOP_WORDS: frozenset[str] = frozenset(
 def terms(text: str) -> list[str]:
     """The index terms of ``text``: lower-cased word forms of at least two
     characters, not purely numeric, not stop words (``_`` separates words)."""
-    return [w for w in _WORD.findall(text.lower()) if len(w) > 1 and w not in STOP_WORDS and not w.isnumeric()]
+    keep = _KEEP
+    return [w for w in _WORD.findall(text.lower()) if keep[w]]
+
+
+class _KeepTable(dict):
+    """word -> is it an index term?  Decided once per distinct word form (a
+    dict hit is much cheaper than the three tests), bounded in size."""
+
+    def __missing__(self, w: str) -> bool:
+        ok = len(w) > 1 and w not in STOP_WORDS and not w.isnumeric()
+        if len(self) >= 500_000:
+            self.clear()
+        self[w] = ok
+        return ok
+
+
+_KEEP = _KeepTable()
 
 
 class LexicalEmbedder:
@@ -62,6 +78,7 @@ class LexicalEmbedder:
         self.idf: "numpy.ndarray | None" = None
         self.projection: "numpy.ndarray | None" = None  # (V, d) or None = identity
         self._memo: dict[str, list[str]] = {}  # terms of the fitted texts, used once by embed
+        self._fitted_rows = None  # (texts, CSR parts) of the last fit, used once
         if corpus is not None:
             self.fit(corpus)
 
@@ -86,17 +103,33 @@ class LexicalEmbedder:
 
         corpus_list = list(corpus)
         docs = [terms(t) for t in corpus_list]
-        df: dict[str, int] = {}
-        for d in docs:
-            for w in set(d):
-                df[w] = df.get(w, 0) + 1
-        self.vocab = {w: i for i, w in enumerate(sorted(df))}
-        n = len(docs)
-        dfa = np.array([df[w] for w in sorted(df)], dtype=np.float64)
+        # Term ids in order of first appearance, then renumbered alphabetically
+        # (the vocabulary order fixes the LSA projection, so it must not depend
+        # on the order of the texts).  All counting is vectorised.
+        first: dict[str, int] = {}
+        ids = [first.setdefault(w, len(first)) for d in docs for w in d]
+        words = sorted(first)
+        self.vocab = {w: i for i, w in enumerate(words)}
+        n, v = len(docs), len(words)
+        remap = np.empty(max(1, v), dtype=np.int64)
+        if v:
+            remap[[first[w] for w in words]] = np.arange(v)
+        cols = remap[np.asarray(ids, dtype=np.int64)] if ids else np.zeros(0, dtype=np.int64)
+        rows = np.repeat(np.arange(n, dtype=np.int64), [len(d) for d in docs]) if n else np.zeros(0, dtype=np.int64)
+        pairs, tf = np.unique(rows * max(1, v) + cols, return_counts=True)
+        dfa = np.bincount(pairs % max(1, v), minlength=v)[:v].astype(np.float64)
         self.idf = (np.log((1.0 + n) / (1.0 + dfa)) + 1.0).astype(np.float32)
         self.projection = None
-        if len(self.vocab) > self.dims and n > self.dims:
-            self.projection = self._lsa(self._tfidf(docs))
+        # The fitted texts' own rows, ready for ``embed``/``cosine_matrix``.
+        indptr = np.searchsorted(pairs // max(1, v), np.arange(n + 1)) if n else np.zeros(1, dtype=np.int64)
+        idx = pairs % max(1, v)
+        val = (1.0 + np.log(tf.astype(np.float32))) * self.idf[idx] if idx.size else np.zeros(0, dtype=np.float32)
+        self._fitted_rows = (corpus_list, (indptr.astype(np.int64), idx, val.astype(np.float32)))
+        if v > self.dims and n > self.dims:
+            import scipy.sparse as sp
+
+            parts = self._fitted_rows[1]
+            self.projection = self._lsa(sp.csr_matrix((parts[2], parts[1], parts[0]), shape=(n, v)))
         self._memo = dict(zip(corpus_list, docs)) if len(docs) <= 100_000 else {}
         return self
 
@@ -130,12 +163,15 @@ class LexicalEmbedder:
             val = (1.0 + np.log(val)) * self.idf[idx]
         return np.asarray(indptr, dtype=np.int64), idx, val
 
-    def _tfidf(self, docs: list[list[str]]):
-        """Sparse (n, V) TF-IDF matrix, rows not normalised."""
-        import scipy.sparse as sp
-
-        indptr, idx, val = self._weights(docs)
-        return sp.csr_matrix((val, idx, indptr), shape=(len(docs), max(1, len(self.vocab or {}))))
+    def _rows(self, texts: list[str]):
+        """CSR parts of the TF-IDF rows of ``texts`` (from the fit when they
+        are exactly the fitted texts: the segmenter's case, no second pass)."""
+        fitted, self._fitted_rows = self._fitted_rows, None
+        if fitted is not None and fitted[0] == texts:
+            self._memo = {}
+            return fitted[1]
+        memo, self._memo = self._memo, {}
+        return self._weights([memo[t] if t in memo else terms(t) for t in texts])
 
     def embed(self, texts: Sequence[str]) -> "numpy.ndarray":
         import numpy as np
@@ -143,17 +179,55 @@ class LexicalEmbedder:
         texts = list(texts)
         if self.vocab is None:
             self.fit(texts)
-        memo, self._memo = self._memo, {}
-        docs = [memo[t] if t in memo else terms(t) for t in texts]
+        indptr, idx, val = self._rows(texts)
+        width = max(1, len(self.vocab or {}))
         if self.projection is not None:
-            dense = np.asarray(self._tfidf(docs) @ self.projection, dtype=np.float32)
+            import scipy.sparse as sp
+
+            x = sp.csr_matrix((val, idx, indptr), shape=(len(texts), width))
+            dense = np.asarray(x @ self.projection, dtype=np.float32)
         else:  # small vocabulary or corpus: plain dense TF-IDF, no scipy round trip
-            indptr, idx, val = self._weights(docs)
-            dense = np.zeros((len(docs), max(1, len(self.vocab or {}))), dtype=np.float32)
-            dense[np.repeat(np.arange(len(docs)), np.diff(indptr)), idx] = val
+            dense = np.zeros((len(texts), width), dtype=np.float32)
+            dense[np.repeat(np.arange(len(texts)), np.diff(indptr)), idx] = val
         norms = np.linalg.norm(dense, axis=1, keepdims=True)
         np.divide(dense, norms, out=dense, where=norms > 0)
         return dense
+
+    def unit_rows(self, texts: Sequence[str]):
+        """L2-normalised rows of ``texts`` for similarity products: a scipy
+        CSR matrix of TF-IDF rows, or (with an LSA projection) the dense
+        ``embed`` rows as float64.  Fits on ``texts`` if not fitted yet.
+
+        Why: a caller that needs only cosines (the semantic segmenter) can
+        multiply sparse rows - a few hundred non-zeros per document, where a
+        dense ``(n, V)`` product wakes BLAS worker threads (milliseconds on a
+        busy machine)."""
+        import numpy as np
+
+        texts = list(texts)
+        if self.vocab is None:
+            self.fit(texts)
+        if self.projection is not None:
+            return self.embed(texts).astype(np.float64)
+        import scipy.sparse as sp
+
+        indptr, idx, val = self._rows(texts)
+        val = val.astype(np.float64)
+        lengths = np.diff(indptr)
+        rows = np.repeat(np.arange(len(texts)), lengths)
+        norms = np.sqrt(np.bincount(rows, weights=val * val, minlength=len(texts)))
+        scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+        return sp.csr_matrix((val * scale[rows], idx, indptr), shape=(len(texts), max(1, len(self.vocab or {}))))
+
+    def cosine_matrix(self, texts: Sequence[str]) -> "numpy.ndarray":
+        """``(n, n)`` float64 cosines between ``texts`` (``v @ v.T`` for
+        ``v = embed(texts)``, computed from ``unit_rows``), exactly symmetric."""
+        import numpy as np
+
+        x = self.unit_rows(texts)
+        sim = x @ x.T
+        sim = sim.toarray() if hasattr(sim, "toarray") else np.asarray(sim)
+        return (sim + sim.T) * 0.5
 
 
 def _randomized_right_vectors(x, k: int, seed: int, oversample: int = 10, power: int = 4) -> "numpy.ndarray":

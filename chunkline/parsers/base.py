@@ -94,11 +94,21 @@ def register_parser(
     return wrap
 
 
+_EXT_CACHE: tuple[tuple[int, ...], dict[str, str]] | None = None
+
+
 def _ext_map() -> dict[str, str]:
+    """Extension -> parser name.  Cached while the registered parsers stay the
+    same (``detect_format`` runs once per file of a repository)."""
+    global _EXT_CACHE
+    key = tuple(id(spec) for _, spec in PARSERS.items())
+    if _EXT_CACHE is not None and _EXT_CACHE[0] == key:
+        return _EXT_CACHE[1]
     out: dict[str, str] = {}
     for name, spec in PARSERS.items():
         for ext in spec.extensions:
             out.setdefault(ext, name)
+    _EXT_CACHE = (key, out)
     return out
 
 

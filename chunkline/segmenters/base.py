@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
@@ -150,8 +151,10 @@ class Strategy:
     def params_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self.params) if self.params is not None else {}
 
-    @property
+    @functools.cached_property
     def params_hash(self) -> str:
+        # Cached: the fields are frozen, and hashing their JSON per document
+        # showed up in profiles of many-small-file runs (code repositories).
         return short_hash(self.name, dataclasses.asdict(self.budget), self.params_dict, self.keep_furniture)
 
     @property
@@ -304,7 +307,7 @@ class BlockIndex:
 
 def build_chunks(parsed: ParsedDocument, spans: Iterable[Span], strategy: Strategy, sizer: Sizer | None = None) -> list[Chunk]:
     """Turn spans into verified Chunk records (the only constructor of chunks)."""
-    from ..parsers.base import PARSERS, line_starts
+    from ..parsers.base import PARSERS
 
     doc = parsed.document
     text = doc.text
@@ -313,7 +316,12 @@ def build_chunks(parsed: ParsedDocument, spans: Iterable[Span], strategy: Strate
     params_hash = strategy.params_hash
     index = BlockIndex(b for b in parsed.blocks if strategy.keep_furniture or not b.furniture)
     pspec = PARSERS.get(doc.format)
-    starts = line_starts(text) if (pspec is None or pspec.text_like) else None
+    text_like = pspec is None or pspec.text_like
+    # 1-based line of an offset = 1 + newlines before it; counted from the
+    # previous chunk's position (chunks come in order, overlaps step back a
+    # little), so the whole document is scanned about once, in C, with no
+    # per-document list of line starts.
+    line_pos, line_no = 0, 1
     chunks: list[Chunk] = []
     for span in spans:
         s, e = span.start, span.end
@@ -327,8 +335,13 @@ def build_chunks(parsed: ParsedDocument, spans: Iterable[Span], strategy: Strate
             )
         blocks = index.overlapping(s, e)
         pages = tuple(sorted({b.page for b in blocks if b.page is not None} | {bb[0] for b in blocks for bb in b.bboxes}))
-        if starts is not None:
-            lines = (bisect.bisect_right(starts, s), bisect.bisect_right(starts, e - 1))
+        if text_like:
+            if s >= line_pos:
+                line_no += text.count("\n", line_pos, s)
+            else:
+                line_no -= text.count("\n", s, line_pos)
+            line_pos = s
+            lines = (line_no, line_no + text.count("\n", s, e - 1))
         else:
             spans_l = [b.lines for b in blocks if b.lines]
             lines = (min(a for a, _ in spans_l), max(z for _, z in spans_l)) if spans_l else None

@@ -115,7 +115,7 @@ class _Unit:
     te: int
     block: Block | None
     heading_level: int | None = None
-    count: int = 0
+    count: int = -1  # exact size, counted on first use (``_unit_count``)
 
 
 # ------------------------------------------------------------------ units
@@ -188,16 +188,37 @@ def gap_similarities(vecs: "numpy.ndarray", window: int, smooth: int) -> "numpy.
     smoothed by a moving average of half-width ``smooth``."""
     import numpy as np
 
-    n = vecs.shape[0]
+    v = np.asarray(vecs, dtype=np.float64)
+    return _smooth(gram_gap_similarities(v @ v.T, window), smooth)
+
+
+def gram_gap_similarities(gram: "numpy.ndarray", window: int) -> "numpy.ndarray":
+    """Unsmoothed window similarities at the ``n - 1`` gaps, from the ``n x n``
+    cosine (Gram) matrix alone: with ``L``/``R`` the summed unit vectors before
+    and after a gap, ``L.R``, ``|L|^2`` and ``|R|^2`` are rectangle sums of the
+    Gram matrix, read off its 2-D prefix sums (no ``n x d`` vectors needed)."""
+    import numpy as np
+
+    n = gram.shape[0]
     if n < 2:
         return np.zeros(0, dtype=np.float64)
-    c = np.vstack([np.zeros((1, vecs.shape[1])), np.cumsum(vecs.astype(np.float64), axis=0)])
+    c = np.zeros((n + 1, n + 1), dtype=np.float64)
+    c[1:, 1:] = gram.cumsum(0).cumsum(1)
     g = np.arange(1, n)
-    left = c[g] - c[np.maximum(0, g - window)]
-    right = c[np.minimum(n, g + window)] - c[g]
-    num = (left * right).sum(axis=1)
-    den = np.linalg.norm(left, axis=1) * np.linalg.norm(right, axis=1)
-    sims = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    lo = np.maximum(0, g - window)
+    hi = np.minimum(n, g + window)
+
+    def rect(r0, r1, c0, c1):
+        return c[r1, c1] - c[r0, c1] - c[r1, c0] + c[r0, c0]
+
+    num = rect(lo, g, g, hi)
+    den = np.sqrt(np.maximum(rect(lo, g, lo, g), 0.0) * np.maximum(rect(g, hi, g, hi), 0.0))
+    return np.divide(num, den, out=np.zeros_like(num), where=den > 1e-12)
+
+
+def _smooth(sims: "numpy.ndarray", smooth: int) -> "numpy.ndarray":
+    import numpy as np
+
     if smooth > 0 and sims.size > 1:
         k = np.ones(2 * smooth + 1)
         padded = np.pad(sims, smooth, mode="edge")
@@ -255,42 +276,44 @@ C99_MAX_UNITS = 400
 def rank_matrix(sim: "numpy.ndarray", mask: int) -> "numpy.ndarray":
     """C99's rank transform: each similarity becomes the fraction of its
     ``mask x mask`` neighbours that are lower.  Raw cosines of short
-    sentences are small and noisy; ranks keep only the local contrast."""
+    sentences are small and noisy; ranks keep only the local contrast.
+
+    ``sim`` must be symmetric (a cosine matrix): then the comparison with the
+    neighbour at offset ``(dy, dx)`` is the transpose of the one at
+    ``(dx, dy)``, so only offsets with ``dy <= dx`` are compared (66 of 121
+    array passes at the default mask).  Padding with +inf makes outside
+    cells never "lower", and the neighbour counts are pure geometry."""
     import numpy as np
 
     n = sim.shape[0]
     r = min(mask, n if n % 2 else n - 1) // 2
-    pad = np.pad(sim, r, mode="constant", constant_values=np.nan)
-    lower = np.zeros((n, n), dtype=np.float64)
-    count = np.zeros((n, n), dtype=np.float64)
-    for dy in range(2 * r + 1):
-        for dx in range(2 * r + 1):
-            if dy == r and dx == r:
-                continue
-            win = pad[dy : dy + n, dx : dx + n]
-            ok = ~np.isnan(win)
-            count += ok
-            lower += ok & (win < sim)
+    m = 2 * r + 1
+    pad = np.pad(sim, r, mode="constant", constant_values=np.inf)
+    upper = np.zeros((n, n), dtype=np.int32)  # offsets dy < dx (transposed: dy > dx)
+    diag = np.zeros((n, n), dtype=np.int32)  # offsets dy == dx
+    for dy in range(m):
+        diag += pad[dy : dy + n, dy : dy + n] < sim
+        for dx in range(dy + 1, m):
+            upper += pad[dy : dy + n, dx : dx + n] < sim
+    lower = upper + upper.T + diag
+    i = np.arange(n)
+    span = np.minimum(i + r, n - 1) - np.maximum(i - r, 0) + 1
+    count = np.outer(span, span) - 1
     return lower / np.maximum(count, 1)
 
 
 def _similarity(vecs: "numpy.ndarray") -> "numpy.ndarray":
-    """Cosine matrix of unit rows.  Lexical vectors are mostly zeros: a sparse
-    product is cheaper there, and it avoids waking BLAS worker threads for a
-    tiny product (which costs more than the product on a busy machine)."""
+    """Exactly symmetric cosine matrix of unit rows (dense vectors)."""
     import numpy as np
 
-    if vecs.size and np.count_nonzero(vecs) < 0.1 * vecs.size:
-        import scipy.sparse as sp
-
-        x = sp.csr_matrix(vecs, dtype=np.float64)
-        return (x @ x.T).toarray()
-    v = vecs.astype(np.float64)
-    return v @ v.T
+    v = np.asarray(vecs, dtype=np.float64)
+    sim = v @ v.T
+    return (sim + sim.T) * 0.5
 
 
-def c99_boundaries(vecs: "numpy.ndarray", threshold: float, mask: int, allowed: list[bool]) -> list[int]:
-    """Gap indices chosen by C99 (Choi 2000) with the number of segments unknown.
+def c99_boundaries(sim: "numpy.ndarray", threshold: float, mask: int, allowed: list[bool]) -> list[int]:
+    """Gap indices chosen by C99 (Choi 2000) with the number of segments unknown,
+    from the symmetric ``n x n`` cosine matrix ``sim`` of the units.
 
     Divisive clustering: split the run where the inside density
     ``sum of rank inside segments / sum of segment areas`` grows most, again
@@ -298,50 +321,57 @@ def c99_boundaries(vecs: "numpy.ndarray", threshold: float, mask: int, allowed: 
     exceeded ``mean + threshold * std`` of all gains."""
     import numpy as np
 
-    n = vecs.shape[0]
+    n = sim.shape[0]
     if n < 3:
         return []
-    rank = rank_matrix(_similarity(vecs), mask)
+    rank = rank_matrix(sim, mask)
     pre = np.zeros((n + 1, n + 1))
     pre[1:, 1:] = rank.cumsum(0).cumsum(1)
     diag = np.diagonal(pre).copy()
 
-    def block(a, b):  # rank sum of [a, b) x [a, b), vectorised over a or b
-        return diag[b] - pre[a, b] - pre[b, a] + diag[a]
+    def block(a: int, b: int) -> float:  # rank sum of [a, b) x [a, b)
+        return float(diag[b] - pre[a, b] - pre[b, a] + diag[a])
 
     # Every candidate cut g (1..n-1) belongs to one current segment [a, b);
-    # ds/da hold what cutting there adds to the inside sum and area.
-    ds = np.zeros(n + 1)
+    # ds/da hold what cutting there adds to the inside sum and area.  A cut
+    # that is taken or not allowed has ds = -inf, so its density is -inf and
+    # one argmax over plain arrays picks the next cut (slices, no masks: the
+    # loop runs once per cut and its per-call overhead is what costs).
+    blocked = np.where(np.asarray([False] + list(allowed[: n - 1]) + [False], dtype=bool), 0.0, -np.inf)
+    ds = np.full(n + 1, -np.inf)
     da = np.zeros(n + 1)
-    live = np.zeros(n + 1, dtype=bool)
-    live[1:n] = np.asarray(allowed[: n - 1], dtype=bool)
+    g_all = np.arange(n + 1, dtype=np.float64)
     seg_end = np.full(n + 1, n)  # for a live cut: the end of its segment
     seg_start = np.zeros(n + 1, dtype=np.int64)
 
     def candidates(a: int, b: int) -> None:
-        g = np.arange(a + 1, b)
-        if g.size:
-            ds[g] = block(a, g) + block(g, b) - block(a, b)
-            da[g] = (g - a) ** 2 + (b - g) ** 2 - (b - a) ** 2
-            seg_start[g] = a
-            seg_end[g] = b
+        if b - a < 2:
+            return
+        sl = slice(a + 1, b)
+        base = diag[a] + diag[b] - block(a, b)
+        ds[sl] = (2.0 * diag[sl] - pre[a, sl] - pre[sl, a] - pre[sl, b] - pre[b, sl] + base) + blocked[sl]
+        g = g_all[sl]
+        da[sl] = (g - a) ** 2 + (b - g) ** 2 - float((b - a) ** 2)
+        seg_start[sl] = a
+        seg_end[sl] = b
 
-    inside, area = float(block(0, n)), float(n * n)
+    inside, area = block(0, n), float(n * n)
     candidates(0, n)
     densities = [inside / area]
     order: list[int] = []
-    while live.any():
-        with np.errstate(divide="ignore", invalid="ignore"):
-            d = np.where(live, (inside + ds) / (area + da), -np.inf)
-        cut = int(np.argmax(d))
-        a, b = int(seg_start[cut]), int(seg_end[cut])
-        inside += ds[cut]
-        area += da[cut]
-        live[cut] = False
-        candidates(a, cut)
-        candidates(cut, b)
-        order.append(cut)
-        densities.append(float(d[cut]))
+    with np.errstate(invalid="ignore"):
+        for _ in range(int(np.isfinite(blocked).sum())):
+            d = (inside + ds) / (area + da)
+            cut = int(np.argmax(d))
+            a, b = int(seg_start[cut]), int(seg_end[cut])
+            inside += float(ds[cut])
+            area += float(da[cut])
+            ds[cut] = -np.inf
+            da[cut] = 0.0  # keeps area + da > 0, so its density stays -inf
+            candidates(a, cut)
+            candidates(cut, b)
+            order.append(cut)
+            densities.append(float(d[cut]))
     gains = np.diff(np.asarray(densities))
     if gains.size == 0:
         return []
@@ -377,41 +407,101 @@ def semantic(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
     all_units = [u for sec in sections for u in sec]
     if not all_units:
         return
-    for u in all_units:
-        u.count = ctx.sizer.count(text[u.ts : u.te])
-
-    from ..embeddings import get_embedder
-
-    embedder = get_embedder(p.embedder)
-    vecs = embedder.embed([text[u.ts : u.te] for u in all_units])
+    sim = _Similarity(p.embedder, [text[u.ts : u.te] for u in all_units])
+    bound = _size_bound(ctx.sizer)
     pos = 0
     for sec in sections:
-        yield from _segment_section(text, sec, vecs[pos : pos + len(sec)], ctx, p)
+        yield from _segment_section(text, sec, pos, sim, bound, ctx, p)
         pos += len(sec)
 
 
-def _segment_section(text: str, units: list[_Unit], vecs, ctx: SegmentContext, p: SemanticParams) -> Iterator[Span]:
+class _Similarity:
+    """Cosines between a document's units, computed per run or window.
+
+    ``lexical`` vectors are fitted on the document's own units and kept as
+    sparse TF-IDF rows (a Gram matrix of a few hundred non-zeros costs
+    microseconds; dense products wake BLAS threads); other backends return
+    dense rows through the cached embedder.  Only ``n x n`` matrices of one
+    run (at most ``C99_MAX_UNITS`` units for C99) are ever built."""
+
+    def __init__(self, embedder: str, texts: list[str]) -> None:
+        from ..embeddings import get_embedder
+
+        if embedder == "lexical":
+            from ..embeddings.lexical import LexicalEmbedder
+
+            # No cache: vectors belong to this document's fit and are used once.
+            self.rows = LexicalEmbedder().unit_rows(texts)
+        else:
+            self.rows = get_embedder(embedder).embed(texts)
+
+    def gram(self, a: int, b: int) -> "numpy.ndarray":
+        """Exactly symmetric ``(b - a) x (b - a)`` cosine matrix of units ``[a, b)``."""
+        import numpy as np
+
+        x = self.rows[a:b]
+        g = x @ x.T
+        g = g.toarray() if hasattr(g, "toarray") else np.asarray(g, dtype=np.float64)
+        return (g + g.T) * 0.5
+
+    def gap_similarities(self, a: int, b: int, window: int, smooth: int) -> "numpy.ndarray":
+        """Smoothed window similarities at the gaps of units ``[a, b)``, from
+        Gram tiles of at most ``C99_MAX_UNITS`` gaps (memory stays bounded)."""
+        import numpy as np
+
+        n = b - a
+        parts = []
+        for t0 in range(1, n, C99_MAX_UNITS):  # gaps t0 .. t1-1 (gap g lies before unit g)
+            t1 = min(n, t0 + C99_MAX_UNITS)
+            lo, hi = max(0, t0 - window), min(n, t1 - 1 + window)
+            parts.append(gram_gap_similarities(self.gram(a + lo, a + hi), window)[t0 - lo - 1 : t1 - lo - 1])
+        sims = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float64)
+        return _smooth(sims, smooth)
+
+
+def _size_bound(sizer):
+    """A cheap upper bound of ``sizer.count`` where one is known, else None.
+
+    Every built-in measure counts at most one unit per UTF-8 byte (a BPE
+    token is at least one byte; characters, non-whitespace characters and
+    words are at most one per byte), so a sentence whose byte length fits
+    the budget needs no exact count to know it fits."""
+    if getattr(sizer, "name", None) in ("chars", "nws", "words", "cl100k_base", "o200k_base"):
+        return lambda t: len(t) if t.isascii() else len(t.encode("utf-8", "surrogatepass"))
+    return None
+
+
+def _unit_count(text: str, u: _Unit, sizer) -> int:
+    """Exact size of one unit, counted on first use."""
+    if u.count < 0:
+        u.count = sizer.count(text[u.ts : u.te])
+    return u.count
+
+
+def _segment_section(text: str, units: list[_Unit], pos: int, sim: _Similarity, bound, ctx: SegmentContext, p: SemanticParams) -> Iterator[Span]:
     limit = ctx.budget.max_size
+    sizer = ctx.sizer
     # Units over budget on their own are split apart and cut the section.
-    run: list[int] = []
+    run_start = 0
     for i, u in enumerate(units):
-        if u.count <= limit:
-            run.append(i)
+        if (bound is not None and bound(text[u.ts : u.te]) <= limit) or _unit_count(text, u, sizer) <= limit:
             continue
-        if run:
-            yield from _segment_run(text, [units[k] for k in run], vecs[run], ctx, p)
-            run = []
+        if i > run_start:
+            yield from _segment_run(text, units[run_start:i], pos + run_start, sim, ctx, p)
+        run_start = i + 1
         levels = _LINE_LEVELS if (u.block is not None and u.block.kind in ("table", "code")) else _CLAUSE_LEVELS
-        for s, e, c in split_recursive(text, u.ts, u.te, ctx.sizer, limit, levels):
+        for s, e, c in split_recursive(text, u.ts, u.te, sizer, limit, levels):
             yield Span(s, e, count=c, context=_breadcrumb(u, p))
-    if run:
-        yield from _segment_run(text, [units[k] for k in run], vecs[run], ctx, p)
+    if len(units) > run_start:
+        yield from _segment_run(text, units[run_start:], pos + run_start, sim, ctx, p)
 
 
-def _segment_run(text: str, units: list[_Unit], vecs, ctx: SegmentContext, p: SemanticParams) -> Iterator[Span]:
-    """Consecutive units, each within budget: topic boundaries, then budget."""
+def _segment_run(text: str, units: list[_Unit], pos: int, sim: _Similarity, ctx: SegmentContext, p: SemanticParams) -> Iterator[Span]:
+    """Consecutive units (global indices from ``pos``), each within budget:
+    topic boundaries, then budget."""
     n = len(units)
-    sims = gap_similarities(vecs, p.window, p.smooth)
+    gram = sim.gram(pos, pos + n) if n <= C99_MAX_UNITS else None
+    sims = _smooth(gram_gap_similarities(gram, p.window), p.smooth) if gram is not None else sim.gap_similarities(pos, pos + n, p.window, p.smooth)
     # a gap right after a heading is never a boundary: the heading goes with its content
     allowed = [units[g].heading_level is None for g in range(n - 1)]
     if p.method == "depth":
@@ -419,7 +509,8 @@ def _segment_run(text: str, units: list[_Unit], vecs, ctx: SegmentContext, p: Se
     else:
         bounds = []
         for a, b in _windows(sims, allowed, 0, n):
-            bounds += [a + g for g in c99_boundaries(vecs[a:b], p.threshold, p.rank_mask, allowed[a : b - 1])]
+            window_gram = gram if gram is not None else sim.gram(pos + a, pos + b)
+            bounds += [a + g for g in c99_boundaries(window_gram, p.threshold, p.rank_mask, allowed[a : b - 1])]
             if b < n:
                 bounds.append(b - 1)
     cuts = [0] + [g + 1 for g in sorted(set(bounds))] + [n]
@@ -434,7 +525,7 @@ def _segment_run(text: str, units: list[_Unit], vecs, ctx: SegmentContext, p: Se
         c = measure(i, j)
         if c <= limit or j - i == 1:
             return [(i, j, c)]
-        g = _weakest_gap(units, sims, i, j, limit)
+        g = _weakest_gap(text, units, sims, i, j, limit, sizer)
         return fit(i, g) + fit(g, j)
 
     pieces: list[tuple[int, int, int]] = []
@@ -460,11 +551,11 @@ def _windows(sims, allowed: list[bool], a: int, b: int) -> list[tuple[int, int]]
     return _windows(sims, allowed, a, g) + _windows(sims, allowed, g, b)
 
 
-def _weakest_gap(units: list[_Unit], sims, i: int, j: int, limit: int) -> int:
+def _weakest_gap(text: str, units: list[_Unit], sims, i: int, j: int, limit: int, sizer) -> int:
     """Unit index where ``[i, j)`` splits: the gap with the lowest similarity
     among those leaving >= limit/4 tokens each side (any gap if none does);
     gaps before headings rank first, gaps after headings last."""
-    total = sum(u.count for u in units[i:j])
+    total = sum(_unit_count(text, u, sizer) for u in units[i:j])
     floor = min(limit, total) / 4
     left = 0
     best_key, best = None, i + (j - i) // 2
@@ -515,7 +606,7 @@ def _with_overlap(text, units, prev_i: int, i: int, j: int, c: int, sizer, limit
     """Start unit and exact count of ``[i, j)`` extended back over whole units
     of the previous chunk, up to ``overlap`` tokens, within the budget."""
     back, start = 0, i
-    while start - 1 >= prev_i + 1 and back + units[start - 1].count <= overlap:
+    while start - 1 >= prev_i + 1 and back + _unit_count(text, units[start - 1], sizer) <= overlap:
         back += units[start - 1].count
         start -= 1
     while start < i:
