@@ -142,7 +142,7 @@ def render(report: CompareReport) -> str:
     body.append(f"<p class=note>Ranked by <b>{_e(report.rank_by)}</b>; best value per column in green (↑ higher is better, ↓ lower). "
                 f"adaptive = mean of sc, bi, icc, dcc, references_completeness (Adaptive Chunking). Seconds: parse {report.seconds.get('parse', 0):.2f}, "
                 f"chunk {report.seconds.get('chunk', 0):.2f}, score {report.seconds.get('score', 0):.2f}.</p>")
-    body.append("<h2>Metrics</h2>" + _table(report))
+    body.append("<h2>Metrics</h2><div style=\"overflow-x:auto\">" + _table(report) + "</div>")
     avb = report.auto_vs_best
     if avb:
         line = f"auto {avb['metric']} = {_fmt('', avb['auto'])} vs best single strategy {_e(avb['best_single'])} = {_fmt('', avb['best_value'])}"

@@ -81,8 +81,15 @@ class AutoParams:
 
 
 def split_candidates(candidates: str) -> list[str]:
-    """Candidate specs of a ``candidates`` value, with ``;`` turned into ``,``."""
-    return [c.strip().replace(";", ",") for c in candidates.split("|") if c.strip()]
+    """Candidate specs of a ``candidates`` value, with ``;`` turned into ``,``
+    (``recursive;max_tokens=128`` means ``recursive:max_tokens=128``)."""
+    out = []
+    for c in (c.strip() for c in candidates.split("|")):
+        if c:
+            if ":" not in c and ";" in c:
+                c = c.replace(";", ":", 1)
+            out.append(c.replace(";", ","))
+    return out
 
 
 def candidate_strategies(candidates: str, fmt: str, auto: Strategy | SegmentContext) -> list[Strategy]:

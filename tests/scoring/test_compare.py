@@ -1,0 +1,140 @@
+"""``compare``: one parse per document, every strategy scored exactly as ``score`` scores it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from chunkline.core.errors import UsageError
+from chunkline.core.jsonl import dumps_line
+from chunkline.parsers import ParseContext, ParseOptions, parse_bytes
+from chunkline.scoring import ScoreOptions, score
+from chunkline.scoring.compare import CompareOptions, auto_strategy, compare, default_strategies, load_config
+from chunkline.scoring.report_html import render
+from chunkline.segmenters import parse_strategy, segment
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+SPECS = ("fixed:max_tokens=128", "recursive:max_tokens=128", "structure:max_tokens=256")
+
+
+@pytest.fixture(scope="module")
+def report():
+    opts = CompareOptions(
+        paths=(str(EXAMPLES / "node-path.md"), str(EXAMPLES / "rust-ownership.html"), str(EXAMPLES / "emma-opening.txt")),
+        strategies=tuple(parse_strategy(s) for s in SPECS),
+        show="node-path.md",
+        show_pair=("fixed", "structure"),
+    )
+    return compare(opts)
+
+
+def test_rows_auto_and_ranking(report):
+    labels = [r.label for r in report.results]
+    assert set(SPECS) <= set(labels)
+    auto = [r for r in report.results if r.name == "auto"]
+    assert len(auto) == 1 and sum(auto[0].choices.values()) == 3
+    assert set(auto[0].choices) <= set(SPECS)
+    assert report.rank_by == "adaptive"
+    vals = [r.metrics["adaptive"] for r in report.results]
+    assert vals == sorted(vals, reverse=True)
+    assert [r.rank for r in report.results] == [1, 2, 3, 4]
+    # best per column: lower-better metrics pick the minimum
+    cut = {r.label: r.metrics["blocks_cut"] for r in report.results}
+    assert all(cut[lab] == min(cut.values()) for lab in report.best["blocks_cut"])
+    assert report.auto_vs_best["best_single"] in SPECS
+
+
+def test_a_row_equals_score_of_the_same_chunks(report, tmp_path):
+    st = parse_strategy("recursive:max_tokens=128")
+    files = [EXAMPLES / "node-path.md", EXAMPLES / "rust-ownership.html", EXAMPLES / "emma-opening.txt"]
+    out = tmp_path / "c.jsonl"
+    with out.open("wb") as fh:
+        for f in files:
+            parsed = parse_bytes(f.read_bytes(), ParseContext(str(f), str(f), ParseOptions()))
+            for c in segment(parsed, st):
+                fh.write(dumps_line(c))
+    ref = score(ScoreOptions(chunks=str(out), docs=tuple(str(f) for f in files), max_size=128, semantic=True))
+    row = next(r for r in report.results if r.label == st.label)
+    for name, value in ref.metrics.items():
+        if name == "unlocated":
+            continue
+        assert row.metrics[name] == pytest.approx(value), name
+
+
+def test_show_lists_every_chunk_start_of_both(report):
+    show = report.show
+    assert show.a.startswith("fixed") and show.b.startswith("structure")
+    text = (EXAMPLES / "node-path.md").read_text(encoding="utf-8")
+    assert show.rows[0].offset == 0 and show.rows[0].a == 0 and show.rows[0].b == 0
+    assert sum(r.a is not None for r in show.rows) > sum(r.b is not None for r in show.rows)
+    for r in show.rows:
+        assert " ".join(text[r.offset:].split()).startswith(r.snippet[:20])
+
+
+def test_html_report_is_self_contained(report):
+    page = render(report)
+    assert page.startswith("<!DOCTYPE html>") and "<table>" in page
+    assert page.count("<svg") == 2  # sizes and metric bars; no questions, no recall plot
+    assert 'id="sizes"' in page and 'id="metrics"' in page
+    assert not re.search(r"(https?:)?//[a-z]", page, re.I), "external URL in the report"
+    assert "<script" not in page and "<link" not in page
+    for spec in SPECS:
+        assert spec in page
+    assert page.count("<tr>") == 1 + len(report.results)
+
+
+def test_retrieval_on_emma_and_recall_plot(shared):
+    emma = shared / "gutenqa_emma"
+    rep = compare(CompareOptions(
+        paths=(str(emma / "emma.txt"),), strategies=(parse_strategy("fixed:max_tokens=256"), parse_strategy("structure:max_tokens=512")),
+        questions=str(emma / "emma_questions.jsonl"), semantic=False, boundaries=False, include_auto=False,
+    ))
+    assert rep.questions == 30 and rep.rank_by == "recall@5"
+    for r in rep.results:
+        assert 0.3 <= r.metrics["recall@5"] <= 1.0
+        assert r.metrics["recall@1"] <= r.metrics["recall@5"] <= r.metrics["recall@20"]
+    page = render(rep)
+    assert page.count("<svg") == 3 and 'id="recall"' in page
+
+
+def test_defaults_fit_the_formats():
+    names = [s.name for s in default_strategies(["markdown"])]
+    assert "ast" not in names and "legal" not in names and "auto" not in names
+    assert {"fixed", "sentence", "recursive", "structure"} <= set(names)
+    assert "ast" in [s.name for s in default_strategies(["code", "markdown"])]
+    assert len({s.budget.tokenizer for s in default_strategies(["code"])}) == 1
+
+
+def test_config_grid(tmp_path):
+    cfg = tmp_path / "s.toml"
+    cfg.write_text('strategies = ["fixed:max_tokens=64"]\n[defaults]\noverlap = 0\n[[strategy]]\nname = "recursive"\nmax_tokens = [128, 256]\nseparators = ["prose", "markdown"]\n')
+    labels = [s.label for s in load_config(str(cfg))]
+    assert labels[0] == "fixed:max_tokens=64"
+    assert len(labels) == 5 and "recursive:max_tokens=256,separators=markdown" in labels
+    bad = tmp_path / "b.toml"
+    bad.write_text("[[strategy]]\nname = 'recursive'\nnope = 1\n")
+    with pytest.raises(UsageError, match="no option 'nope'"):
+        load_config(str(bad))
+    bad.write_text("not = [toml")
+    with pytest.raises(UsageError, match="not valid TOML"):
+        load_config(str(bad))
+
+
+def test_auto_row_needs_one_tokenizer():
+    assert auto_strategy([parse_strategy("fixed:max_tokens=64"), parse_strategy("recursive:max_tokens=64,tokenizer=words")]) is None
+    a = auto_strategy([parse_strategy("fixed:max_tokens=64"), parse_strategy("recursive:max_tokens=128,separators=prose")])
+    assert a.budget.max_size == 128 and "recursive:max_tokens=128;separators=prose" in a.params.candidates
+
+
+def test_usage_errors(tmp_path):
+    with pytest.raises(UsageError):
+        CompareOptions(paths=("-",))
+    with pytest.raises(UsageError, match="twice"):
+        CompareOptions(paths=("x",), strategies=(parse_strategy("fixed"), parse_strategy("fixed")))
+    with pytest.raises(UsageError, match="rank-by"):
+        compare(CompareOptions(paths=(str(EXAMPLES / "emma-opening.txt"),), strategies=(parse_strategy("fixed"),), rank_by="recall@5", semantic=False))
+    with pytest.raises(UsageError, match="no files match"):
+        compare(CompareOptions(paths=(str(tmp_path / "none*.txt"),)))
