@@ -87,3 +87,30 @@ def test_read_errors_name_the_cause(tmp_path):
     big.write_bytes(b"x" * 100)
     with pytest.raises(InputError, match="over the 10-byte limit"):
         read_bytes(Source("big.txt", str(big)), max_bytes=10)
+
+
+def test_discover_gitignore_vendored_and_generated(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("*.log\nout/\n!keep.log\n")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / ".gitignore").write_text("draft-*.md\n!draft-ok.md\n")
+    for rel in ["a.md", "x.log", "keep.log", "out/o.md", "docs/draft-1.md", "docs/draft-ok.md", "docs/b.md",
+                "vendor/v.md", "third_party/t.md", "dist/d.md", "build/b.md", "web/app.min.js", "web/app.js", "yarn.lock"]:
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("x")
+    srcs, skipped = discover([str(tmp_path)])
+    assert sorted(os.path.relpath(s.path, tmp_path) for s in srcs) == ["a.md", "docs/b.md", "docs/draft-ok.md", "keep.log", "web/app.js"]
+    assert all(s.walked for s in srcs)
+    why = {os.path.relpath(s.display.rstrip("/"), tmp_path): s.reason for s in skipped}
+    assert why["x.log"] == f"ignored by {tmp_path}/.gitignore"
+    assert why["out"] == f"ignored by {tmp_path}/.gitignore"
+    assert why["docs/draft-1.md"] == f"ignored by {tmp_path}/docs/.gitignore"
+    assert {why[d] for d in ("vendor", "third_party", "dist", "build")} == {"hidden or vendored directory"}
+    assert "generated or minified file name" in why["web/app.min.js"] and why["yarn.lock"] == "lock file"
+    # rules of the enclosing work tree apply when walking a subdirectory; explicit files are always taken
+    srcs, _ = discover([str(tmp_path / "docs"), str(tmp_path / "x.log")])
+    assert sorted(os.path.relpath(s.path, tmp_path) for s in srcs) == ["docs/b.md", "docs/draft-ok.md", "x.log"]
+    assert [s.walked for s in srcs if s.path.endswith("x.log")] == [False]
+    srcs, _ = discover([str(tmp_path)], gitignore=False)
+    assert "x.log" in {os.path.basename(s.path) for s in srcs}

@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
             None, "--output", "-o", help="Write to FILE atomically, or to DIR/ as size-bounded shards plus manifest.jsonl (default: stdout)."
         ),
         incremental: bool = typer.Option(False, "--incremental", help="With -o DIR/: redo only new or changed files, drop chunks of deleted ones; resumes a killed run."),
-        shard_mb: int = typer.Option(128, "--shard-mb", min=1, help="With -o DIR/: size bound of one shard, in MiB."),
+        shard_mb: float = typer.Option(128, "--shard-mb", min=0.001, help="With -o DIR/: size bound of one shard, in MiB."),
         engine: str = typer.Option("local", "--engine", help="local (process pool) or ray (Ray tasks; pip install 'ray[data]')."),
         address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: cluster address (auto, ray://HOST:10001); default: a local Ray."),
         errors: Optional[str] = opt_errors(),
@@ -73,7 +73,7 @@ def register(app: typer.Typer) -> None:
             engine=engine,
             address=address,
             incremental=incremental,
-            shard_bytes=shard_mb * 1024 * 1024,
+            shard_bytes=max(1, int(shard_mb * 1024 * 1024)),
         )
         rep = Reporter(quiet, verbose, "chunking")
         with rep.running():
