@@ -144,12 +144,49 @@ def _xy(items: list, page_width: float, out: list, depth: int, rtl: bool) -> Non
         for c in reversed(cols) if rtl else cols:
             _xy(c, page_width, out, depth + 1, rtl)
         return
+    runs = _wide_item_split(items)
+    if runs is not None:
+        for r in runs:
+            _xy(r, page_width, out, depth + 1, rtl)
+        return
     bands = _horizontal_split(items)
     if bands is not None:
         for b in bands:
             _xy(b, page_width, out, depth + 1, rtl)
         return
     out.extend(sorted(items, key=_leaf_key(rtl)))
+
+
+def _wide_item_split(items: list) -> list[list] | None:
+    """Cut above and below items that span most of the region (a title, a
+    full-width footnote, an abstract): they hide the column gutter from a
+    vertical cut, and plain horizontal bands would then interleave the lines
+    of two columns.  Only used when the region has narrow column-like items."""
+    x0 = min(u.x0 for u in items)
+    x1 = max(u.x1 for u in items)
+    width = x1 - x0
+    if width <= 0:
+        return None
+    wide = [u for u in items if u.x1 - u.x0 >= 0.6 * width]
+    narrow = [u for u in items if u.x1 - u.x0 < 0.45 * width]
+    if not wide or len(narrow) < 4:
+        return None
+    runs: list[list] = []
+    cur: list = []
+    for u in sorted(items, key=lambda u: (u.y0, u.x0)):
+        if u.x1 - u.x0 >= 0.6 * width:
+            if cur:
+                runs.append(cur)
+            runs.append([u])
+            cur = []
+        else:
+            cur.append(u)
+    if cur:
+        runs.append(cur)
+    # the cut helps only when some run now splits into columns
+    if len(runs) < 2 or not any(len(r) > 1 and _vertical_split(r, width) is not None for r in runs):
+        return None
+    return runs
 
 
 def _horizontal_split(items: list) -> list[list] | None:

@@ -104,6 +104,24 @@ class Unit:
         return self.lines[0].text
 
 
+_FONT_STYLE: dict[str, tuple[bool, bool, bool, bool]] = {}
+
+
+def _font_style(font: str) -> tuple[bool, bool, bool, bool]:
+    """(bold, italic, mono, math) from a font name; cached, a document uses few fonts."""
+    st = _FONT_STYLE.get(font)
+    if st is None:
+        st = (
+            bool(_BOLD_NAME.search(font)),
+            bool(_ITALIC_NAME.search(font)),
+            bool(_MONO_NAME.search(font)),
+            bool(_MATH_NAME.search(font)),
+        )
+        if len(_FONT_STYLE) < 4096:
+            _FONT_STYLE[font] = st
+    return st
+
+
 def _line_from_spans(spans: list[dict]) -> Line | None:
     parts: list[str] = []
     sizes: dict[float, int] = {}
@@ -132,16 +150,16 @@ def _line_from_spans(spans: list[dict]) -> Line | None:
             first_size = size
             super_start = bool(sp["flags"] & _SUPER) and t.strip().isalnum() and len(t.strip()) <= 3
         flags = sp["flags"]
-        font = sp["font"]
+        fb, fi, fm, fx = _font_style(sp["font"])
         n += k
         sizes[size] = sizes.get(size, 0) + k
-        if flags & _BOLD or _BOLD_NAME.search(font):
+        if flags & _BOLD or fb:
             bold += k
-        if flags & _ITALIC or _ITALIC_NAME.search(font):
+        if flags & _ITALIC or fi:
             italic += k
-        if flags & _MONO or _MONO_NAME.search(font):
+        if flags & _MONO or fm:
             mono += k
-        if _MATH_NAME.search(font):
+        if fx:
             math += k
         x0 = min(x0, bx0)
         y0 = min(y0, by0)
@@ -166,6 +184,7 @@ def page_lines(page_dict: dict, matrix: tuple | None = None) -> tuple[list[list[
     chunkline reports boxes as the page is displayed."""
     blocks: list[list[Line]] = []
     rotated: list[Line] = []
+    width = page_dict.get("width") or 612.0
     for b in page_dict["blocks"]:
         if b.get("type", 0) != 0:
             continue
@@ -188,13 +207,37 @@ def page_lines(page_dict: dict, matrix: tuple | None = None) -> tuple[list[list[
             if out and _same_row(out[-1], line):
                 prev = out[-1]
                 gap = line.x0 - prev.x1
-                if gap < 6 * max(prev.size, line.size):  # same visual line, not a far-apart cell
+                size = max(prev.size, line.size)
+                # same visual line ("2.3   Results", a bullet and its item), not a
+                # far-apart cell, and never two long lines across a column gutter
+                short = min(prev.x1 - prev.x0, line.x1 - line.x0) < 0.2 * width
+                if gap < 1.0 * size or (short and gap < 6 * size):
                     out[-1] = _join_row(prev, line)
                     continue
             out.append(line)
         if out:
-            blocks.append(out)
+            blocks.extend(_split_columns(out))
     return blocks, rotated
+
+
+def _split_columns(lines: list[Line]) -> list[list[Line]]:
+    """MuPDF sometimes puts the lines of two text columns that happen to align
+    into one block; split such a block at the white gap between its columns."""
+    if len(lines) < 2:
+        return [lines]
+    side_by_side = any(_same_row(a, b) for a, b in zip(lines, lines[1:]))
+    if not side_by_side:
+        return [lines]
+    groups: list[list] = []  # [x0, x1, lines]
+    for l in sorted(lines, key=lambda l: l.x0):
+        if groups and l.x0 <= groups[-1][1] + 1.0:
+            groups[-1][1] = max(groups[-1][1], l.x1)
+            groups[-1][2].append(l)
+        else:
+            groups.append([l.x0, l.x1, [l]])
+    if len(groups) < 2:
+        return [lines]
+    return [sorted(g[2], key=lambda l: (l.y0, l.x0)) for g in groups]
 
 
 def _join_row(a: Line, b: Line) -> Line:

@@ -32,25 +32,25 @@ _WORD_END = re.compile(r"(\w+)[-\u2010\u00ad]$")
 _WORD_START = re.compile(r"^(\w+)")
 
 
+_PUA_RE = re.compile("[" + "".join(sorted(PUA_BULLETS)) + "]")
+_CTRL_RE = re.compile("[\x00-\x1f]")
+_BAD_RE = re.compile("[\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff]")
+
+
 def clean(text: str) -> str:
     """Expand ligatures, replace PUA bullets by a real bullet, drop controls."""
     if _LIG_RE.search(text):
         text = _LIG_RE.sub(lambda m: LIGATURES[m.group()], text)
-    if any(c in PUA_BULLETS for c in text):
-        text = "".join("•" if c in PUA_BULLETS else c for c in text)
-    if any(ord(c) < 32 for c in text):
-        text = "".join(c if ord(c) >= 32 else " " for c in text)
+    if _PUA_RE.search(text):
+        text = _PUA_RE.sub("•", text)
+    if _CTRL_RE.search(text):
+        text = _CTRL_RE.sub(" ", text)
     return text
 
 
 def bad_glyphs(text: str) -> int:
     """U+FFFD and private-use code points: glyphs the PDF gives no Unicode for."""
-    n = 0
-    for c in text:
-        o = ord(c)
-        if o == 0xFFFD or 0xE000 <= o <= 0xF8FF or o >= 0xF0000:
-            n += 1
-    return n
+    return len(_BAD_RE.findall(text))
 
 
 def join_running(lines: list[Line], vocabulary: "Vocabulary") -> tuple[str, list[int]]:
@@ -118,3 +118,64 @@ class Vocabulary:
         if f"{l}-{r}" in self.compounds and joined not in self.words:
             return False
         return True
+
+
+# ------------------------------------------------------------ right-to-left
+
+_RTL_CHAR = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def has_rtl(page_dict: dict) -> bool:
+    """Any Hebrew/Arabic letter on the page (early exit on the first)."""
+    search = _RTL_CHAR.search
+    for b in page_dict["blocks"]:
+        for ln in b.get("lines", ()):
+            for sp in ln["spans"]:
+                if search(sp["text"]):
+                    return True
+    return False
+
+
+def fix_rtl_ligatures(page_dict: dict, raw: dict) -> int:
+    """Put multi-letter glyphs of right-to-left text back in logical order, in place.
+
+    Word and other producers map an Arabic lam-alef ligature (one glyph) to
+    two letters in *visual* order, so MuPDF's text reads "اإلنتاجية" where the
+    page shows "الإنتاجية".  In the character stream the first letter of such
+    a glyph has a zero-width box ending where the glyph's box begins; the
+    ligature's letters are then swapped back.  ``raw`` is ``rawdict`` from the
+    same text page (same block/line/span structure).  Returns the number of
+    glyphs repaired.
+    """
+    fixed = 0
+    for b, rb in zip(page_dict["blocks"], raw["blocks"]):
+        if b.get("type", 0) != 0:
+            continue
+        for ln, rln in zip(b["lines"], rb["lines"]):
+            for sp, rsp in zip(ln["spans"], rln["spans"]):
+                chars = rsp.get("chars") or ()
+                if not _RTL_CHAR.search(sp["text"]):
+                    continue
+                out: list[str] = []
+                i, n, k = 0, len(chars), 0
+                while i < n:
+                    c = chars[i]
+                    x0, _y0, x1, _y1 = c["bbox"]
+                    if (
+                        i + 1 < n
+                        and x1 - x0 < 0.01
+                        and abs(chars[i + 1]["bbox"][2] - x0) < 0.5
+                        and _RTL_CHAR.match(c["c"])
+                        and _RTL_CHAR.match(chars[i + 1]["c"])
+                    ):
+                        out.append(chars[i + 1]["c"])
+                        out.append(c["c"])
+                        i += 2
+                        k += 1
+                        continue
+                    out.append(c["c"])
+                    i += 1
+                if k:
+                    sp["text"] = "".join(out)
+                    fixed += k
+    return fixed

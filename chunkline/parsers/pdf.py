@@ -43,8 +43,8 @@ from ._pdf_classify import (
 )
 from ._pdf_layout import mark_furniture, reading_order
 from ._pdf_lines import Line, Unit, page_lines, split_units
-from ._pdf_tables import TableItem, find_tables, is_candidate
-from ._pdf_text import Vocabulary, bad_glyphs, clean, join_code, join_running
+from ._pdf_tables import TableItem, detect_tables
+from ._pdf_text import Vocabulary, bad_glyphs, clean, fix_rtl_ligatures, has_rtl, join_code, join_running
 from .base import ParseContext, register_parser
 
 BLOCK_SEP = "\n\n"
@@ -135,7 +135,10 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
             raise InputError(ctx.display, f"timed out after {ctx.options.timeout:g} s at page {i + 1} of {doc.page_count}", "timeout")
         try:
             page = doc.load_page(i)
-            d = page.get_text("dict", flags=flags)
+            tp = page.get_textpage(flags=flags)
+            d = page.get_text("dict", textpage=tp)
+            if has_rtl(d):
+                fix_rtl_ligatures(d, page.get_text("rawdict", textpage=tp))
         except Exception as exc:
             raise FormatError(ctx.display, f"corrupt PDF: page {i + 1} cannot be read ({_first_line(exc)})", "format") from None
         w, h = page.rect.width, page.rect.height  # as displayed (after /Rotate)
@@ -148,9 +151,7 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
         if model:
             page_tables = _model_tables(page, i + 1)
         else:
-            cand, evidence = is_candidate(blocks)
-            if cand:
-                page_tables = find_tables(page, i + 1, evidence)
+            page_tables = detect_tables(page, i + 1, d)
         if page_tables:
             blocks = [_drop_inside(lines, page_tables) for lines in blocks]
             blocks = [b for b in blocks if b]
@@ -211,12 +212,13 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
 
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_LETTERS = re.compile(r"[^\W\d_]")
 
 
 def _is_rtl(units: list[Unit]) -> bool:
     """Mostly Hebrew/Arabic script: columns are read right to left."""
     text = "".join(l.text for u in units[:60] for l in u.lines[:3])
-    letters = sum(1 for c in text if c.isalpha())
+    letters = len(_LETTERS.findall(text))
     return bool(letters) and len(_RTL.findall(text)) > 0.5 * letters
 
 
