@@ -59,11 +59,16 @@ def legal_blocks(text: str, *, tokenizer: str = "light") -> list[Block]:
     except ImportError as exc:  # spaCy is an optional extra
         raise UsageError(f"the legal format needs spaCy ({exc}); install it with: pip install 'chunkline[legal]'") from None
 
-    units = structure_units(text)
+    from .text import line_view
+
+    # structure and sentences are found in a view where a lone CR is a line
+    # end (same offsets); blocks are cut from the real text
+    view = line_view(text)
+    units = structure_units(view)
     prose = [u for u in units if u.kind == "prose"]
-    sentences = sentence_offsets([text[u.start : u.end] for u in prose], tokenizer)
+    sentences = sentence_offsets([view[u.start : u.end] for u in prose], tokenizer)
     by_unit = dict(zip((id(u) for u in prose), sentences))
-    starts = line_starts(text)
+    starts = line_starts(view)
     blocks: list[Block] = []
     in_signatures = False
 
@@ -75,7 +80,7 @@ def legal_blocks(text: str, *, tokenizer: str = "light") -> list[Block]:
 
     for u in units:
         if u.kind in ("heading", "marker"):
-            meta = {"enumerator": text[u.start : u.end]} if u.kind == "marker" else {}
+            meta = {"enumerator": view[u.start : u.end]} if u.kind == "marker" else {}
             add("heading", u.start, u.end, u.section, level=u.level, meta=meta)
         elif u.kind == "page_marker":
             add("other", u.start, u.end, u.section, meta={"page_marker": text[u.start : u.end]})

@@ -12,6 +12,7 @@ import bisect
 
 from ..core.records import Block, ParsedDocument
 from .base import ParseContext, line_starts, make_block, register_parser
+from .text import line_view
 
 _CONTAINERS_LEAF = {
     "paragraph_open": "paragraph",
@@ -40,12 +41,13 @@ def parse_markdown(data: bytes, ctx: ParseContext) -> ParsedDocument:
     text = ctx.decode(data)
     if _PARSER is None:
         _PARSER = _md()
-    tokens = _PARSER.parse(text)
+    # markdown-it reads a lone CR as a line end: find lines in a view that does too
+    tokens = _PARSER.parse(line_view(text))
     return ParsedDocument(ctx.document("markdown", data, text), tuple(_blocks(text, tokens)))
 
 
 def _blocks(text: str, tokens) -> list[Block]:
-    starts = line_starts(text)
+    starts = line_starts(line_view(text))
     n_lines = len(starts)
 
     def span(m) -> tuple[int, int]:

@@ -12,6 +12,18 @@ from ..core.records import ParsedDocument
 from .base import ParseContext, line_starts, make_block, register_parser
 
 _BLANK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+#: A carriage return that is a line end of its own (classic Mac files), not half of CRLF.
+LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def line_view(text: str) -> str:
+    """``text`` with every lone CR read as LF: same length, same offsets.
+
+    Structure is found in this view (blank lines, line spans, markdown-it's
+    line maps), while blocks are cut from the real text, so CR-only files are
+    split like LF files and their text is never changed.
+    """
+    return LONE_CR.sub("\n", text) if "\r" in text else text
 
 
 @register_parser("text", extensions=(".txt", ".text", ".rst", ".log", ".csv", ".tsv"), summary="plain text: paragraphs split at blank lines")
@@ -23,9 +35,10 @@ def parse_text(data: bytes, ctx: ParseContext) -> ParsedDocument:
 def paragraph_blocks(text: str, start: int = 0, end: int | None = None, section: tuple[str, ...] = ()):
     """Paragraph blocks of ``text[start:end]`` (blank-line separated), with line spans."""
     end = len(text) if end is None else end
-    starts = line_starts(text)
+    view = line_view(text)
+    starts = line_starts(view)
     pos = start
-    for m in _BLANK.finditer(text, start, end):
+    for m in _BLANK.finditer(view, start, end):
         if m.start() > pos:
             b = make_block(text, "paragraph", pos, m.start(), section=section)
             if b.end > b.start:
