@@ -70,9 +70,14 @@ def classify(u: Unit, body: float, page_height: float) -> None:
     u.kind = "paragraph"
 
 
+_WEB = re.compile(r"^(?:https?://|www\.)\S+$|^[\w.-]+\.(?:com|org|net|gov|edu|io|int)(?:/\S*)?$|^\S+@\S+\.\w+$", re.I)
+
+
 def _is_heading(u: Unit, text: str, body: float, letters: int) -> bool:
     n = len(text)
     if letters < 2 or n > 200 or len(u.lines) > 3:
+        return False
+    if _WEB.match(text):  # "ibm.com/redbooks", an e-mail address: a link, not a section
         return False
     if letters < 0.4 * n:  # numbers and punctuation: a table cell or a formula
         return False
@@ -175,22 +180,54 @@ def pick_title(pages: list[list[Unit]], body: float) -> None:
 
 
 def demote_bold_runs(ordered: list[list]) -> None:
-    """Three or more headings of one style in a row, with no text between them,
-    are a list of names, a code figure or a form, not a cascade of empty
-    sections."""
+    """Three or more headings of one size in a row, with nothing or only
+    one-line snippets between them, are a list of names, the labels of a
+    diagram or a form, not a cascade of empty sections."""
     for items in ordered:
         run: list[Unit] = []
         for it in [x for x in items if not getattr(x, "furniture", False)] + [None]:
             if isinstance(it, Unit) and it.kind == "heading":
-                style = (it.size, it.bold > 0.9, it.italic > 0.9)
-                if run and (run[-1].size, run[-1].bold > 0.9, run[-1].italic > 0.9) == style:
+                if run and run[-1].size == it.size:
                     run.append(it)
                     continue
                 _demote(run)
                 run = [it]
                 continue
+            if run and isinstance(it, Unit) and it.kind == "paragraph" and len(it.lines) == 1 and len(unit_text(it)) < 80:
+                continue  # a short label between labels does not end the run
             _demote(run)
             run = []
+
+
+def demote_cover_pages(ordered: list[list], body: float) -> None:
+    """Front and back covers are a poster of big type, not sections: on the
+    first and last page of a document of six or more pages, when the page
+    holds little running text, only its largest heading stays a heading.  A
+    back cover that repeats the title keeps none."""
+    if len(ordered) < 6:
+        return
+    first_top = None
+    for idx in (0, len(ordered) - 1):
+        units = [u for u in ordered[idx] if isinstance(u, Unit) and not u.furniture]
+        heads = [u for u in units if u.kind in ("heading", "title")]
+        prose = sum(len(unit_text(u)) for u in units if u.kind == "paragraph" and len(u.lines) >= 3)
+        # the biggest type that says something: a one-word logo ("Redpaper") is not the title
+        def rank(u: Unit) -> tuple:
+            return (len(unit_text(u).split()) >= 2, u.size, -u.y0)
+
+        if len(heads) < 3 or prose > 1500:
+            if idx == 0 and heads:
+                first_top = norm_title(unit_text(max(heads, key=rank)))
+            continue
+        keep = max(heads, key=rank)
+        if idx == 0:
+            first_top = norm_title(unit_text(keep))
+        elif first_top and norm_title(unit_text(keep)) and norm_title(unit_text(keep)) in first_top:
+            keep = None  # the title again
+        for u in heads:
+            if u is not keep:
+                u.kind = "paragraph"
+                u.meta.pop("heading_by", None)
 
 
 def _demote(run: list[Unit]) -> None:

@@ -37,6 +37,7 @@ from ._pdf_classify import (
     body_size,
     classify,
     demote_bold_runs,
+    demote_cover_pages,
     demote_row_cells,
     pick_title,
     promote_toc_entries,
@@ -186,7 +187,9 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
         body_items = reading_order([u for u in units if not u.furniture] + list(tabs), w, _is_rtl(units))
         stamps = [_rotated_unit(units[0].page if units else 0, rot)] if rot else []
         ordered.append(head + stamps + body_items + foot)
+    _merge_line_units(ordered)
     demote_bold_runs(ordered)
+    demote_cover_pages(ordered, body)
     toc = _toc(doc)
     promote_toc_entries(pages, toc)
     pick_title(pages, body)
@@ -284,6 +287,49 @@ def _set_list_levels(ordered: list[list]) -> None:
                 for u in run:
                     u.level = 1 + min(5, int((u.x0 - base) / 12))
                 run = []
+
+
+def _merge_line_units(ordered: list[list]) -> None:
+    """Rejoin a paragraph that MuPDF cut into one block per line (wide line
+    spacing, CJK and right-to-left text): the next unit continues the previous
+    one when it has the same style, starts right below it in the same column,
+    and the previous one's last line runs to the column edge."""
+    for items in ordered:
+        out: list = []
+        for it in items:
+            prev = out[-1] if out else None
+            if (
+                isinstance(it, Unit)
+                and isinstance(prev, Unit)
+                and not it.furniture
+                and not prev.furniture
+                and it.kind == "paragraph"
+                and prev.kind in ("paragraph", "list_item")
+                and _continues(prev, it)
+            ):
+                prev.lines.extend(it.lines)
+                prev.x0, prev.y0 = min(prev.x0, it.x0), min(prev.y0, it.y0)
+                prev.x1, prev.y1 = max(prev.x1, it.x1), max(prev.y1, it.y1)
+                continue
+            out.append(it)
+        items[:] = out
+
+
+def _continues(a: Unit, b: Unit) -> bool:
+    la, lb = a.lines[-1], b.lines[0]
+    if abs(la.size - lb.size) > 0.6 or (la.bold > 0.9) != (lb.bold > 0.9):
+        return False
+    h = max(la.height, lb.height, 1.0)
+    gap = lb.y0 - la.y1
+    if not (-1.0 <= gap <= 0.9 * h):
+        return False
+    right = max(a.x1, b.x1)
+    width = right - min(a.x0, b.x0)
+    if width <= 0 or la.x1 < right - 0.06 * width:
+        return False  # the previous line stops short: the paragraph ended there
+    if a.kind == "list_item":
+        return lb.x0 > a.lines[0].x0 + 3  # a hanging indent continues the item
+    return a.x0 - 2 <= lb.x0 <= a.x0 + 0.1 * width and b.x1 <= right + 1
 
 
 def _merge_page_breaks(ordered: list[list]) -> None:
