@@ -129,7 +129,10 @@ class _Tiler:
         self.char = ct.offsets.char
         self.ascii = ct.offsets.ascii
         if self.sizer.name == "nws":
-            self.prefix = nws_prefix(self.text, ct.encoded)
+            # A memoryview: indexing it gives Python ints at half the cost of
+            # numpy scalars, and ``size`` runs once per candidate node.
+            pre = self.prefix = memoryview(nws_prefix(self.text, ct.encoded))
+            self.size = lambda s, e: pre[e] - pre[s]  # type: ignore[method-assign]
         self.def_starts = [d.start for d in defs]
         self.def_ends = [d.end for d in defs]
 
@@ -183,7 +186,11 @@ class _Tiler:
                 continue
             sz = size(s, e)
             if sz <= limit:
-                merger.add((s, e, sz))
+                if merger.total + sz <= limit:  # the common case of ``add``, inlined
+                    merger.pieces.append((s, e, sz))
+                    merger.total += sz
+                else:
+                    merger.add((s, e, sz))
             else:
                 # An oversize child: its head (what is pending since the node's
                 # start, with no whole definition in it) rides along into it.

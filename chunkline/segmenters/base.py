@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
 
 from ..core.errors import BudgetError, UsageError
-from ..core.ids import chunk_id, short_hash
+from ..core.ids import short_hash
 from ..core.records import Block, Chunk, ParsedDocument
 from ..core.registry import Registry
 from ..core.tokenizers import Sizer, get_sizer
@@ -305,6 +305,26 @@ class BlockIndex:
         return [b for b in self.blocks[lo:hi] if b.end > start or (b.start == b.end == start)]
 
 
+def _chunk_id_maker(doc_id: str, strategy: str, params_hash: str) -> Callable[[int, int], str]:
+    """``chunk_id(doc_id, s, e, strategy, params_hash)`` for one document:
+    the same canonical-JSON payload and hash, with the constant parts
+    serialised once (ids are made for every chunk of every file)."""
+    import hashlib
+    import json
+
+    def enc(x: str) -> str:
+        return json.dumps(x, ensure_ascii=False)
+
+    head = '["chunk",' + enc(doc_id) + ","
+    tail = "," + enc(strategy) + "," + enc(params_hash) + "]"
+    sha = hashlib.sha256
+
+    def make(s: int, e: int) -> str:
+        return sha(f"{head}{s},{e}{tail}".encode("utf-8")).hexdigest()[:16]
+
+    return make
+
+
 def build_chunks(parsed: ParsedDocument, spans: Iterable[Span], strategy: Strategy, sizer: Sizer | None = None) -> list[Chunk]:
     """Turn spans into verified Chunk records (the only constructor of chunks)."""
     from ..parsers.base import PARSERS
@@ -314,6 +334,7 @@ def build_chunks(parsed: ParsedDocument, spans: Iterable[Span], strategy: Strate
     sizer = sizer or get_sizer(strategy.budget.tokenizer)
     limit = strategy.budget.max_size
     params_hash = strategy.params_hash
+    make_id = _chunk_id_maker(doc.id, strategy.name, params_hash)
     index = BlockIndex(b for b in parsed.blocks if strategy.keep_furniture or not b.furniture)
     pspec = PARSERS.get(doc.format)
     text_like = pspec is None or pspec.text_like
@@ -352,7 +373,7 @@ def build_chunks(parsed: ParsedDocument, spans: Iterable[Span], strategy: Strate
             section = next((b.section for b in blocks), ())
         chunks.append(
             Chunk(
-                id=chunk_id(doc.id, s, e, strategy.name, params_hash),
+                id=make_id(s, e),
                 doc_id=doc.id,
                 source=doc.source,
                 index=len(chunks),

@@ -165,3 +165,35 @@ def test_every_stdlib_file_tiles_within_budget():
         assert all(c.token_count <= 1500 for c in chunks), path
         n += 1
     assert n > 1000
+
+
+def test_build_chunks_ids_equal_core_chunk_id():
+    """The per-document id maker must hash exactly chunk_id's payload (ids are
+    part of every record and of incremental manifests)."""
+    from chunkline.core.ids import chunk_id
+    from chunkline.segmenters.base import _chunk_id_maker
+
+    for doc_id, strategy, params_hash in [("abc123", "ast", "0f3e"), ('é"\\x', "na\u2028me", "\x01")]:
+        make = _chunk_id_maker(doc_id, strategy, params_hash)
+        for s, e in [(0, 1), (3, 17), (10**9, 10**9 + 5)]:
+            assert make(s, e) == chunk_id(doc_id, s, e, strategy, params_hash)
+
+
+@pytest.mark.parametrize("overlap", [0, 40])
+def test_chunk_lines_match_line_starts(overlap):
+    """build_chunks counts newlines incrementally (chunks step back with
+    overlap); the result must equal bisecting the line starts."""
+    import bisect
+
+    from chunkline.parsers.base import ParseContext, line_starts, parse_bytes
+    from chunkline.segmenters.base import parse_strategy, segment
+
+    src = "".join(f"def f{i}(x):\n    '''doc {i}'''\n\n    return x + {i}\n\n" for i in range(60)).encode()
+    parsed = parse_bytes(src, ParseContext("m.py", None))
+    text = parsed.document.text
+    starts = line_starts(text)
+    for spec in ("ast", "recursive"):
+        chunks = segment(parsed, parse_strategy(spec, max_tokens=120, tokenizer="nws", overlap=overlap))
+        assert len(chunks) > 3
+        for c in chunks:
+            assert c.lines == (bisect.bisect_right(starts, c.start), bisect.bisect_right(starts, c.end - 1))
