@@ -1,7 +1,6 @@
 """Score chunkline's PDF parser against docling's ground truth in ../shared/pdfs.
 
     python bench/pdf_quality.py                 # default (rules) mode, table + JSON
-    python bench/pdf_quality.py --layout model  # PyMuPDF layout-model mode
     python bench/pdf_quality.py --baseline fontsize   # plain PyMuPDF font-size rule
 
 Metrics (micro-averaged over the 11 ground-truth files, i.e. counts summed):
@@ -287,7 +286,7 @@ def score_corpus(layout: str = "rules", baseline: str | None = None) -> tuple[di
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--layout", default="rules", choices=["rules", "model"])
+    ap.add_argument("--layout", default="rules", choices=["rules"])
     ap.add_argument("--baseline", choices=["fontsize"], default=None)
     ap.add_argument("--per-file", action="store_true")
     ap.add_argument("--json", action="store_true")

@@ -204,6 +204,10 @@ def page_lines(page_dict: dict, matrix: tuple | None = None) -> tuple[list[list[
             if abs(dy) > 0.2 or dx < 0:
                 rotated.append(line)
                 continue
+            if out and _rtl_next(out[-1], line):
+                # right-to-left: the next piece of the line sits to its left
+                out[-1] = _join_row(out[-1], line)
+                continue
             if out and _same_row(out[-1], line):
                 prev = out[-1]
                 gap = line.x0 - prev.x1
@@ -218,6 +222,21 @@ def page_lines(page_dict: dict, matrix: tuple | None = None) -> tuple[list[list[
         if out:
             blocks.extend(_split_columns(out))
     return blocks, rotated
+
+
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def _rtl_next(a: Line, b: Line) -> bool:
+    """``b`` continues right-to-left line ``a`` on its left side."""
+    ov = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return (
+        ov > 0.5 * min(a.height, b.height)
+        and b.x1 <= a.x0 + 1.0
+        and a.x0 - b.x1 < 1.0 * max(a.size, b.size)
+        and bool(_RTL.search(a.text))
+        and bool(_RTL.search(b.text))
+    )
 
 
 def _split_columns(lines: list[Line]) -> list[list[Line]]:

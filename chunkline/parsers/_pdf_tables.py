@@ -298,12 +298,24 @@ def detect_tables(page, page_no: int, page_dict: dict) -> list[TableItem]:
         cells = aligned_cells(box, rows)
         if cells is not None:
             out.append((box, cells))
+    if out and _mostly_rtl(pieces):  # cells read right to left
+        out = [(box, [list(reversed(r)) for r in cells]) for box, cells in out]
     items = []
     for box, cells in out:
         if page.rotation:
             box = _rotate(box, page.rotation_matrix)
         items.append(TableItem(page_no, box, cells, to_markdown(cells)))
     return items
+
+
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _mostly_rtl(pieces: list[tuple]) -> bool:
+    text = "".join(p[4] for p in pieces[:200])
+    letters = len(_LETTER.findall(text))
+    return bool(letters) and len(_RTL.findall(text)) > 0.5 * letters
 
 
 def _rotate(box, m) -> tuple[float, float, float, float]:
@@ -318,6 +330,17 @@ def _overlap(a, b) -> float:
     iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
     small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
     return ix * iy / small if small > 0 else 0.0
+
+
+def _covered(spans: list[tuple[float, float]]) -> float:
+    """Length of the union of intervals (rules are often drawn twice)."""
+    total, end = 0.0, -1e18
+    for a, b in sorted(spans):
+        if b <= end:
+            continue
+        total += b - max(a, end)
+        end = b
+    return total
 
 
 def _levels(values: list[float], tol: float = 2.0) -> list[float]:
@@ -335,13 +358,19 @@ def grid_cells(box, segs: list[list], pieces: list[tuple]) -> list[list[str]] | 
     vertical rules, text placed by the centre of each MuPDF line.  None when
     the rules do not make two columns (booktabs, a framed box)."""
     x0, y0, x1, y1 = box
-    ys = _levels([(s[1] + s[3]) / 2 for s in segs if s[4]] + [y0, y1])
+    hsegs = [s for s in segs if s[4]]
+    ys = [y0, y1]
+    for y in _levels([(s[1] + s[3]) / 2 for s in hsegs]):
+        # a row rule crosses most of the table; the edge of one shaded cell does not
+        if _covered([(s[0], s[2]) for s in hsegs if abs((s[1] + s[3]) / 2 - y) <= 2]) >= 0.6 * (x1 - x0):
+            ys.append(y)
+    ys = _levels(ys)
     # a column rule runs through most of the table; short ones are merged
     # cells or the boxes of a form
     vsegs = [s for s in segs if not s[4] and s[3] - s[1] >= 6]
     xs = [x0, x1]
     for x in _levels([(s[0] + s[2]) / 2 for s in vsegs]):
-        if sum(s[3] - s[1] for s in vsegs if abs((s[0] + s[2]) / 2 - x) <= 2) >= 0.4 * (y1 - y0):
+        if _covered([(s[1], s[3]) for s in vsegs if abs((s[0] + s[2]) / 2 - x) <= 2]) >= 0.4 * (y1 - y0):
             xs.append(x)
     xs = _levels(xs)
     if len(xs) < 3 or len(ys) < 3:

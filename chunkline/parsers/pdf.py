@@ -18,11 +18,12 @@ Provenance
     heading path.  Headings have ``level`` 1..6, list items their depth.
 
 Speed
-    One ``get_text("dict")`` per page (images off); the table finder runs only
-    on candidate pages.  ``import pymupdf`` happens here, lazily, so
-    ``chunkline --help`` and other formats never pay for it.  The optional
-    layout model (``ParseOptions.pdf_layout == "model"``, the ``pdf-layout``
-    extra) is loaded only when asked for.
+    One text page per page (``get_text("dict")``, images off); tables are
+    built from that dict and the page's ruling lines (``_pdf_tables``), never
+    with PyMuPDF's slow table finder.  ``import pymupdf`` happens here, lazily, so
+    ``chunkline --help`` and other formats never pay for it.
+    ``ParseOptions.pdf_layout == "model"`` (PyMuPDF's layout model) is not
+    built yet and raises a UsageError.
 """
 
 from __future__ import annotations
@@ -121,8 +122,7 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
         pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP | pymupdf.TEXT_CID_FOR_UNKNOWN_UNICODE * 0
     )  # ligatures expanded by MuPDF (no PRESERVE_LIGATURES), images off
     deadline = time.monotonic() + ctx.options.timeout if ctx.options.timeout else None
-    model = ctx.options.pdf_layout == "model"
-    if model:
+    if ctx.options.pdf_layout == "model":
         _load_layout_model(ctx)
     pages: list[list[Unit]] = []
     rotated: list[list[Line]] = []
@@ -148,11 +148,7 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
         blocks, rot = page_lines(d, rm)
         if not blocks and not rot:
             (no_text if _has_images(page) else blank).append(i + 1)
-        page_tables: list[TableItem] = []
-        if model:
-            page_tables = _model_tables(page, i + 1)
-        else:
-            page_tables = detect_tables(page, i + 1, d)
+        page_tables = detect_tables(page, i + 1, d)
         if page_tables:
             blocks = [_drop_inside(lines, page_tables) for lines in blocks]
             blocks = [b for b in blocks if b]
@@ -441,42 +437,9 @@ def _assemble(ordered: list[list], vocab: Vocabulary) -> tuple[str, list[Block]]
 
 
 def _load_layout_model(ctx: ParseContext) -> None:
-    try:
-        import pymupdf.layout  # noqa: F401  (registers page.get_layout)
-    except ImportError:
-        raise UsageError(
-            "--layout model needs PyMuPDF's layout model: pip install 'chunkline[pdf-layout]'"
-        ) from None
-
-
-def _model_tables(page, page_no: int) -> list[TableItem]:
-    """Tables where the layout model sees them (it is slower but rarely wrong)."""
-    page.get_layout()
-    info = getattr(page, "layout_information", None) or []
-    boxes = [b for b in info if len(b) >= 5 and str(b[4]).lower() == "table"]
-    out: list[TableItem] = []
-    for b in boxes:
-        out.extend(find_tables_in(page, page_no, b[:4]))
-    return out
-
-
-def find_tables_in(page, page_no: int, bbox) -> list[TableItem]:
-    import pymupdf
-
-    clip = pymupdf.Rect(bbox)
-    for strategy in ("lines", "text"):
-        try:
-            found = page.find_tables(clip=clip, strategy=strategy).tables
-        except Exception:
-            continue
-        from ._pdf_tables import to_markdown
-
-        res = []
-        for t in found:
-            rows = [[" ".join(clean(c or "").split()) for c in r] for r in t.extract()]
-            rows = [r for r in rows if any(r)]
-            if len(rows) >= 2:
-                res.append(TableItem(page_no, tuple(t.bbox), rows, to_markdown(rows)))
-        if res:
-            return res
-    return []
+    """``--layout model`` is reserved for PyMuPDF's layout model and not built
+    yet: refuse clearly instead of silently running the rules."""
+    raise UsageError(
+        "--layout model is not available yet: chunkline's PDF parser only has the default rules "
+        "mode (use --layout rules or leave the option out)"
+    )
