@@ -278,12 +278,24 @@ def _prewarm(worker: Callable) -> None:
     options = getattr(worker, "keywords", {}).get("options")
     strategy = getattr(options, "strategy", None)
     if strategy is not None:
+        import signal
+
         from .core.tokenizers import get_sizer
 
+        # A SIGTERM/SIGINT inside the tokenizer loader would be swallowed by its
+        # error handling ("tokenizer not available"); hold them until it is done.
+        held = {signal.SIGTERM, signal.SIGINT}
+        try:
+            old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        except (AttributeError, ValueError, OSError):
+            old = None
         try:
             get_sizer(strategy.budget.tokenizer)
         except ChunklineError:
-            pass
+            pass  # reported by the worker that needs it, per file
+        finally:
+            if old is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _items(sources: Iterable[Source | Skipped], max_bytes: int, summary: RunSummary) -> Iterator[tuple[Source, bytes | None]]:
