@@ -132,7 +132,7 @@ class BpeSizer(_TokenSizer):
         self.name = name
         try:
             self._enc = bpe_openai.get_encoding(name)
-        except Exception as exc:  # pragma: no cover - depends on the wheel
+        except (ImportError, OSError, ValueError, KeyError) as exc:  # pragma: no cover - depends on the wheel
             raise UsageError(f"tokenizer {name!r} is not available: {exc}") from exc
         backend = getattr(self._enc, "_backend", None)
         # The Rust backend counts without building Python lists and has no
