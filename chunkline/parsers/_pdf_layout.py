@@ -158,23 +158,39 @@ def _xy(items: list, page_width: float, out: list, depth: int, rtl: bool) -> Non
 
 
 def _wide_item_split(items: list) -> list[list] | None:
-    """Cut above and below items that span most of the region (a title, a
-    full-width footnote, an abstract): they hide the column gutter from a
+    """Cut above and below the items that bridge the column gutter (a title,
+    a centred subtitle, a full-width footnote): they hide the gutter from a
     vertical cut, and plain horizontal bands would then interleave the lines
-    of two columns.  Only used when the region has narrow column-like items."""
+    of two columns.  The gutter is found among the narrow items only."""
     x0 = min(u.x0 for u in items)
     x1 = max(u.x1 for u in items)
     width = x1 - x0
     if width <= 0:
         return None
-    wide = [u for u in items if u.x1 - u.x0 >= 0.6 * width]
-    narrow = [u for u in items if u.x1 - u.x0 < 0.45 * width]
-    if not wide or len(narrow) < 4:
+    narrow = sorted((u for u in items if u.x1 - u.x0 < 0.5 * width), key=lambda u: u.x0)  # a column is under half
+    if len(narrow) < 4:
+        return None
+    # the gutter shows between the multi-line text of the columns; a short
+    # centred title may sit across it
+    body = [u for u in narrow if getattr(u, "nlines", 1) >= 2]
+    if len(body) >= 2:
+        narrow = body
+    best = None  # widest white gap between narrow items: (gap, g0, g1)
+    right = narrow[0].x1
+    for u in narrow[1:]:
+        if u.x0 >= right + 3.0 and (best is None or u.x0 - right > best[0]):
+            best = (u.x0 - right, right, u.x0)
+        right = max(right, u.x1)
+    if best is None:
+        return None
+    _gap, g0, g1 = best
+    bridges = {id(u) for u in items if u.x0 < g0 + 1 and u.x1 > g1 - 1}
+    if not bridges:
         return None
     runs: list[list] = []
     cur: list = []
     for u in sorted(items, key=lambda u: (u.y0, u.x0)):
-        if u.x1 - u.x0 >= 0.6 * width:
+        if id(u) in bridges:
             if cur:
                 runs.append(cur)
             runs.append([u])

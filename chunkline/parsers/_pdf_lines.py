@@ -304,6 +304,8 @@ def _breaks(prev: Line, line: Line, cur: list[Line]) -> bool:
         return True
     if prev.italic > 0.9 and line.italic < 0.5 and len(cur) == 1 and not prev.text.endswith((".", ",", ";")):
         return True  # an italic run-in title on its own line
+    if line.italic > 0.9 and prev.italic < 0.5 and prev.text.endswith((".", ":", "!", "?")) and not line.text.endswith((".", ",", ";")):
+        return True  # ... and where that title starts, after a finished sentence
     if (prev.mono > 0.8) != (line.mono > 0.8):
         return True
     gap = line.y0 - prev.y1

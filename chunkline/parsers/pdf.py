@@ -191,6 +191,7 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
     pick_title(pages, body)
     assign_levels([u for items in ordered for u in items if isinstance(u, Unit) and u.kind == "heading"], toc, body)
     _set_list_levels(ordered)
+    _merge_column_breaks(ordered)
     _merge_page_breaks(ordered)
     _mark_table_continuations(ordered)
 
@@ -328,6 +329,48 @@ def _continues(a: Unit, b: Unit) -> bool:
     return a.x0 - 2 <= lb.x0 <= a.x0 + 0.1 * width and b.x1 <= right + 1
 
 
+def _merge_column_breaks(ordered: list[list]) -> None:
+    """A paragraph cut at the foot of a column (the sentence goes on in lower
+    case at the top of the next column, perhaps after the labels of a figure)
+    becomes one block with a box in each column."""
+    for items in ordered:
+        i = 0
+        while i < len(items):
+            a = items[i]
+            if not (isinstance(a, Unit) and a.kind == "paragraph" and not a.furniture):
+                i += 1
+                continue
+            tail = (a.meta.get("continued_from") or [a])[-1]
+            last = tail.lines[-1].text.rstrip()
+            if not last or _SENTENCE_END.search(last):
+                i += 1
+                continue
+            j = i + 1
+            while j < len(items) and j - i <= 12 and _is_label(items[j]):
+                j += 1
+            b = items[j] if j < len(items) else None
+            if (
+                isinstance(b, Unit)
+                and b.kind == "paragraph"
+                and not b.furniture
+                and b.lines[0].text[:1].islower()
+                and abs(tail.size - b.size) <= 0.6
+                and (b.x0 >= tail.x1 - 2 or b.y0 < tail.y0)  # the next column (or back up)
+            ):
+                a.meta.setdefault("continued_from", []).append(b)
+                del items[j]
+                continue  # a's new tail may go on in the next column too
+            i += 1
+
+
+def _is_label(it) -> bool:
+    """Short text a column break may have between two halves of a paragraph:
+    labels inside a figure, a caption."""
+    return isinstance(it, Unit) and not it.furniture and (
+        it.kind == "caption" or (it.kind == "paragraph" and len(it.lines) <= 2 and it.nchars < 60)
+    )
+
+
 def _merge_page_breaks(ordered: list[list]) -> None:
     """A paragraph cut by a page break becomes one unit with lines on both pages."""
     for i in range(len(ordered) - 1):
@@ -338,13 +381,15 @@ def _merge_page_breaks(ordered: list[list]) -> None:
         a, b = prev[-1], nxt[0]
         if not (isinstance(a, Unit) and isinstance(b, Unit) and a.kind == "paragraph" and b.kind == "paragraph"):
             continue
-        last = a.lines[-1].text.rstrip()
+        tail = (a.meta.get("continued_from") or [a])[-1]  # a may already run over two columns
+        last = tail.lines[-1].text.rstrip()
         first = b.lines[0].text.lstrip()
         if not last or not first or _SENTENCE_END.search(last) or not (first[0].islower() or last.endswith("-")):
             continue
         if abs(a.size - b.size) > 0.6:
             continue
         a.meta.setdefault("continued_from", []).append(b)
+        a.meta["continued_from"].extend(b.meta.pop("continued_from", []))
         ordered[i + 1].remove(b)
 
 

@@ -184,8 +184,12 @@ GOLDEN = {
         "The two general types of self-locking nuts",
         "Boots Self-Locking Nut",
         "The spring keeps the locking and load-carrying sections",
-        "Figure 7-26. Self-locking nuts.",
+        # the paragraph cut at the foot of the left column goes on at the top
+        # of the right one: one block, before the figure's labels and caption
+        "Boots self-locking nuts are made with three different spring styles",
         "the most common ranges in size for No. 6",
+        "Figure 7-26. Self-locking nuts.",
+        "Stainless Steel Self-Locking Nut",
         "Elastic Stop Nut",
         "Figure 7-27. Stainless steel self-locking nut.",
     ],
@@ -233,3 +237,12 @@ def test_ligatures_expanded_and_rotated_pages_read():
     assert "\ufb02" not in parsed.document.text and "fl" in parsed.document.text
     rotated = _doc("pymupdf__test_2634.pdf")  # /Rotate 90 landscape pages
     assert sum(1 for b in rotated.blocks if b.kind == "paragraph") > 50
+
+
+@needs_shared
+def test_paragraph_cut_by_a_column_break_is_one_block_with_two_boxes():
+    parsed = _doc("docling__amt_handbook_sample.pdf")
+    (block,) = [b for b in parsed.blocks if "Boots self-locking nuts are made with three" in b.text]
+    assert "the most common ranges in size for No. 6" in block.text
+    assert len(block.bboxes) == 2 and block.bboxes[1][1] > block.bboxes[0][3]  # second box in the right column
+    assert block.meta.get("continues") is True

@@ -126,6 +126,17 @@ def test_example_pdf_structure():
     assert sum(b.kind == "page_header" for b in parsed.blocks) == n
     text = parsed.document.text
     # left column before right column, sections in order
-    order = ["Emma Woodhouse, handsome", "Sixteen years had Miss Taylor", "The real evils, indeed", "2 Mr. Woodhouse", "3 Mr. Knightley"]
+    order = [
+        "Emma Woodhouse, handsome",
+        "Sixteen years had Miss Taylor",
+        "The real evils, indeed",
+        "in the shape of any disagreeable",  # top of the right column, under the centred title
+        "The event had every promise",
+        "2 Mr. Woodhouse",
+        "3 Mr. Knightley",
+    ]
     pos = [text.find(s) for s in order]
     assert all(p >= 0 for p in pos) and pos == sorted(pos)
+    # the sentence cut at the foot of the left column is one block with a box per column
+    (sorrow,) = [b for b in parsed.blocks if "Sorrow came" in b.text]
+    assert "in the shape of any disagreeable" in sorrow.text and len(sorrow.bboxes) == 2
