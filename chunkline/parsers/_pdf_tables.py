@@ -452,6 +452,8 @@ def _finish(rows: list[list[str]]) -> list[list[str]] | None:
     filled = sum(1 for r in rows for c in r if c)
     if filled <= len(rows) * 1.3:
         return None  # one column of prose in a frame, or labels beside empty boxes
+    if filled < 0.5 * len(rows) * len(rows[0]):
+        return None  # mostly empty cells: labels of a diagram, a matrix, spaced-out code
     return rows
 
 
