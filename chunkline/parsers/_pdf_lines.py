@@ -221,7 +221,33 @@ def page_lines(page_dict: dict, matrix: tuple | None = None) -> tuple[list[list[
             out.append(line)
         if out:
             blocks.extend(_split_columns(out))
-    return blocks, rotated
+    return _join_row_fragments(blocks), rotated
+
+
+def _join_row_fragments(blocks: list[list[Line]]) -> list[list[Line]]:
+    """One-line blocks that continue each other on the same row, a word space
+    apart ("2-5" and the title after it, right-to-left pieces), are one line:
+    MuPDF splits blocks there when the font or the writing direction changes."""
+    singles = [i for i, b in enumerate(blocks) if len(b) == 1]
+    if len(singles) < 2 or len(singles) > 400:
+        return blocks
+    gone: set[int] = set()
+    for i in singles:
+        if i in gone:
+            continue
+        for j in singles:
+            if j == i or j in gone:
+                continue
+            a, b = blocks[i][0], blocks[j][0]
+            size = max(a.size, b.size)
+            if _rtl_next(a, b):
+                blocks[i] = [_join_row(a, b)]
+            elif _same_row(a, b) and b.x0 - a.x1 < 0.6 * size and not _RTL.search(a.text + b.text):
+                blocks[i] = [_join_row(a, b)]
+            else:
+                continue
+            gone.add(j)
+    return [b for k, b in enumerate(blocks) if k not in gone] if gone else blocks
 
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
@@ -234,9 +260,12 @@ def _rtl_next(a: Line, b: Line) -> bool:
         ov > 0.5 * min(a.height, b.height)
         and b.x1 <= a.x0 + 1.0
         and a.x0 - b.x1 < 1.0 * max(a.size, b.size)
-        and bool(_RTL.search(a.text))
         and bool(_RTL.search(b.text))
+        and (bool(_RTL.search(a.text)) or not _LATIN.search(a.text))  # "2-5" before an Arabic title
     )
+
+
+_LATIN = re.compile("[A-Za-z]")
 
 
 def _split_columns(lines: list[Line]) -> list[list[Line]]:
