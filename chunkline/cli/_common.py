@@ -8,7 +8,7 @@ from typing import Iterator, Optional
 
 import typer
 
-from ..core.errors import ExitCode, UsageError
+from ..core.errors import ExitCode, UsageError, one_line
 from ..parsers.base import PARSERS, ParseOptions
 from ..pipeline import FileResult, InputOptions, RunSummary
 
@@ -102,7 +102,7 @@ class Reporter:
     def finish(self, summary: RunSummary, unit: str) -> int:
         if self.verbose:
             for s in summary.skipped:
-                say("skipped", f"{s.display}: {s.reason}")
+                say("skipped", one_line(f"{s.display}: {s.reason}"))
         if not self.quiet:
             parts = [f"{summary.ok} of {summary.files} files", f"{summary.records} {unit}"]
             if summary.failed:

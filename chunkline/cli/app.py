@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Exit as exc:
         code = exc.exit_code
     except typer.Abort:
+        sys.stderr.write("chunkline: interrupted\n")
         code = ExitCode.INTERRUPTED
     except _ClickException as exc:
         msg = exc.format_message()

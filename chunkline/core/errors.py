@@ -8,7 +8,17 @@ whole run impossible is ``UsageError`` or ``RunError``.
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """Escape control characters (a newline in a file name) so a message stays one line."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
 
 
 class ExitCode(IntEnum):
@@ -62,7 +72,7 @@ class InputError(ChunklineError):
         self.kind = kind
 
     def __str__(self) -> str:  # the one line users see
-        return f"{self.path}: {self.message}"
+        return one_line(f"{self.path}: {self.message}")
 
     def __reduce__(self):  # picklable across worker processes
         return (type(self), (self.path, self.message, self.kind))

@@ -47,7 +47,10 @@ class Output:
     def write(self, data: bytes) -> None:
         assert self._fh is not None
         try:
-            self._fh.write(data)
+            written = self._fh.write(data)
+            if written is not None and written < len(data):
+                # a buffered writer returns a short count at a file-size limit
+                raise OSError(errno.EFBIG, "short write")
         except BrokenPipeError as exc:
             raise OutputClosed() from exc
         except OSError as exc:

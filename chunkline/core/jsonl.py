@@ -31,11 +31,22 @@ def record_to_dict(record: Any, exclude: Iterable[str] = ()) -> dict[str, Any]:
     return out
 
 
+_LINE_BREAKERS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"}
+
+
 def dumps(obj: Any) -> str:
-    """One JSONL line (without newline)."""
+    """One JSONL line (without newline).
+
+    U+2028, U+2029 and U+0085 are escaped: valid raw in JSON, but readers
+    that split lines with ``str.splitlines()`` would cut a record in two.
+    """
     if not isinstance(obj, dict):
         obj = record_to_dict(obj)
-    return _encoder.encode(obj)
+    line = _encoder.encode(obj)
+    if "\u2028" in line or "\u2029" in line or "\x85" in line:
+        for raw, escaped in _LINE_BREAKERS.items():
+            line = line.replace(raw, escaped)
+    return line
 
 
 def dumps_line(obj: Any) -> bytes:

@@ -6,6 +6,7 @@ import codecs
 import fnmatch
 import glob
 import os
+import re
 import stat
 from dataclasses import dataclass
 from typing import Iterator
@@ -91,7 +92,7 @@ def iter_sources(
         if key in seen:
             return
         seen.add(key)
-        yield Source(display, path, walked)
+        yield Source(printable(display), path, walked)
 
     for raw in paths:
         if raw == "-":
@@ -219,6 +220,22 @@ def _load_gitignore(directory: str):
         return pathspec.GitIgnoreSpec.from_lines(lines)
     except Exception:  # a malformed pattern must not stop the run
         return None
+
+
+_NOT_UTF8 = re.compile(r"[\udc80-\udcff]")
+
+
+def printable(name: str) -> str:
+    """The path as users and JSONL see it: valid UTF-8.
+
+    Bytes of a file name that are not UTF-8 (decoded by Python as lone
+    surrogates) become ``\\xNN``; the real path is still used to read the
+    file.  (Error lines additionally escape control characters, see
+    ``errors.one_line``.)
+    """
+    if not _NOT_UTF8.search(name):
+        return name
+    return _NOT_UTF8.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", name)
 
 
 def _disp(dirpath: str, name: str) -> str:
