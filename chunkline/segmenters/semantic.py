@@ -268,6 +268,9 @@ def choose_boundaries(depth: "numpy.ndarray", threshold: float, min_units: int, 
     return sorted(taken)
 
 
+#: Segments with at most this many candidate cuts are updated in plain Python.
+_SMALL_SEGMENT = 4
+
 #: C99 compares every unit with every other; longer runs are first cut at
 #: their weakest gaps into pieces of at most this many units (O(n^2) memory).
 C99_MAX_UNITS = 400
@@ -288,14 +291,24 @@ def rank_matrix(sim: "numpy.ndarray", mask: int) -> "numpy.ndarray":
     n = sim.shape[0]
     r = min(mask, n if n % 2 else n - 1) // 2
     m = 2 * r + 1
-    pad = np.pad(sim, r, mode="constant", constant_values=np.inf)
-    upper = np.zeros((n, n), dtype=np.int32)  # offsets dy < dx (transposed: dy > dx)
-    diag = np.zeros((n, n), dtype=np.int32)  # offsets dy == dx
+    # float32 and small counters: the passes are memory-bound, and cosines
+    # that tie in float32 are noise either way.
+    s = np.asarray(sim, dtype=np.float32)
+    pad = np.pad(s, r, mode="constant", constant_values=np.inf)
+    acc = np.uint8 if m * m < 256 else np.int32
+    upper = np.zeros((n, n), dtype=acc)  # offsets dy < dx (transposed: dy > dx)
+    diag = np.zeros((n, n), dtype=acc)  # offsets dy == dx
+    tmp = np.empty((n, n), dtype=bool)
+    less = np.less
     for dy in range(m):
-        diag += pad[dy : dy + n, dy : dy + n] < sim
+        less(pad[dy : dy + n, dy : dy + n], s, out=tmp)
+        diag += tmp
         for dx in range(dy + 1, m):
-            upper += pad[dy : dy + n, dx : dx + n] < sim
-    lower = upper + upper.T + diag
+            less(pad[dy : dy + n, dx : dx + n], s, out=tmp)
+            upper += tmp
+    lower = upper.astype(np.int32)
+    lower += upper.T
+    lower += diag
     i = np.arange(n)
     span = np.minimum(i + r, n - 1) - np.maximum(i - r, 0) + 1
     count = np.outer(span, span) - 1
@@ -327,33 +340,61 @@ def c99_boundaries(sim: "numpy.ndarray", threshold: float, mask: int, allowed: l
     rank = rank_matrix(sim, mask)
     pre = np.zeros((n + 1, n + 1))
     pre[1:, 1:] = rank.cumsum(0).cumsum(1)
+    pre = (pre + pre.T) * 0.5  # rank is symmetric: make its prefix sums exactly so
     diag = np.diagonal(pre).copy()
+    pre2 = 2.0 * pre
+
+    diag_l = diag.tolist()  # Python floats: scalar reads from numpy cost more
+    pre2_l = pre2.tolist()
 
     def block(a: int, b: int) -> float:  # rank sum of [a, b) x [a, b)
-        return float(diag[b] - pre[a, b] - pre[b, a] + diag[a])
+        return diag_l[b] - pre2_l[a][b] + diag_l[a]
 
     # Every candidate cut g (1..n-1) belongs to one current segment [a, b);
-    # ds/da hold what cutting there adds to the inside sum and area.  A cut
-    # that is taken or not allowed has ds = -inf, so its density is -inf and
-    # one argmax over plain arrays picks the next cut (slices, no masks: the
-    # loop runs once per cut and its per-call overhead is what costs).
+    # ds/da hold what cutting there adds to the inside sum and area:
+    #   ds = 2 diag[g] - 2 pre[a, g] - 2 pre[b, g] + diag[a] + diag[b] - block(a, b)
+    #   da = (g - a)^2 + (b - g)^2 - (b - a)^2 = 2 g^2 - 2 (a + b) g + 2 a b
+    # A cut that is taken or not allowed has ds = -inf, so its density is
+    # -inf and one argmax over plain arrays picks the next cut.  The loop
+    # runs once per cut and numpy's per-call overhead is what costs, so it
+    # uses contiguous row slices, in-place ufuncs and preallocated buffers.
     blocked = np.where(np.asarray([False] + list(allowed[: n - 1]) + [False], dtype=bool), 0.0, -np.inf)
+    diag2b = 2.0 * diag + blocked
+    g_all = np.arange(n + 1, dtype=np.float64)
+    g2 = 2.0 * g_all * g_all
     ds = np.full(n + 1, -np.inf)
     da = np.zeros(n + 1)
-    g_all = np.arange(n + 1, dtype=np.float64)
-    seg_end = np.full(n + 1, n)  # for a live cut: the end of its segment
-    seg_start = np.zeros(n + 1, dtype=np.int64)
+    num = np.empty(n + 1)
+    den = np.empty(n + 1)
+    seg_start = [0] * (n + 1)  # for a live cut: its segment [start, end)
+    seg_end = [n] * (n + 1)
+    sub, add, mul = np.subtract, np.add, np.multiply
+
+    blocked_l = blocked.tolist()
 
     def candidates(a: int, b: int) -> None:
         if b - a < 2:
             return
-        sl = slice(a + 1, b)
-        base = diag[a] + diag[b] - block(a, b)
-        ds[sl] = (2.0 * diag[sl] - pre[a, sl] - pre[sl, a] - pre[sl, b] - pre[b, sl] + base) + blocked[sl]
-        g = g_all[sl]
-        da[sl] = (g - a) ** 2 + (b - g) ** 2 - float((b - a) ** 2)
-        seg_start[sl] = a
-        seg_end[sl] = b
+        lo, hi = a + 1, b
+        if hi - lo <= _SMALL_SEGMENT:  # a few cuts: plain Python beats 7 ufunc calls
+            base = diag_l[a] + diag_l[b] - block(a, b)
+            ra, rb = pre2_l[a], pre2_l[b]
+            for g in range(lo, hi):
+                ds[g] = 2.0 * diag_l[g] + blocked_l[g] - ra[g] - rb[g] + base
+                da[g] = float(2 * (g - a) * (g - b))
+                seg_start[g] = a
+                seg_end[g] = b
+            return
+        v = ds[lo:hi]
+        sub(diag2b[lo:hi], pre2[a, lo:hi], out=v)
+        sub(v, pre2[b, lo:hi], out=v)
+        add(v, diag[a] + diag[b] - block(a, b), out=v)
+        w = da[lo:hi]
+        mul(g_all[lo:hi], -2.0 * (a + b), out=w)
+        add(w, g2[lo:hi], out=w)
+        add(w, 2.0 * a * b, out=w)
+        seg_start[lo:hi] = [a] * (hi - lo)
+        seg_end[lo:hi] = [b] * (hi - lo)
 
     inside, area = block(0, n), float(n * n)
     candidates(0, n)
@@ -361,17 +402,19 @@ def c99_boundaries(sim: "numpy.ndarray", threshold: float, mask: int, allowed: l
     order: list[int] = []
     with np.errstate(invalid="ignore"):
         for _ in range(int(np.isfinite(blocked).sum())):
-            d = (inside + ds) / (area + da)
-            cut = int(np.argmax(d))
-            a, b = int(seg_start[cut]), int(seg_end[cut])
+            add(ds, inside, out=num)
+            add(da, area, out=den)
+            np.divide(num, den, out=num)
+            cut = int(num.argmax())
+            a, b = seg_start[cut], seg_end[cut]
             inside += float(ds[cut])
             area += float(da[cut])
+            densities.append(float(num[cut]))
             ds[cut] = -np.inf
             da[cut] = 0.0  # keeps area + da > 0, so its density stays -inf
             candidates(a, cut)
             candidates(cut, b)
             order.append(cut)
-            densities.append(float(d[cut]))
     gains = np.diff(np.asarray(densities))
     if gains.size == 0:
         return []
@@ -439,7 +482,7 @@ class _Similarity:
         """Exactly symmetric ``(b - a) x (b - a)`` cosine matrix of units ``[a, b)``."""
         import numpy as np
 
-        x = self.rows[a:b]
+        x = self.rows if (a == 0 and b == self.rows.shape[0]) else self.rows[a:b]
         g = x @ x.T
         g = g.toarray() if hasattr(g, "toarray") else np.asarray(g, dtype=np.float64)
         return (g + g.T) * 0.5
