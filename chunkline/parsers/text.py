@@ -1,6 +1,9 @@
 """Plain text: paragraphs separated by blank lines.
 
 The document text is the decoded file, so every offset points into the file.
+Files written one paragraph per line (no blank lines, long unwrapped lines,
+as many e-texts and exports are) get one paragraph per line instead of one
+block for the whole file.
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ from ..core.records import ParsedDocument
 from .base import ParseContext, line_starts, make_block, register_parser
 
 _BLANK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_LINE = re.compile(r"\n\s*")
+#: Unwrapped prose: the median non-empty line is at least this long.
+_UNWRAPPED_MEDIAN = 120
 #: A carriage return that is a line end of its own (classic Mac files), not half of CRLF.
 LONE_CR = re.compile(r"\r(?!\n)")
 
@@ -38,7 +44,8 @@ def paragraph_blocks(text: str, start: int = 0, end: int | None = None, section:
     view = line_view(text)
     starts = line_starts(view)
     pos = start
-    for m in _BLANK.finditer(view, start, end):
+    sep = _LINE if _one_paragraph_per_line(view, start, end) else _BLANK
+    for m in sep.finditer(view, start, end):
         if m.start() > pos:
             b = make_block(text, "paragraph", pos, m.start(), section=section)
             if b.end > b.start:
@@ -48,6 +55,14 @@ def paragraph_blocks(text: str, start: int = 0, end: int | None = None, section:
         b = make_block(text, "paragraph", pos, end, section=section)
         if b.end > b.start:
             yield _with_lines(b, starts)
+
+
+def _one_paragraph_per_line(view: str, start: int, end: int) -> bool:
+    """No blank lines, several lines, and long ones: each line is a paragraph."""
+    if _BLANK.search(view, start, end):
+        return False
+    lengths = sorted(len(line) for line in view[start:end].split("\n") if line.strip())
+    return len(lengths) >= 3 and lengths[len(lengths) // 2] >= _UNWRAPPED_MEDIAN
 
 
 def _with_lines(block, starts):

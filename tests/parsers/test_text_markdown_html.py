@@ -92,3 +92,15 @@ def test_binary_is_a_format_error(tmp_path):
     f.write_bytes(b"\x00\x01\x02binary")
     with pytest.raises(FormatError, match="binary file"):
         parse(f)
+
+
+def test_unwrapped_text_gets_one_paragraph_per_line(tmp_path):
+    long = "This is a long unwrapped paragraph of prose that goes on well past any wrap column. " * 2
+    f = tmp_path / "novel.txt"
+    f.write_text("\n".join([long] * 5) + "\n")
+    p = parse(f)
+    verify(p.document.text, p.blocks)
+    assert [b.lines for b in p.blocks] == [(i, i) for i in range(1, 6)]
+    wrapped = tmp_path / "wrapped.txt"
+    wrapped.write_text("short line one\nshort line two\nshort line three\n")
+    assert len(parse(wrapped).blocks) == 1  # hard-wrapped prose without blank lines stays one paragraph
