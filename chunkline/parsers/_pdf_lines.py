@@ -227,30 +227,45 @@ def page_lines(page_dict: dict, matrix: tuple | None = None) -> tuple[list[list[
 def _join_row_fragments(blocks: list[list[Line]]) -> list[list[Line]]:
     """One-line blocks that continue each other on the same row, a word space
     apart ("2-5" and the title after it, right-to-left pieces), are one line:
-    MuPDF splits blocks there when the font or the writing direction changes."""
+    MuPDF splits blocks there when the font or the writing direction changes.
+    Candidates are bucketed by row, so this stays linear on busy pages."""
     singles = [i for i, b in enumerate(blocks) if len(b) == 1]
-    if len(singles) < 2 or len(singles) > 400:
+    if len(singles) < 2:
         return blocks
-    gone: set[int] = set()
+    singles.sort(key=lambda i: (blocks[i][0].y0 + blocks[i][0].y1) / 2)
+    rows: list[list[int]] = []
+    cy = -1e9
     for i in singles:
-        if i in gone:
+        l = blocks[i][0]
+        c = (l.y0 + l.y1) / 2
+        if rows and abs(c - cy) <= 0.3 * max(l.height, 1.0):
+            rows[-1].append(i)
+        else:
+            rows.append([i])
+            cy = c
+    gone: set[int] = set()
+    for row in rows:
+        if len(row) < 2 or len(row) > 40:
             continue
-        for j in singles:
-            if j == i or j in gone:
+        for i in row:
+            if i in gone:
                 continue
-            a, b = blocks[i][0], blocks[j][0]
-            size = max(a.size, b.size)
-            if _rtl_next(a, b):
-                blocks[i] = [_join_row(a, b)]
-            elif _same_row(a, b) and b.x0 - a.x1 < 0.6 * size and not _RTL.search(a.text + b.text):
-                blocks[i] = [_join_row(a, b)]
-            else:
-                continue
-            gone.add(j)
+            for j in row:
+                if j == i or j in gone:
+                    continue
+                a, b = blocks[i][0], blocks[j][0]
+                if _rtl_next(a, b):
+                    blocks[i] = [_join_row(a, b)]
+                elif _same_row(a, b) and b.x0 - a.x1 < 0.6 * max(a.size, b.size) and not _RTL.search(a.text + b.text):
+                    blocks[i] = [_join_row(a, b)]
+                else:
+                    continue
+                gone.add(j)
     return [b for k, b in enumerate(blocks) if k not in gone] if gone else blocks
 
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+_LATIN = re.compile("[A-Za-z]")
 
 
 def _rtl_next(a: Line, b: Line) -> bool:
@@ -263,9 +278,6 @@ def _rtl_next(a: Line, b: Line) -> bool:
         and bool(_RTL.search(b.text))
         and (bool(_RTL.search(a.text)) or not _LATIN.search(a.text))  # "2-5" before an Arabic title
     )
-
-
-_LATIN = re.compile("[A-Za-z]")
 
 
 def _split_columns(lines: list[Line]) -> list[list[Line]]:
