@@ -215,9 +215,9 @@ class LexicalEmbedder:
         return dense
 
     def unit_rows(self, texts: Sequence[str]):
-        """L2-normalised rows of ``texts`` for similarity products: a scipy
-        CSR matrix of TF-IDF rows, or (with an LSA projection) the dense
-        ``embed`` rows as float64.  Fits on ``texts`` if not fitted yet.
+        """L2-normalised rows of ``texts`` for similarity products:
+        ``SparseRows`` of TF-IDF weights, or (with an LSA projection) the
+        dense ``embed`` rows as float64.  Fits on ``texts`` if not fitted yet.
 
         Why: a caller that needs only cosines (the semantic segmenter) can
         multiply sparse rows - a few hundred non-zeros per document, where a
@@ -235,15 +235,12 @@ class LexicalEmbedder:
                 self._memo = {}
         if self.projection is not None:
             return self.embed(texts).astype(np.float64)
-        import scipy.sparse as sp
-
         indptr, idx, val = self._rows(texts)
         val = val.astype(np.float64)
-        lengths = np.diff(indptr)
-        rows = np.repeat(np.arange(len(texts)), lengths)
+        rows = np.repeat(np.arange(len(texts)), np.diff(indptr))
         norms = np.sqrt(np.bincount(rows, weights=val * val, minlength=len(texts)))
         scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
-        return sp.csr_matrix((val * scale[rows], idx, indptr), shape=(len(texts), max(1, len(self.vocab or {}))))
+        return SparseRows(len(texts), rows, idx, val * scale[rows])
 
     def cosine_matrix(self, texts: Sequence[str]) -> "numpy.ndarray":
         """``(n, n)`` float64 cosines between ``texts`` (``v @ v.T`` for
@@ -251,9 +248,65 @@ class LexicalEmbedder:
         import numpy as np
 
         x = self.unit_rows(texts)
+        if isinstance(x, SparseRows):
+            return x.gram(0, x.n)
         sim = x @ x.T
-        sim = sim.toarray() if hasattr(sim, "toarray") else np.asarray(sim)
         return (sim + sim.T) * 0.5
+
+
+class SparseRows:
+    """Sparse rows as (row, column, value) entries sorted by row, with the
+    one operation the semantic segmenter needs: the Gram matrix of a run of
+    rows.
+
+    Why not scipy: for one document's sentences (tens of rows, a few
+    thousand non-zeros) scipy's constructors and format checks cost more
+    than the arithmetic; here the Gram matrix is a handful of numpy calls."""
+
+    __slots__ = ("n", "rows", "cols", "vals")
+
+    def __init__(self, n: int, rows, cols, vals) -> None:
+        self.n, self.rows, self.cols, self.vals = n, rows, cols, vals
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (self.n, int(self.cols.max()) + 1 if self.cols.size else 1)
+
+    def toarray(self) -> "numpy.ndarray":
+        import numpy as np
+
+        out = np.zeros(self.shape)
+        out[self.rows, self.cols] = self.vals
+        return out
+
+    def gram(self, a: int, b: int) -> "numpy.ndarray":
+        """``X[a:b] @ X[a:b].T`` as a dense, exactly symmetric float64 array.
+
+        Entries are grouped by column; every pair of entries in one column
+        contributes ``v_i * v_j`` to ``G[row_i, row_j]`` (one ``bincount``)."""
+        import numpy as np
+
+        m = b - a
+        lo, hi = np.searchsorted(self.rows, [a, b])
+        rows, cols, vals = self.rows[lo:hi] - a, self.cols[lo:hi], self.vals[lo:hi]
+        if rows.size == 0 or m <= 0:
+            return np.zeros((max(m, 0), max(m, 0)))
+        order = np.argsort(cols, kind="stable")
+        rows, cols, vals = rows[order], cols[order], vals[order]
+        # group of each entry: [start, start + size) in the column-sorted arrays
+        new = np.empty(cols.size, dtype=bool)
+        new[0] = True
+        np.not_equal(cols[1:], cols[:-1], out=new[1:])
+        starts = np.flatnonzero(new)
+        sizes = np.diff(np.append(starts, cols.size))
+        gid = np.cumsum(new) - 1
+        k = sizes[gid]  # partners of each entry (its column's size)
+        left = np.repeat(np.arange(cols.size), k)
+        first = np.cumsum(k) - k  # where each entry's partner list starts
+        partner = starts[gid][left] + (np.arange(left.size) - first[left])
+        g = np.bincount(rows[left] * m + rows[partner], weights=vals[left] * vals[partner], minlength=m * m)
+        g = g.reshape(m, m)
+        return (g + g.T) * 0.5
 
 
 def _dict_term_ids(docs: list[list[str]]):

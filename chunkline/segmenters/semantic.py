@@ -37,12 +37,13 @@ document text between the first and last unit (trimmed), so offsets are exact.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from ..core.records import Block, ParsedDocument
-from ._packing import _ABBREV, PROSE_SEPARATORS, sentence_spans, split_recursive, trim
+from ._packing import _ABBREV, PROSE_SEPARATORS, sentence_cuts, sentence_spans, split_recursive, trim
 from .base import SegmentContext, Span, register_segmenter
 
 if TYPE_CHECKING:
@@ -131,51 +132,58 @@ def _outer_blocks(blocks: list[Block], rs: int, re_: int) -> list[Block]:
     return flat
 
 
-def _sentences(text: str, a: int, z: int, sent_starts: list[int]) -> list[tuple[int, int]]:
-    """Spans tiling ``[a, z)``: at sentence-block starts if the parser gave
-    any, else at paragraph breaks and rule-based sentence ends."""
+def _cuts(text: str, a: int, z: int, sent_starts: list[int]) -> set[int]:
+    """Unit boundaries inside ``[a, z)``: sentence-block starts if the parser
+    gave any, else paragraph breaks and rule-based sentence ends."""
     if sent_starts:
-        cuts = [c for c in sent_starts if a < c < z]
-        bounds = [a] + cuts + [z]
-        return [(x, y) for x, y in zip(bounds, bounds[1:]) if x < y]
+        lo, hi = bisect.bisect_right(sent_starts, a), bisect.bisect_left(sent_starts, z)
+        return set(sent_starts[lo:hi])
     cuts: set[int] = set()
     pos = a
     for m in _PARA.finditer(text, a, z):
         if m.end() > pos:
-            cuts.update(e for _, e in sentence_spans(text, pos, m.end()))
+            cuts.update(sentence_cuts(text, pos, m.end()))
+            cuts.add(m.end())
             pos = m.end()
     if pos < z:
-        cuts.update(e for _, e in sentence_spans(text, pos, z))
+        cuts.update(sentence_cuts(text, pos, z))
     for m in _LINE_END_HINT.finditer(text, a, z):
         if _LINE_END.match(text, m.start(), z):
             cuts.add(m.end())
-    bounds = [a] + sorted(c for c in cuts if a < c < z) + [z]
-    return [(x, y) for x, y in zip(bounds, bounds[1:])]
+    return cuts
 
 
 def _units(text: str, blocks: list[Block], sent_starts: list[int], rs: int, re_: int) -> list[_Unit]:
+    """Units tiling the region: one scan for sentence ends over the whole
+    region (documents with one block per line have thousands of blocks, and
+    per-block scans cost more than the scanning), then every outer block
+    start is a boundary and atomic blocks (headings, tables, code) lose the
+    boundaries inside them."""
     flat = _outer_blocks(blocks, rs, re_)
-    pieces: list[tuple[int, int, Block | None]] = []
-    if not flat:
-        pieces = [(a, z, None) for a, z in _sentences(text, rs, re_, sent_starts)]
-    else:
-        if flat[0].start > rs:  # text before the first block
-            pieces += [(a, z, None) for a, z in _sentences(text, rs, flat[0].start, sent_starts)]
-        for i, b in enumerate(flat):
+    cuts = _cuts(text, rs, re_, sent_starts)
+    starts = [b.start for b in flat]
+    cuts.update(starts)
+    bounds = sorted(c for c in cuts if rs < c < re_)
+    for i, b in enumerate(flat):
+        if b.kind in _ATOMIC_KINDS:  # one unit from its start to the next block
             z = flat[i + 1].start if i + 1 < len(flat) else re_
-            if b.kind in _ATOMIC_KINDS:
-                pieces.append((b.start, z, b))
-            else:
-                pieces += [(x, y, b) for x, y in _sentences(text, b.start, z, sent_starts)]
+            lo, hi = bisect.bisect_right(bounds, b.start), bisect.bisect_left(bounds, z)
+            del bounds[lo:hi]
+    bounds = [rs] + bounds + [re_]
     units: list[_Unit] = []
-    for a, z, b in pieces:
-        ts, te = trim(text, a, z)
+    k = -1  # index of the outer block the current piece lies in
+    nflat = len(flat)
+    for x, y in zip(bounds, bounds[1:]):
+        while k + 1 < nflat and starts[k + 1] <= x:
+            k += 1
+        blk = flat[k] if k >= 0 else None
+        ts, te = trim(text, x, y)
         if ts >= te:  # whitespace only: belongs to the unit before
             if units:
-                units[-1].end = z
+                units[-1].end = y
             continue
-        lvl = (b.level or 1) if (b is not None and b.kind in _HEADING_KINDS and b.start == ts) else None
-        units.append(_Unit(a, z, ts, te, b, lvl))
+        lvl = (blk.level or 1) if (blk is not None and blk.kind in _HEADING_KINDS and blk.start == ts) else None
+        units.append(_Unit(x, y, ts, te, blk, lvl))
     return units
 
 
@@ -462,8 +470,9 @@ class _Similarity:
     """Cosines between a document's units, computed per run or window.
 
     ``lexical`` vectors are fitted on the document's own units and kept as
-    sparse TF-IDF rows (a Gram matrix of a few hundred non-zeros costs
-    microseconds; dense products wake BLAS threads); other backends return
+    sparse TF-IDF rows (``SparseRows``: a Gram matrix of a few thousand
+    non-zeros costs microseconds; dense products wake BLAS threads, scipy's
+    constructors cost more than the arithmetic); other backends return
     dense rows through the cached embedder.  Only ``n x n`` matrices of one
     run (at most ``C99_MAX_UNITS`` units for C99) are ever built."""
 
@@ -482,9 +491,11 @@ class _Similarity:
         """Exactly symmetric ``(b - a) x (b - a)`` cosine matrix of units ``[a, b)``."""
         import numpy as np
 
-        x = self.rows if (a == 0 and b == self.rows.shape[0]) else self.rows[a:b]
+        rows = self.rows
+        if hasattr(rows, "gram"):  # lexical SparseRows
+            return rows.gram(a, b)
+        x = np.asarray(rows[a:b], dtype=np.float64)
         g = x @ x.T
-        g = g.toarray() if hasattr(g, "toarray") else np.asarray(g, dtype=np.float64)
         return (g + g.T) * 0.5
 
     def gap_similarities(self, a: int, b: int, window: int, smooth: int) -> "numpy.ndarray":
