@@ -28,8 +28,8 @@ from .core.errors import ChunklineError, InputError, UsageError
 from .core.ids import sha256_hex, short_hash
 from .core.io import Output
 from .core.records import Block, Chunk, ParsedDocument
-from .core.sources import DEFAULT_MAX_BYTES, Skipped, Source, iter_sources, read_bytes
-from .parsers.base import ParseContext, ParseOptions, detect_format, parse_bytes
+from .core.sources import DEFAULT_MAX_BYTES, Skipped, Source, iter_sources, looks_binary, read_bytes
+from .parsers.base import PARSERS, ParseContext, ParseOptions, detect_format, parse_bytes
 from .segmenters.base import Strategy, segment
 
 #: Seconds one file may take (parse + chunk) before its worker is killed.
@@ -154,7 +154,7 @@ def _read(source: Source, data: bytes | None, max_bytes: int) -> tuple[bytes, in
 
 
 def _generated(source: Source, data: bytes, options: ParseOptions) -> str | None:
-    """Why a file found in a directory is generated or minified, else None.
+    """Why a file found in a directory is binary, generated or minified, else None.
 
     Names (``*.min.js``, lock files) were checked during discovery; here the
     content is: generator markers for every format, minification (very long
@@ -166,6 +166,10 @@ def _generated(source: Source, data: bytes, options: ParseOptions) -> str | None
 
     head = data[:8192]
     fmt = options.format or detect_format(source.display, head[:4096])
+    spec = PARSERS.get(fmt)
+    if spec is not None and spec.text_like and looks_binary(head):
+        # a binary file met while walking a directory is not an input the user asked for
+        return "binary file (NUL bytes)"
     if fmt == "code":
         return is_generated_or_minified(source.display, head)
     return _marker_only(source.display, head)

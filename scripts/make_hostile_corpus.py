@@ -130,7 +130,7 @@ class Corpus:
         self.add(c + "combining.txt", ("e" + "\u0301" * 500 + " ").encode() * 50, "ok", "500 combining marks on one base")
         self.add(c + "emoji_zwj.txt", ("\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466 " * 2000).encode(), "ok", "ZWJ emoji sequences")
         self.add(c + "rtl_bidi.txt", ("\u202eabc\u202c \u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627. " * 300).encode(), "ok", "bidi controls, Hebrew, Arabic")
-        self.add(c + "gzip.txt", b"\x1f\x8b\x08\x00" + bytes(self.rng.randrange(1, 256) for _ in range(3000)), "error", "gzip named .txt")
+        self.add(c + "gzip.txt", b"\x1f\x8b\x08\x00" + bytes(self.rng.randrange(1, 256) for _ in range(3000)), "error", "gzip named .txt", "binary")
 
     # ------------------------------------------------------------ size
 

@@ -199,3 +199,15 @@ def test_directory_output_incremental_and_skips_in_errors_file(tmp_path):
     assert r.returncode == 0 and (out / "chunks-000000.jsonl").read_bytes() == before
     r = run("chunk", src, "-o", tmp_path / "f.jsonl", "--incremental")
     assert r.returncode == ExitCode.USAGE and b"--incremental needs a directory output" in r.stderr
+
+
+def test_binary_files_skipped_in_directories_but_errors_when_named(tmp_path):
+    (tmp_path / "doc.txt").write_text("words here")
+    (tmp_path / "data.json.gz").write_bytes(b"\x1f\x8b\x08\x00\x00binary")
+    r = run("chunk", tmp_path, "-q")
+    assert r.returncode == ExitCode.OK and len(lines(r.stdout)) == 1
+    r = run("chunk", tmp_path, "--verbose")
+    assert f"chunkline: skipped: {tmp_path}/data.json.gz: binary file (NUL bytes)" in r.stderr.decode()
+    r = run("chunk", tmp_path / "data.json.gz")
+    assert r.returncode == ExitCode.INPUTS_FAILED
+    assert f"chunkline: error: {tmp_path / 'data.json.gz'}: binary file (NUL bytes), not text" in r.stderr.decode()

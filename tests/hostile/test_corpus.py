@@ -71,6 +71,7 @@ class Run:
                 self.chunks.setdefault(c["source"], []).append(c)
         self.errors = [json.loads(x) for x in _lines(base / "errors.jsonl")]
         self.failed = {e["path"]: e for e in self.errors if e["status"] == "failed"}
+        self.skipped = {e["path"]: e for e in self.errors if e["status"] == "skipped"}
 
     def display(self, rel: str) -> str:
         return f"{self.corpus}/{rel}"
@@ -153,6 +154,12 @@ def check_ok(run: Run, rel: str, keep=()) -> None:
 
 def check_error(run: Run, rel: str, kind: str | None) -> None:
     shown = run.display(rel)
+    if kind == "binary":
+        # met while walking a directory: skipped with a note, not a failure (named explicitly it is an error)
+        skip = run.skipped.get(shown)
+        assert skip is not None and "binary" in skip["message"], f"{rel}: binary file should be listed as skipped"
+        assert shown not in run.chunks and shown not in run.failed
+        return
     err = run.failed.get(shown)
     assert err is not None, f"{rel} should be reported as failed; got {len(run.chunks.get(shown, []))} chunks"
     assert err["message"] and "\n" not in err["message"], err
@@ -173,7 +180,7 @@ def test_run_finishes_with_inputs_failed_and_no_traceback(run):
 def test_every_file_is_accounted_for_exactly_once(run):
     on_disk = {str(p) for p in (run.corpus / "content").rglob("*") if p.is_file()}
     on_disk |= {str(p) for p in (run.corpus / "many").rglob("*") if p.is_file()}
-    seen = set(run.docs) | set(run.failed)
+    seen = set(run.docs) | set(run.failed) | {p for p, e in run.skipped.items() if "binary" in e["message"]}
     assert set(run.docs).isdisjoint(run.failed)
     assert on_disk == seen, f"missing: {sorted(on_disk - seen)[:5]}, extra: {sorted(seen - on_disk)[:5]}"
     assert f"{run.corpus}/content" not in run.stderr.replace(f"{run.corpus}/content/", "")
