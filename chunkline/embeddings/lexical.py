@@ -137,7 +137,7 @@ class LexicalEmbedder:
         not depend on the order of the texts).  All counting is vectorised."""
         import numpy as np
 
-        self.vocab = {w: i for i, w in enumerate(words)}
+        self.vocab = dict(zip(words, range(len(words))))
         n, v = len(corpus_list), len(words)
         pairs, tf = np.unique(rows * max(1, v) + cols, return_counts=True)
         dfa = np.bincount(pairs % max(1, v), minlength=v)[:v].astype(np.float64)

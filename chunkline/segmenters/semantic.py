@@ -105,7 +105,7 @@ class SemanticParams:
             raise ValueError("min_units must be at least 1")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     """One sentence (or atomic block): ``[start, end)`` tiles the region,
     ``[ts, te)`` is its trimmed text."""
@@ -353,15 +353,15 @@ def c99_boundaries(sim: "numpy.ndarray", threshold: float, mask: int, allowed: l
     pre2 = 2.0 * pre
 
     diag_l = diag.tolist()  # Python floats: scalar reads from numpy cost more
-    pre2_l = pre2.tolist()
+    item = pre2.item
 
     def block(a: int, b: int) -> float:  # rank sum of [a, b) x [a, b)
-        return diag_l[b] - pre2_l[a][b] + diag_l[a]
+        return diag_l[b] - item(a, b) + diag_l[a]
 
     # Every candidate cut g (1..n-1) belongs to one current segment [a, b);
     # ds/da hold what cutting there adds to the inside sum and area:
     #   ds = 2 diag[g] - 2 pre[a, g] - 2 pre[b, g] + diag[a] + diag[b] - block(a, b)
-    #   da = (g - a)^2 + (b - g)^2 - (b - a)^2 = 2 g^2 - 2 (a + b) g + 2 a b
+    #   da = (g - a)^2 + (b - g)^2 - (b - a)^2 = 2 (g - a) (g - b)
     # A cut that is taken or not allowed has ds = -inf, so its density is
     # -inf and one argmax over plain arrays picks the next cut.  The loop
     # runs once per cut and numpy's per-call overhead is what costs, so it
@@ -369,7 +369,8 @@ def c99_boundaries(sim: "numpy.ndarray", threshold: float, mask: int, allowed: l
     blocked = np.where(np.asarray([False] + list(allowed[: n - 1]) + [False], dtype=bool), 0.0, -np.inf)
     diag2b = 2.0 * diag + blocked
     g_all = np.arange(n + 1, dtype=np.float64)
-    g2 = 2.0 * g_all * g_all
+    rest = diag2b[None, :] - pre2  # rest[a, g] = 2 diag[g] - 2 pre[a, g] (+ blocked)
+    twice_from = 2.0 * (g_all[None, :] - g_all[:, None])  # 2 (g - a)
     ds = np.full(n + 1, -np.inf)
     da = np.zeros(n + 1)
     num = np.empty(n + 1)
@@ -386,21 +387,19 @@ def c99_boundaries(sim: "numpy.ndarray", threshold: float, mask: int, allowed: l
         lo, hi = a + 1, b
         if hi - lo <= _SMALL_SEGMENT:  # a few cuts: plain Python beats 7 ufunc calls
             base = diag_l[a] + diag_l[b] - block(a, b)
-            ra, rb = pre2_l[a], pre2_l[b]
+            ra, rb = pre2[a, lo:hi].tolist(), pre2[b, lo:hi].tolist()
             for g in range(lo, hi):
-                ds[g] = 2.0 * diag_l[g] + blocked_l[g] - ra[g] - rb[g] + base
+                ds[g] = 2.0 * diag_l[g] + blocked_l[g] - ra[g - lo] - rb[g - lo] + base
                 da[g] = float(2 * (g - a) * (g - b))
                 seg_start[g] = a
                 seg_end[g] = b
             return
         v = ds[lo:hi]
-        sub(diag2b[lo:hi], pre2[a, lo:hi], out=v)
+        add(rest[a, lo:hi], diag_l[a] + diag_l[b] - block(a, b), out=v)
         sub(v, pre2[b, lo:hi], out=v)
-        add(v, diag[a] + diag[b] - block(a, b), out=v)
         w = da[lo:hi]
-        mul(g_all[lo:hi], -2.0 * (a + b), out=w)
-        add(w, g2[lo:hi], out=w)
-        add(w, 2.0 * a * b, out=w)
+        sub(g_all[lo:hi], b, out=w)
+        mul(w, twice_from[a, lo:hi], out=w)
         seg_start[lo:hi] = [a] * (hi - lo)
         seg_end[lo:hi] = [b] * (hi - lo)
 
