@@ -122,7 +122,24 @@ def _font_style(font: str) -> tuple[bool, bool, bool, bool]:
     return st
 
 
+_STYLE: dict[tuple[str, int], tuple[bool, bool, bool, bool]] = {}
+_STYLE_FLAGS = _BOLD | _ITALIC | _MONO
+
+
+def _span_style(font: str, flags: int) -> tuple[bool, bool, bool, bool]:
+    """(bold, italic, mono, math) of a span from its font name and flags, cached."""
+    key = (font, flags & _STYLE_FLAGS)
+    st = _STYLE.get(key)
+    if st is None:
+        fb, fi, fm, fx = _font_style(font)
+        st = (bool(flags & _BOLD) or fb, bool(flags & _ITALIC) or fi, bool(flags & _MONO) or fm, fx)
+        if len(_STYLE) < 8192:
+            _STYLE[key] = st
+    return st
+
+
 def _line_from_spans(spans: list[dict]) -> Line | None:
+    """One MuPDF line as a Line (the per-page hot path: plain comparisons, cached styles)."""
     parts: list[str] = []
     sizes: dict[float, int] = {}
     bold = mono = math = italic = n = 0
@@ -137,7 +154,7 @@ def _line_from_spans(spans: list[dict]) -> Line | None:
             continue
         bx0, by0, bx1, by1 = sp["bbox"]
         size = round(sp["size"] * 2) / 2
-        if prev_x1 is not None and parts and not parts[-1].endswith(" ") and not t.startswith(" "):
+        if prev_x1 is not None and t[0] != " " and parts[-1][-1:] != " ":
             # MuPDF drops the space between spans placed apart; put one back.
             if bx0 - prev_x1 > 0.15 * size:
                 parts.append(" ")
@@ -146,29 +163,33 @@ def _line_from_spans(spans: list[dict]) -> Line | None:
         k = len(t) - t.count(" ")
         if k == 0:
             continue
+        flags = sp["flags"]
         if not first_size:
             first_size = size
-            super_start = bool(sp["flags"] & _SUPER) and t.strip().isalnum() and len(t.strip()) <= 3
-        flags = sp["flags"]
-        fb, fi, fm, fx = _font_style(sp["font"])
+            super_start = bool(flags & _SUPER) and len(t.strip()) <= 3 and t.strip().isalnum()
+        fb, fi, fm, fx = _span_style(sp["font"], flags)
         n += k
         sizes[size] = sizes.get(size, 0) + k
-        if flags & _BOLD or fb:
+        if fb:
             bold += k
-        if flags & _ITALIC or fi:
+        if fi:
             italic += k
-        if flags & _MONO or fm:
+        if fm:
             mono += k
         if fx:
             math += k
-        x0 = min(x0, bx0)
-        y0 = min(y0, by0)
-        x1 = max(x1, bx1)
-        y1 = max(y1, by1)
+        if bx0 < x0:
+            x0 = bx0
+        if by0 < y0:
+            y0 = by0
+        if bx1 > x1:
+            x1 = bx1
+        if by1 > y1:
+            y1 = by1
     if n == 0:
         return None
-    text = "".join(parts).strip()
-    size = max(sizes, key=sizes.get)
+    text = "".join(parts).strip() if len(parts) > 1 else parts[0].strip()
+    size = next(iter(sizes)) if len(sizes) == 1 else max(sizes, key=sizes.get)
     return Line(text, x0, y0, x1, y1, size, bold / n, mono / n, math / n, n, first_size, super_start, italic / n)
 
 

@@ -107,6 +107,24 @@ def _tabular(row: list, page_width: float) -> bool:
     return False
 
 
+def _tabular_run(rows: list[list], page_width: float) -> int:
+    """Longest run of tabular rows, one plain row (a group label, a wrapped
+    cell) allowed inside; scattered side-by-side pieces (figure labels, a
+    short line beside a paragraph) do not add up."""
+    best = cur = 0
+    plain = 0
+    for row in rows:
+        if _tabular(row, page_width):
+            cur += 1
+            plain = 0
+            best = max(best, cur)
+        else:
+            plain += 1
+            if plain > 1:
+                cur = 0
+    return best
+
+
 def _has_caption(rows: list[list]) -> bool:
     return any(_CAPTION.match(p[4]) for row in rows for p in row)
 
@@ -282,8 +300,8 @@ def detect_tables(page, page_no: int, page_dict: dict) -> list[TableItem]:
     if page.rotation in (90, 270):  # the dict and the drawings are unrotated
         width, height = height, width
     rows, pieces = text_rows(page_dict, with_pieces=True)
-    tabular = sum(1 for r in rows if _tabular(r, width))
-    if tabular < 3 and not (tabular >= 1 and _has_caption(rows)):
+    run = _tabular_run(rows, width)
+    if run < 3 and not (run >= 1 and _has_caption(rows)):
         return []
     out: list[tuple] = []  # (bbox, rows)
     for box, segs in ruling_grids(page, rows, width, height):

@@ -92,21 +92,44 @@ def join_code(lines: list[Line]) -> str:
 
 
 class Vocabulary:
-    """Words the document spells on one line, to tell soft hyphens from real ones."""
+    """Words the document spells on one line, to tell soft hyphens from real ones.
+
+    Lines are only collected; the word sets are built on the first question,
+    with one regex pass over the whole document (most pages never ask)."""
 
     def __init__(self) -> None:
-        self.words: set[str] = set()
-        self.compounds: set[str] = set()
+        self._texts: list[str] = []
+        self._words: set[str] | None = None
+        self._compounds: set[str] = set()
 
     _W = re.compile(r"\w+(?:[-\u2010]\w+)*")
 
     def add(self, text: str) -> None:
-        for w in self._W.findall(text.lower()):
+        self._texts.append(text)
+        self._words = None
+
+    def _build(self) -> set[str]:
+        words: set[str] = set()
+        compounds = self._compounds
+        for w in set(self._W.findall("\n".join(self._texts).lower())):
             if "-" in w or "\u2010" in w:
-                self.compounds.add(w.replace("\u2010", "-"))
-                self.words.update(w.replace("\u2010", "-").split("-"))
+                w = w.replace("\u2010", "-")
+                compounds.add(w)
+                words.update(w.split("-"))
             else:
-                self.words.add(w)
+                words.add(w)
+        self._words = words
+        return words
+
+    @property
+    def words(self) -> set[str]:
+        return self._words if self._words is not None else self._build()
+
+    @property
+    def compounds(self) -> set[str]:
+        if self._words is None:
+            self._build()
+        return self._compounds
 
     def soft_break(self, left: str, right: str, hyphen: str) -> bool:
         if hyphen == "\u00ad":
