@@ -9,7 +9,11 @@ have fitted the budget (from chunkline's definition blocks).
 
 Budgets: chunkline and astchunk measure non-whitespace characters (cAST's
 measure); LlamaIndex counts characters (``max_chars``), so it gets the same
-number as a character budget.  Run:
+number as a character budget.  Timing is CPU time of this process,
+interleaved file by file (every tool on file 1, then on file 2...), so other
+processes on a shared machine do not favour the tool that ran in a quiet
+minute.  A reference line gives tree-sitter's parse alone: every tool here
+parses each file once with tree-sitter, so that is the ceiling for all.  Run:
 
     nice -n 10 python bench/code_bench.py                 # whole stdlib
     nice -n 10 python bench/code_bench.py --limit 200     # quick look
@@ -94,29 +98,95 @@ def quality(text: str, spans: list[tuple[int, int]], defs: list[tuple[int, int, 
     return covered, split, fit
 
 
+def _tools(args):
+    """(name, unit, split(path, data, text) -> chunk strings or spans) for every
+    tool that can run here; unavailable ones are reported and skipped."""
+    tools = []
+    if "llamaindex" in args.tools:
+        try:
+            from llama_index.core.node_parser import CodeSplitter
+
+            splitter = CodeSplitter(language=args.language, max_chars=args.budget, chunk_lines=10_000, chunk_lines_overlap=1)
+
+            def llama(_p, _d, text):
+                try:
+                    return splitter.split_text(text)
+                except Exception:
+                    return []
+
+            tools.append(("LlamaIndex CodeSplitter", "chars", llama))
+        except Exception as exc:
+            print(f"LlamaIndex CodeSplitter not run: {type(exc).__name__}: {exc}")
+    if "astchunk" in args.tools:
+        try:
+            from astchunk import ASTChunkBuilder
+
+            builder = ASTChunkBuilder(max_chunk_size=args.budget, language=args.language, metadata_template="default")
+
+            def astc(_p, _d, text):
+                try:
+                    return [c["content"] for c in builder.chunkify(text)]
+                except Exception:
+                    return []
+
+            tools.append(("astchunk", "nws", astc))
+        except Exception as exc:
+            print(f"astchunk not run: {type(exc).__name__}: {exc}")
+    if "chonkie" in args.tools:
+        try:
+            from chonkie import CodeChunker
+
+            chunker = CodeChunker(language=args.language, tokenizer="character", chunk_size=args.budget)
+            tools.append(("Chonkie CodeChunker", "chars", lambda _p, _d, text: [(c.start_index, c.end_index) for c in chunker.chunk(text)]))
+        except Exception as exc:
+            print(f"Chonkie CodeChunker not run: {type(exc).__name__}: {exc}")
+    return tools
+
+
 def run(args) -> None:
     files = load(Path(args.corpus), args.ext, args.limit)
     total = sum(len(d) for _, d, _ in files)
     print(f"corpus {args.corpus} ({args.ext}): {len(files)} files, {total / 1e6:.1f} MB, budget {args.budget}")
     strategy = parse_strategy(f"ast:max_tokens={args.budget}")  # nws
 
-    # chunkline, timed end-to-end (parse + segment)
-    t0 = time.perf_counter()
-    results = []
-    for path, data, _text in files:
+    def chunkline(path, data, _text):
         try:
             parsed = parse_bytes(data, ParseContext(path, path))
         except InputError:
-            results.append(None)
-            continue
-        results.append((parsed, segment(parsed, strategy)))
-    t_cl = time.perf_counter() - t0
+            return None
+        return parsed, segment(parsed, strategy)
+
+    ts_parser = None
+    try:
+        from chunkline.parsers._code_languages import get_parser
+
+        ts_parser = get_parser(args.language)
+    except Exception as exc:
+        print(f"tree-sitter parse reference not run: {exc}")
+
+    tools = _tools(args)
+    # Timing is interleaved file by file (CPU time of this process), so load
+    # from other processes on a shared machine skews no tool more than another.
+    clock = time.process_time
+    t_cl = t_ts = 0.0
+    t_tool = [0.0] * len(tools)
+    results, outs = [], [[] for _ in tools]
+    for path, data, text in files:
+        t = clock()
+        results.append(chunkline(path, data, text))
+        t_cl += clock() - t
+        if ts_parser is not None:
+            t = clock()
+            ts_parser.parse(data)
+            t_ts += clock() - t
+        for k, (_name, _unit, fn) in enumerate(tools):
+            t = clock()
+            outs[k].append(fn(path, data, text))
+            t_tool[k] += clock() - t
+
     defs_by_file = []
-    for r, (_p, _d, text) in zip(results, files):
-        if r is None:
-            defs_by_file.append([])
-            continue
-        defs_by_file.append([(b.start, b.end, nws(b.text)) for b in r[0].blocks if b.kind == "definition"])
+    for r in results:
+        defs_by_file.append([] if r is None else [(b.start, b.end, nws(b.text)) for b in r[0].blocks if b.kind == "definition"])
 
     rows = []
 
@@ -134,55 +204,20 @@ def run(args) -> None:
     over = sum(c.token_count > args.budget for r in results if r for c in r[1])
     tiled = all("".join(c.text for c in r[1]) == r[0].document.text for r in results if r)
     report("chunkline ast", t_cl, spans, over, sum(len(r[1]) for r in results if r), "nws", defs_by_file)
-
-    if "llamaindex" in args.tools:
-        try:
-            from llama_index.core.node_parser import CodeSplitter
-
-            splitter = CodeSplitter(language=args.language, max_chars=args.budget, chunk_lines=10_000, chunk_lines_overlap=1)
-            t0 = time.perf_counter()
-            outs = []
-            for _p, _d, text in files:
-                try:
-                    outs.append(splitter.split_text(text))
-                except Exception:
-                    outs.append([])
-            t = time.perf_counter() - t0
-            report("LlamaIndex CodeSplitter", t, [locate(text, o) for (_p, _d, text), o in zip(files, outs)], sum(len(c) > args.budget for o in outs for c in o), sum(map(len, outs)), "chars", defs_by_file)
-        except Exception as exc:
-            print(f"LlamaIndex CodeSplitter not run: {type(exc).__name__}: {exc}")
-
-    if "astchunk" in args.tools:
-        try:
-            from astchunk import ASTChunkBuilder
-
-            builder = ASTChunkBuilder(max_chunk_size=args.budget, language=args.language, metadata_template="default")
-            t0 = time.perf_counter()
-            outs = []
-            for _p, _d, text in files:
-                try:
-                    outs.append([c["content"] for c in builder.chunkify(text)])
-                except Exception:
-                    outs.append([])
-            t = time.perf_counter() - t0
-            report("astchunk", t, [locate(text, o) for (_p, _d, text), o in zip(files, outs)], sum(nws(c) > args.budget for o in outs for c in o), sum(map(len, outs)), "nws", defs_by_file)
-        except Exception as exc:
-            print(f"astchunk not run: {type(exc).__name__}: {exc}")
-
-    if "chonkie" in args.tools:
-        try:
-            from chonkie import CodeChunker
-
-            chunker = CodeChunker(language=args.language, tokenizer="character", chunk_size=args.budget)
-            t0 = time.perf_counter()
-            outs = [[(c.start_index, c.end_index) for c in chunker.chunk(text)] for _p, _d, text in files]
-            t = time.perf_counter() - t0
-            report("Chonkie CodeChunker", t, outs, 0, sum(map(len, outs)), "chars", defs_by_file)
-        except Exception as exc:
-            print(f"Chonkie CodeChunker not run: {type(exc).__name__}: {exc}")
+    for (name, unit, _fn), seconds, out in zip(tools, t_tool, outs):
+        if out and out[0] and isinstance(out[0][0], tuple) or any(o and isinstance(o[0], tuple) for o in out[:50]):
+            spans_t = out  # (start, end) offsets reported by the tool
+            over_t = sum((e - s) > args.budget for o in out for s, e in o) if unit == "chars" else 0
+        else:
+            spans_t = [locate(text, o) for (_p, _d, text), o in zip(files, out)]
+            size = nws if unit == "nws" else len
+            over_t = sum(size(c) > args.budget for o in out for c in o)
+        report(name, seconds, spans_t, over_t, sum(map(len, out)), unit, defs_by_file)
 
     base = rows[0][1]
     print(f"chunkline exact tiling: {tiled}")
+    if ts_parser is not None:
+        print(f"reference: tree-sitter parse alone (no query, no chunking) {total / 1e6 / t_ts:.2f} MB/s ({t_ts:.1f} s)")
     print("| tool | MB/s | s | chunks | over budget | unit | coverage % | fitting defs split | x chunkline speed |")
     print("|---|---:|---:|---:|---:|---|---:|---:|---:|")
     for name, mbs, sec, n, over_, unit, cov, split_, fit_ in rows:

@@ -56,8 +56,15 @@ def nws_prefix(text: str, encoded: bytes | None = None):
         raw = np.frombuffer(encoded, dtype=np.uint8)
         nonspace = ~((raw == 32) | ((raw >= 9) & (raw <= 13)) | ((raw >= 28) & (raw <= 31)))
     else:
-        arr = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
-        nonspace = ~np.isin(arr, np.array(_unicode_whitespace(), dtype=np.uint32))
+        # Compares for ASCII whitespace; the (rare) code points from U+0085 up
+        # are looked up among Unicode's whitespace one by one - an ``isin``
+        # over the whole file cost more than tree-sitter's parse.
+        arr = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        ws = (arr == 32) | ((arr >= 9) & (arr <= 13)) | ((arr >= 28) & (arr <= 31))
+        high = np.flatnonzero(arr >= 0x85)
+        if high.size:
+            ws[high] = np.isin(arr[high], np.array(_unicode_whitespace(), dtype=np.uint32))
+        nonspace = ~ws
     out = np.zeros(len(text) + 1, dtype=np.int32 if len(text) < 2**31 - 1 else np.int64)
     np.cumsum(nonspace, out=out[1:], dtype=out.dtype)
     return out
