@@ -4,11 +4,12 @@ would run instead, same files, same process.
     python bench/pdf_speed.py                  # all 29 files (594 pages), every contender
     python bench/pdf_speed.py --quick          # 3 small files, while developing
     python bench/pdf_speed.py --only raw,chunkline
+    python bench/pdf_speed.py --per-file       # raw vs chunkline pages/s for each file
 
 Contenders:
 - raw:        PyMuPDF ``page.get_text("dict")`` with images off (the floor any
               PyMuPDF-based parser pays)
-- chunkline:  ``chunkline.parsers.pdf.parse_pdf`` (default rules mode, tables on candidate pages)
+- chunkline:  ``chunkline.parsers.pdf.parse_pdf`` (default rules mode; tables from the dict and ruling lines)
 - p4llm:      ``pymupdf4llm.to_markdown(doc)`` (legacy path unless pymupdf.layout is active)
 - p4llm-chunks: ``pymupdf4llm.to_markdown(doc, page_chunks=True)``, its own per-page chunker
 
@@ -81,16 +82,34 @@ CONTENDERS = {
 }
 
 
+def per_file(paths: list[Path]) -> None:
+    """Raw dict extraction vs chunkline on each file: where the time goes."""
+    print(f"{'file':44s} {'pages':>5s} {'raw p/s':>9s} {'chunkline p/s':>14s} {'ratio':>6s}")
+    for p in paths:
+        t0 = time.perf_counter()
+        n = run_raw([p])
+        t1 = time.perf_counter()
+        run_chunkline([p])
+        t2 = time.perf_counter()
+        raw, ours = n / (t1 - t0), n / (t2 - t1)
+        print(f"{p.name:44s} {n:5d} {raw:9.1f} {ours:14.1f} {ours / raw:6.2f}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="PDF pages/s: chunkline vs PyMuPDF raw vs pymupdf4llm")
     ap.add_argument("--quick", action="store_true", help="three small files only")
     ap.add_argument("--only", default=",".join(CONTENDERS), help="comma-separated contenders")
+    ap.add_argument("--per-file", action="store_true", help="raw vs chunkline for each file")
     args = ap.parse_args(argv)
     paths = files(args.quick)
     import pymupdf
 
     pymupdf.TOOLS.mupdf_display_errors(False)
     pymupdf.TOOLS.mupdf_display_warnings(False)
+    if args.per_file:
+        run_chunkline(paths[:1])  # warm up imports
+        per_file(paths)
+        return 0
     rates: dict[str, float] = {}
     for name in args.only.split(","):
         fn = CONTENDERS[name]
