@@ -31,6 +31,8 @@ _IMPORT_TYPE = re.compile(r"import|include|^use_|using_directive|package_(clause
 _OPEN = re.compile(r"[(\[{]")
 _CLOSE = re.compile(r"[)\]}]")
 _MAX_SIGNATURE_LINES = 6
+#: A signature line is cut after this many bytes (minified code is one line).
+_MAX_SIGNATURE_BYTES = 400
 _TYPE_KINDS = frozenset({"class", "interface", "impl", "object", "trait", "type"})
 
 
@@ -169,8 +171,9 @@ def _signatures(ct: CodeTree, defs: list[Definition]) -> None:
         pos = row_start
         depth = 0
         for _ in range(_MAX_SIGNATURE_LINES):
-            nl = enc.find(b"\n", pos, d.end_b)
-            line_end = d.end_b if nl == -1 else nl
+            stop = min(d.end_b, pos + _MAX_SIGNATURE_BYTES)
+            nl = enc.find(b"\n", pos, stop)
+            line_end = stop if nl == -1 else nl
             line = enc[pos:line_end].decode("utf-8", "replace").rstrip()
             out.append(line)
             depth += len(_OPEN.findall(line)) - len(_CLOSE.findall(line))
@@ -181,8 +184,14 @@ def _signatures(ct: CodeTree, defs: list[Definition]) -> None:
 
 
 def _row_byte(enc: bytes, node, row: int) -> int:
-    """Byte offset where ``row`` starts, searching forward from ``node``'s start."""
-    pos = enc.rfind(b"\n", 0, node.start_byte) + 1
+    """Byte offset where ``row`` starts, searching forward from ``node``'s start.
+
+    The search back for the line start stops ``_MAX_SIGNATURE_BYTES`` before
+    the node (then the node's own start is used): on one-line minified code
+    an unbounded search made signatures O(N^2) in the number of functions."""
+    lo = max(0, node.start_byte - _MAX_SIGNATURE_BYTES)
+    nl = enc.rfind(b"\n", lo, node.start_byte)
+    pos = nl + 1 if (nl != -1 or lo == 0) else node.start_byte
     r = node.start_point.row
     while r < row:
         nl = enc.find(b"\n", pos)
