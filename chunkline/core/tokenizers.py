@@ -145,6 +145,32 @@ class BpeSizer(_TokenSizer):
     def count(self, text: str) -> int:
         return self._count(text) if text else 0
 
+    def additive_at(self, text: str, b: int) -> bool:
+        """True when ``count(x[:b]) + count(x[b:]) == count(x)`` for every
+        string ``x`` that agrees with ``text`` at ``b - 1`` and ``b``.
+
+        That holds where a line ends and the next line starts, after optional
+        spaces or tabs, with a non-space character: no pretoken of the
+        cl100k/o200k patterns can span that newline (letters and numbers
+        exclude newlines; punctuation runs take trailing newlines but stop
+        before a space or non-space, except o200k's ``/``; a whitespace run
+        ending in a newline ends at the last newline, and the indentation
+        run holds none), so BPE, which merges only inside pretokens, counts
+        the two sides independently.  Segmenters use it to add up pieces they
+        already measured instead of re-tokenizing a merged chunk; tests
+        re-measure every chunk.
+        """
+        n = len(text)
+        if b <= 0 or b >= n or text[b - 1] != "\n":
+            return False
+        j = b
+        while j < n and text[j] in " \t":  # indentation: no newline may follow in the same run
+            j += 1
+        if j >= n:
+            return False
+        ch = text[j]
+        return not ch.isspace() and not (ch == "/" and j == b and self.name == "o200k_base")
+
     def _offsets(self, text: str) -> list[int]:
         return self.offsets(text)
 

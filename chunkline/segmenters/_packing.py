@@ -19,7 +19,7 @@ from .base import Span
 #: being measured first (measuring them costs a full tokenization and they
 #: almost surely do not fit).  Splitting a piece that would have fitted is
 #: harmless: its parts are merged back up to the budget.
-_MAX_CHARS_PER_UNIT = 12
+_MAX_CHARS_PER_UNIT = 8
 
 # A sentence ends at . ! ? (or …) plus closing quotes/brackets, before
 # whitespace and a plausible sentence start; common abbreviations and single
@@ -133,6 +133,7 @@ def split_recursive(
     overlap: int = 0,
     min_size: int = 0,
     level: int = 0,
+    known: int | None = None,
 ) -> list[tuple[int, int, int]]:
     """Chunks ``(start, end, exact_count)`` of ``[s, e)``, each within ``limit``,
     trimmed of surrounding whitespace, covering every non-space character
@@ -144,11 +145,14 @@ def split_recursive(
     each other, so a chunk boundary falls at the coarsest separator that
     allows the budget.
     """
+    s0, e0 = s, e
     s, e = trim(text, s, e)
     if s >= e:
         return []
     fits = _fits_cheaply(sizer, e - s, limit)
     count = None
+    if fits is None and known is not None and (s, e) == (s0, e0):
+        count, fits = known, known <= limit  # the caller measured exactly this span
     if fits is None:
         count = sizer.count(text[s:e])
         fits = count <= limit
@@ -194,7 +198,7 @@ def split_recursive(
         else:
             out.extend(merge(text, group, sizer, limit, overlap, min_size))
             group = []
-            out.extend(split_recursive(text, ps, pe, sizer, limit, separators, overlap, min_size, lvl + 1))
+            out.extend(split_recursive(text, ps, pe, sizer, limit, separators, overlap, min_size, lvl + 1, c if c >= 0 else None))
     out.extend(merge(text, group, sizer, limit, overlap, min_size))
     return out
 
@@ -218,6 +222,7 @@ def merge(
     if n == 0:
         return []
     chars = sizer.name == "chars"
+    additive = getattr(sizer, "additive_at", None)
     counts = [c if c >= 0 else sizer.count(text[a:b]) for a, b, c in pieces]
     out: list[tuple[int, int, int]] = []
     i = 0
@@ -235,8 +240,17 @@ def merge(
                 break
             if chars:
                 exact = ce - cs
+            elif j == i + 1 and (cs, ce) == pieces[i][:2]:
+                exact = counts[i]
+            elif additive is not None and j > i + 1 and cs < pieces[i][1] and ce > pieces[j - 1][0] and all(
+                pieces[k][0] == pieces[k - 1][1] and additive(text, pieces[k][0]) for k in range(i + 1, j)
+            ):
+                # contiguous pieces meeting at line starts: their counts add up;
+                # only the trimmed first and last pieces are measured again
+                first = counts[i] if cs == pieces[i][0] else sizer.count(text[cs : pieces[i][1]])
+                exact = first + sum(counts[i + 1 : j - 1]) + sizer.count(text[pieces[j - 1][0] : ce])
             else:
-                exact = counts[i] if (j == i + 1 and (cs, ce) == pieces[i][:2]) else sizer.count(text[cs:ce])
+                exact = sizer.count(text[cs:ce])
             if exact <= limit or j == i + 1:
                 break
             j -= 1

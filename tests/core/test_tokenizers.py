@@ -61,3 +61,28 @@ def test_hf_tokenizer_json(tmp_path):
     s = get_sizer(str(path))
     assert s.count("hello world again") == 3
     assert s.cut("hello world again", 2) <= len("hello world ")
+
+
+_LINE_CHARS = st.sampled_from(list("ab Z9.,'!/-_:;()\t") + ["'s", "  ", "é", "日本", "\u00a0", "\r", "\n", "\n\n", "http://x", "//"])
+
+
+@pytest.mark.parametrize("name", ["cl100k_base", "o200k_base"])
+@settings(max_examples=int(__import__("os").environ.get("CHUNKLINE_EXAMPLES", "300")), deadline=None)
+@given(lines=st.lists(st.lists(_LINE_CHARS, max_size=12).map("".join), min_size=2, max_size=12), data=st.data())
+def test_counts_add_up_where_additive_at_says_so(name, lines, data):
+    """The claim segmenters rely on to skip re-tokenizing merged chunks."""
+    sizer = get_sizer(name)
+    text = "\n".join(lines)
+    cuts = sorted(set(data.draw(st.lists(st.integers(1, max(1, len(text) - 1)), max_size=6))))
+    cuts = [b for b in cuts if sizer.additive_at(text, b)]
+    bounds = [0, *cuts, len(text)]
+    assert sizer.count(text) == sum(sizer.count(text[a:b]) for a, b in zip(bounds, bounds[1:]))
+
+
+def test_additive_at_examples():
+    s = get_sizer("cl100k_base")
+    assert s.additive_at("end.\nNext", 5)
+    assert s.additive_at("end.\n    indented", 5)  # indentation then text: still a boundary
+    assert not s.additive_at("end.\n  \n  x", 5)  # a whitespace run holding a newline spans the boundary
+    assert not s.additive_at("word next", 5)
+    assert not get_sizer("o200k_base").additive_at("a.\n/path", 3)  # o200k joins punctuation, newline and '/'
