@@ -48,8 +48,8 @@ def sentence(parsed: ParsedDocument, ctx: SegmentContext):
             ts, te = trim(text, s, e)
             if ts >= te:
                 if group:  # whitespace: extend the previous piece so pieces stay contiguous
-                    a, _, c = group[-1]
-                    group[-1] = (a, e, c)
+                    a, _, _ = group[-1]
+                    group[-1] = (a, e, -1)  # grown: measure again
                 continue
             c = sizer.count(text[s:e])
             if c <= b.max_size:

@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
         no_gitignore: bool = typer.Option(False, "--no-gitignore", help="Also read files that .gitignore files ignore."),
         encoding: str = typer.Option("utf-8", "--encoding", help="Text encoding of inputs without a BOM."),
         decode_errors: str = typer.Option("strict", "--decode-errors", help="strict: undecodable input is an error; replace: U+FFFD, explicitly."),
-        layout: str = typer.Option("rules", "--layout", help="PDF layout analysis: rules (fast, default) or model (PyMuPDF's layout model)."),
+        layout: str = typer.Option("rules", "--layout", help="PDF layout analysis: rules (the default; model is not available yet)."),
         scanned: str = typer.Option("warn", "--scanned", help="PDF pages with no text layer: warn or error."),
         max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Skip inputs larger than this, with an error."),
         timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds one file may take; a file over it is stopped and reported (kind timeout). 0: no limit."),

@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
         hidden: bool = typer.Option(False, "--hidden", help="Also read hidden files and directories."),
         encoding: str = typer.Option("utf-8", "--encoding", help="Text encoding of inputs without a BOM."),
         decode_errors: str = typer.Option("strict", "--decode-errors", help="strict or replace (explicit U+FFFD)."),
-        layout: str = typer.Option("rules", "--layout", help="PDF layout analysis: rules or model."),
+        layout: str = typer.Option("rules", "--layout", help="PDF layout analysis: rules (the default; model is not available yet)."),
         scanned: str = typer.Option("warn", "--scanned", help="PDF pages with no text layer: warn or error."),
         max_bytes: int = typer.Option(DEFAULT_MAX_BYTES, "--max-bytes", help="Skip inputs larger than this, with an error."),
         output: Optional[str] = opt_output(),
