@@ -85,3 +85,43 @@ def test_deterministic():
 
 def test_terms_drop_stop_words_digits_and_split_underscores():
     assert terms("The Year 1999: snake_case ÉCOLE a 19th ½") == ["year", "snake", "case", "école", "19th"]
+
+
+def _random_texts(seed: int) -> list[list[str]]:
+    import random
+
+    rng = random.Random(seed)
+    words = "The cat sat on mat Purr, dollar yen Tokyo É école a 19th ½ snake_case x1 ÄÖ straße İstanbul — « » ' \" 42 3.5 the of".split()
+    return [[" ".join(rng.choice(words) for _ in range(rng.randint(0, 12))) for _ in range(rng.randint(1, 30))] for _ in range(150)]
+
+
+def test_joined_term_ids_equal_per_text_terms():
+    """The segmenter's one-pass tokenisation must find exactly ``terms`` of each text."""
+    from chunkline.embeddings.lexical import _dict_term_ids, _joined_term_ids
+
+    for texts in _random_texts(1):
+        ref_words, ref_rows, ref_cols = _dict_term_ids([terms(t) for t in texts])
+        for sort in (True, False):
+            got = _joined_term_ids(texts, sort)
+            if got is None:
+                assert not ref_words
+                continue
+            words, rows, cols = got
+            assert sorted(words) == ref_words and (words == ref_words or not sort)
+            assert sorted(zip(rows.tolist(), (words[c] for c in cols.tolist()))) == sorted(
+                zip(ref_rows.tolist(), (ref_words[c] for c in ref_cols.tolist()))
+            )
+    assert _joined_term_ids(["a\x01b", "c"]) is None  # the sentinel in a text: dict path
+
+
+def test_sparse_gram_equals_dense_cosines():
+    for texts in _random_texts(2)[:60]:
+        rows = LexicalEmbedder().unit_rows(texts)
+        fitted = LexicalEmbedder(texts)
+        dense = fitted.embed(texts).astype(np.float64)
+        n = len(texts)
+        for a, b in [(0, n), (0, n // 2), (n // 3, n)]:
+            g = rows.gram(a, b)
+            assert g.shape == (b - a, b - a) and (g == g.T).all()
+            assert np.allclose(g, dense[a:b] @ dense[a:b].T, atol=1e-6)
+        assert np.allclose(LexicalEmbedder().cosine_matrix(texts), dense @ dense.T, atol=1e-6)

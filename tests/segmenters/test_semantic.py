@@ -229,3 +229,40 @@ def test_module_imports_no_heavy_library():
     code = "import sys, chunkline.segmenters.semantic, chunkline.embeddings; print(sorted(m for m in ('numpy','scipy','onnxruntime','sklearn') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_rank_matrix_matches_brute_force():
+    """The symmetric, padded rank transform equals C99's definition: the share
+    of the (up to) mask x mask neighbours with a lower similarity."""
+    import numpy as np
+
+    from chunkline.segmenters.semantic import rank_matrix
+
+    rng = np.random.default_rng(7)
+    for n, mask in [(1, 11), (2, 11), (7, 5), (30, 11), (40, 3)]:
+        a = rng.random((n, 8))
+        sim = a @ a.T
+        sim = (sim + sim.T) / 2
+        r = min(mask, n if n % 2 else n - 1) // 2
+        ref = np.zeros((n, n))
+        for i in range(n):
+            for j in range(n):
+                win = [sim[y, x] for y in range(max(0, i - r), min(n, i + r + 1)) for x in range(max(0, j - r), min(n, j + r + 1)) if (y, x) != (i, j)]
+                ref[i, j] = sum(np.float32(v) < np.float32(sim[i, j]) for v in win) / max(1, len(win))
+        assert np.allclose(rank_matrix(sim, mask), ref), (n, mask)
+
+
+def test_gram_gap_similarities_equal_window_vectors():
+    import numpy as np
+
+    from chunkline.segmenters.semantic import gram_gap_similarities
+
+    rng = np.random.default_rng(3)
+    v = rng.random((25, 6))
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    for w in (1, 3):
+        want = []
+        for g in range(1, 25):
+            left, right = v[max(0, g - w) : g].sum(0), v[g : g + w].sum(0)
+            want.append(left @ right / np.linalg.norm(left) / np.linalg.norm(right))
+        assert np.allclose(gram_gap_similarities(v @ v.T, w), want)
