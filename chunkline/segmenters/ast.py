@@ -163,6 +163,7 @@ class _Tiler:
         out = merger.out
         limit = self.limit
         size = self.size
+        pre = self.prefix  # nws prefix sums (a memoryview), or None
         # Child k owns [cut before it, cut after it): whitespace between two
         # children goes to the earlier one up to its last line break.
         s = lo
@@ -184,7 +185,7 @@ class _Tiler:
                 e = hi
             if s >= e:
                 continue
-            sz = size(s, e)
+            sz = pre[e] - pre[s] if pre is not None else size(s, e)
             if sz <= limit:
                 if merger.total + sz <= limit:  # the common case of ``add``, inlined
                     merger.pieces.append((s, e, sz))

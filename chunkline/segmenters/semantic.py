@@ -554,7 +554,15 @@ def _segment_run(text: str, units: list[_Unit], pos: int, sim: _Similarity, ctx:
     topic boundaries, then budget."""
     n = len(units)
     gram = sim.gram(pos, pos + n) if n <= C99_MAX_UNITS else None
-    sims = _smooth(gram_gap_similarities(gram, p.window), p.smooth) if gram is not None else sim.gap_similarities(pos, pos + n, p.window, p.smooth)
+
+    def gap_sims() -> "numpy.ndarray":
+        if gram is not None:
+            return _smooth(gram_gap_similarities(gram, p.window), p.smooth)
+        return sim.gap_similarities(pos, pos + n, p.window, p.smooth)
+
+    # C99 on one window needs no gap similarities; budget splits and merges
+    # of small pieces read them only when a piece is over or under size.
+    sims = gap_sims() if (p.method == "depth" or gram is None) else _Lazy(gap_sims)
     # a gap right after a heading is never a boundary: the heading goes with its content
     allowed = [units[g].heading_level is None for g in range(n - 1)]
     if p.method == "depth":
@@ -591,6 +599,20 @@ def _segment_run(text: str, units: list[_Unit], pos: int, sim: _Similarity, ctx:
         if overlap and k > 0:
             start_unit, c = _with_overlap(text, units, pieces[k - 1][0], i, j, c, sizer, limit, overlap)
         yield Span(units[start_unit].ts, units[j - 1].te, count=c, context=_breadcrumb(units[start_unit], p))
+
+
+class _Lazy:
+    """An array computed on first indexing."""
+
+    __slots__ = ("make", "value")
+
+    def __init__(self, make) -> None:
+        self.make, self.value = make, None
+
+    def __getitem__(self, key):
+        if self.value is None:
+            self.value = self.make()
+        return self.value[key]
 
 
 def _windows(sims, allowed: list[bool], a: int, b: int) -> list[tuple[int, int]]:
