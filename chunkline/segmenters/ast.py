@@ -40,6 +40,9 @@ from .base import SegmentContext, Span, register_segmenter
 
 Piece = tuple[int, int, int]  # start, end, exact size
 
+#: Oversize nodes nested deeper than this are split by lines, not by children.
+MAX_SPLIT_DEPTH = 200
+
 
 @dataclass(frozen=True)
 class AstParams:
@@ -150,11 +153,14 @@ class _Tiler:
         return any(self.def_ends[k] <= e for k in range(i, j))
 
     # ------------------------------------------------------------ splitting
-    def node(self, node, lo: int, hi: int, carry: Piece | None, root: bool = False) -> list[Piece]:
+    def node(self, node, lo: int, hi: int, carry: Piece | None, root: bool = False, depth: int = 0) -> list[Piece]:
         """Windows tiling ``[lo, hi)`` (the node plus its attached whitespace);
-        ``carry`` is a head window of the parent to glue onto the first window."""
+        ``carry`` is a head window of the parent to glue onto the first window.
+        Below ``MAX_SPLIT_DEPTH`` levels of oversize nodes (deeply nested
+        literals, generated code) the rest is split by lines: the recursion
+        would otherwise exhaust Python's stack."""
         children = node.children
-        if not children:
+        if not children or depth >= MAX_SPLIT_DEPTH:
             return self.text_pieces(lo, hi, carry)
         text = self.text
         ascii_ = self.ascii
@@ -196,7 +202,7 @@ class _Tiler:
                 # An oversize child: its head (what is pending since the node's
                 # start, with no whole definition in it) rides along into it.
                 head = merger.take_head(lo if carry is None else carry[0], root)
-                out.extend(self.node(c, s, e, head))
+                out.extend(self.node(c, s, e, head, depth=depth + 1))
             s = e
         merger.flush()
         return out

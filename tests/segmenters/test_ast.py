@@ -197,3 +197,16 @@ def test_chunk_lines_match_line_starts(overlap):
         assert len(chunks) > 3
         for c in chunks:
             assert c.lines == (bisect.bisect_right(starts, c.start), bisect.bisect_right(starts, c.end - 1))
+
+
+def test_deeply_nested_code_tiles_without_recursion_error():
+    """3,000 nested brackets: past MAX_SPLIT_DEPTH oversize nodes are split by
+    lines, so the file still tiles and stays within budget."""
+    from chunkline.parsers.base import ParseContext, parse_bytes
+    from chunkline.segmenters.base import parse_strategy, segment
+
+    src = ("x = " + "[" * 3000 + "1" + "]" * 3000 + "\n" + "def f():\n    return 1\n").encode()
+    parsed = parse_bytes(src, ParseContext("deep.py", None))
+    chunks = segment(parsed, parse_strategy("ast", max_tokens=100, tokenizer="nws"))
+    assert "".join(c.text for c in chunks) == parsed.document.text
+    assert all(c.token_count <= 100 for c in chunks)
