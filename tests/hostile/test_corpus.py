@@ -220,11 +220,6 @@ def test_minified_code_in_directories_is_listed_as_skipped(tmp_path):
     assert entry["status"] == "skipped" and entry["path"].endswith("app.min.js") and entry["message"]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="code parser: _code_blocks._signatures slices each definition's line from the line start, "
-    "so one-line minified code with N functions is O(N^2) (12,000 functions: minutes; 4,000: 4 s)",
-)
 def test_minified_javascript_is_not_quadratic(tmp_path):
     body = "".join("function f%d(a,b){return a+b*%d}" % (i, i) for i in range(12_000))
     src = tmp_path / "app.js"
@@ -236,11 +231,6 @@ def test_minified_javascript_is_not_quadratic(tmp_path):
     assert proc.returncode == ExitCode.OK, proc.stderr
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="tree-sitter-bash 0.25.1 segfaults on this fuzz-found input (raw Parser.parse too); a native crash in one "
-    "parser kills the whole run (-j 1) and can hang a process pool: code parser or pipeline must isolate it",
-)
 def test_native_parser_crash_is_one_error_not_a_dead_run(tmp_path):
     d = tmp_path / "d"
     d.mkdir()
@@ -248,6 +238,11 @@ def test_native_parser_crash_is_one_error_not_a_dead_run(tmp_path):
     (d / "good.txt").write_text("A good file. " * 20)
     out = tmp_path / "o.jsonl"
     proc = chunkline("chunk", d, "-o", out, timeout=60)
-    assert proc.returncode == ExitCode.INPUTS_FAILED, proc.returncode
-    assert f"{d}/crash.sh".encode() in proc.stderr
-    assert [json.loads(x)["source"] for x in _lines(out)][0].endswith("good.txt")
+    sources = [json.loads(x)["source"] for x in _lines(out)]
+    # the grammar's crash is not deterministic: either it parses, or that one file fails (kind crashed)
+    if proc.returncode == ExitCode.INPUTS_FAILED:
+        assert f"chunkline: error: {d}/crash.sh: ".encode() in proc.stderr, proc.stderr
+        assert sources and all(s.endswith("good.txt") for s in sources)
+    else:
+        assert proc.returncode == ExitCode.OK, proc.stderr
+        assert any(s.endswith("good.txt") for s in sources) and any(s.endswith("crash.sh") for s in sources)
