@@ -42,6 +42,63 @@ def _run_with_deadline(fn: Callable[[Any], Any], item: Any, timeout: float | Non
     return fn(item)
 
 
+def _run_batch(fn: Callable[[Any], Any], items: list[Any], timeout: float | None) -> list[Any]:
+    """Inside a Ray worker: several small files in one task (Ray's per-task
+    overhead is milliseconds; most files take less), each under its own deadline."""
+    return [_run_with_deadline(fn, item, timeout) for item in items]
+
+
+#: A Ray task carries up to this many files, or about this many bytes of input.
+BATCH_FILES = 32
+BATCH_BYTES = 4 << 20
+
+
+def _size(item: Any) -> int:
+    source, data = item if isinstance(item, tuple) and len(item) == 2 else (item, None)
+    if data is not None:
+        return len(data)
+    path = getattr(source, "path", None)
+    try:
+        return os.path.getsize(path) if path else 0
+    except OSError:
+        return 0
+
+
+def _batches(items: Iterable[Any]) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    size = 0
+    for item in items:
+        batch.append(item)
+        size += _size(item)
+        if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def _one(ray, single, fn_ref, item: Any, timeout: float | None, on_failure) -> Iterator[Any]:
+    submitted = time.monotonic()
+    try:
+        yield ray.get(single.remote(fn_ref, item, timeout))
+    except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError, ray.exceptions.TaskCancelledError) as exc:
+        elapsed = time.monotonic() - submitted
+        if timeout and elapsed >= timeout:
+            failure = TaskFailure("timeout", f"took longer than the {timeout:g}-second limit (--timeout); stopped")
+        else:
+            failure = TaskFailure("crashed", f"the worker processing this file died ({type(exc).__name__}); the file was skipped")
+        yield on_failure(item, failure)
+    except ray.exceptions.RayTaskError as exc:
+        raise _task_error(ray, exc) from None
+
+
+def _task_error(ray, exc) -> BaseException:
+    cause = getattr(exc, "cause", None)
+    if isinstance(cause, BaseException) and not isinstance(cause, ray.exceptions.RayError):
+        return cause  # a bug in the worker: same as the local engine
+    return RunError(f"Ray task failed: {exc}")
+
+
 def _import_ray():
     try:
         import ray
@@ -80,38 +137,33 @@ def map_ray(
         started_here = True
     try:
         cpus = int(ray.cluster_resources().get("CPU", jobs)) or 1
-        window = window or max(4 * cpus, 8)
-        task = ray.remote(_run_with_deadline).options(num_cpus=1, max_retries=0, retry_exceptions=False)
+        window = window or max(2 * cpus, 4)  # batches in flight
+        single = ray.remote(_run_with_deadline).options(num_cpus=1, max_retries=0, retry_exceptions=False)
+        batched = ray.remote(_run_batch).options(num_cpus=1, max_retries=0, retry_exceptions=False)
         fn_ref = ray.put(fn)
-        inflight: deque[tuple[Any, Any, float]] = deque()
-        it = iter(items)
+        inflight: deque[tuple[list[Any], Any, float]] = deque()
+        it = _batches(items)
         exhausted = False
         while True:
             while not exhausted and len(inflight) < window:
                 try:
-                    item = next(it)
+                    batch = next(it)
                 except StopIteration:
                     exhausted = True
                     break
-                inflight.append((item, task.remote(fn_ref, item, timeout), time.monotonic()))
+                inflight.append((batch, batched.remote(fn_ref, batch, timeout), time.monotonic()))
             if not inflight:
                 return
-            item, ref, submitted = inflight.popleft()
+            batch, ref, _submitted = inflight.popleft()
             try:
-                yield ray.get(ref)
-            except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError, ray.exceptions.TaskCancelledError) as exc:
-                # the watchdog (or the OOM killer, or a segfault) ended the worker
-                elapsed = time.monotonic() - submitted
-                if timeout and elapsed >= timeout:
-                    failure = TaskFailure("timeout", f"took longer than the {timeout:g}-second limit (--timeout); stopped")
-                else:
-                    failure = TaskFailure("crashed", f"the worker processing this file died ({type(exc).__name__}); the file was skipped")
-                yield on_failure(item, failure)
+                yield from ray.get(ref)
+            except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError, ray.exceptions.TaskCancelledError):
+                # one file of the batch ended the worker (watchdog, OOM killer,
+                # segfault): run the batch again one file per task to find it
+                for item in batch:
+                    yield from _one(ray, single, fn_ref, item, timeout, on_failure)
             except ray.exceptions.RayTaskError as exc:
-                cause = getattr(exc, "cause", None)
-                if isinstance(cause, BaseException) and not isinstance(cause, ray.exceptions.RayError):
-                    raise cause from None  # a bug in the worker: same as the local engine
-                raise RunError(f"Ray task failed: {exc}") from exc
+                raise _task_error(ray, exc) from None
     finally:
         if started_here:
             ray.shutdown()
