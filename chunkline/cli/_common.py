@@ -45,6 +45,19 @@ def parse_options(fmt, encoding, decode_errors, layout, scanned) -> ParseOptions
     return ParseOptions(format=fmt, encoding=encoding, decode_errors=decode_errors, pdf_layout=layout, scanned=scanned)
 
 
+def parse_cutoffs(ks: str, max_tokens, max_chars) -> tuple[int, ...]:
+    """``--ks 1,5,10`` as sorted positive integers (and the one-budget rule of score/compare)."""
+    if max_tokens is not None and max_chars is not None:
+        raise UsageError("give either --max-tokens or --max-chars, not both")
+    try:
+        cutoffs = tuple(sorted({int(x) for x in ks.split(",") if x.strip()}))
+    except ValueError:
+        raise UsageError(f"--ks {ks!r}: expected integers separated by commas") from None
+    if not cutoffs or min(cutoffs) < 1:
+        raise UsageError("--ks needs positive integers")
+    return cutoffs
+
+
 def say(kind: str, message: str) -> None:
     sys.stderr.write(f"chunkline: {kind}: {message}\n")
 

@@ -156,7 +156,6 @@ class LexicalEmbedder:
 
     def _lsa(self, x) -> "numpy.ndarray":
         """Right singular vectors (V, r) of the corpus matrix, r <= dims."""
-        n = x.shape[0]
         return _randomized_right_vectors(x, self.dims, self.seed)
 
     # ---------------------------------------------------------------- embed
@@ -245,7 +244,6 @@ class LexicalEmbedder:
     def cosine_matrix(self, texts: Sequence[str]) -> "numpy.ndarray":
         """``(n, n)`` float64 cosines between ``texts`` (``v @ v.T`` for
         ``v = embed(texts)``, computed from ``unit_rows``), exactly symmetric."""
-        import numpy as np
 
         x = self.unit_rows(texts)
         if isinstance(x, SparseRows):

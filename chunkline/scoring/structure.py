@@ -15,7 +15,6 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from ..core.records import Block, ParsedDocument
-import re
 
 from ..segmenters._packing import sentence_spans, trim
 from . import intervals

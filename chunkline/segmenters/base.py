@@ -14,7 +14,7 @@ import bisect
 import dataclasses
 import functools
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
 from ..core.errors import BudgetError, UsageError

@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
 from ..core.records import Block, ParsedDocument
-from ._packing import _ABBREV, PROSE_SEPARATORS, sentence_cuts, sentence_spans, split_recursive, trim
+from ._packing import _ABBREV, PROSE_SEPARATORS, sentence_cuts, split_recursive, trim
 from .base import SegmentContext, Span, register_segmenter
 
 if TYPE_CHECKING:
@@ -260,7 +260,6 @@ def choose_boundaries(depth: "numpy.ndarray", threshold: float, min_units: int, 
     """Gap indices (gap ``g`` lies before unit ``g + 1``) chosen as topic
     boundaries: depth >= mean + threshold * std, deepest first, at least
     ``min_units`` units apart, only where ``allowed``."""
-    import numpy as np
 
     if depth.size == 0:
         return []

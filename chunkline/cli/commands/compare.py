@@ -13,7 +13,7 @@ from typing import List, Optional
 import typer
 
 from ...core.errors import ExitCode, UsageError
-from .._common import Reporter, opt_debug, opt_format, opt_jobs, opt_quiet, parse_options
+from .._common import Reporter, opt_debug, opt_format, opt_jobs, opt_quiet, parse_cutoffs, parse_options
 
 #: Columns of the terminal table (all metrics go to --json/--csv/--report).
 DEFAULT_COLUMNS = ("chunks", "size_median", "coverage", "blocks_cut", "sentences_cut", "references_completeness", "icc", "dcc", "bi", "boundary_clarity", "adaptive", "recall@1", "recall@5", "mrr", "seconds")
@@ -125,21 +125,13 @@ def register(app: typer.Typer) -> None:
         debug: bool = opt_debug(),
     ) -> int:
         """Compare chunking strategies on the same documents: every score metric, ranked; auto included."""
-        from ...parsers.base import ParseOptions  # noqa: F401 - parse_options builds it
         from ...pipeline import FileResult
         from ...scoring.compare import CompareOptions, compare, load_config
         from ...segmenters.base import parse_strategy
 
         if as_json and as_csv:
             raise UsageError("give --json or --csv, not both")
-        if max_tokens is not None and max_chars is not None:
-            raise UsageError("give either --max-tokens or --max-chars, not both")
-        try:
-            cutoffs = tuple(sorted({int(x) for x in ks.split(",") if x.strip()}))
-        except ValueError:
-            raise UsageError(f"--ks {ks!r}: expected integers separated by commas") from None
-        if not cutoffs or min(cutoffs) < 1:
-            raise UsageError("--ks needs positive integers")
+        cutoffs = parse_cutoffs(ks, max_tokens, max_chars)
         budget = {"max_tokens": max_tokens, "max_chars": max_chars, "tokenizer": tokenizer}
         strategies = tuple(parse_strategy(s, **budget) for s in strategy or ())
         if config:

@@ -13,6 +13,7 @@ from typing import Any, List, Optional
 import typer
 
 from ...core.errors import ExitCode
+from .._common import parse_cutoffs
 
 # ---------------------------------------------------------------- rendering (stderr)
 
@@ -120,18 +121,10 @@ def register(app: typer.Typer) -> None:
         debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
     ) -> int:
         """Score a chunking: size, coverage, integrity, cohesion, boundaries; retrieval with --questions."""
-        from ...core.errors import UsageError
         from ...scoring import ScoreOptions, score
         from ...scoring.thresholds import parse_thresholds
 
-        if max_tokens is not None and max_chars is not None:
-            raise UsageError("give either --max-tokens or --max-chars, not both")
-        try:
-            cutoffs = tuple(sorted({int(x) for x in ks.split(",") if x.strip()}))
-        except ValueError:
-            raise UsageError(f"--ks {ks!r}: expected integers separated by commas") from None
-        if not cutoffs or min(cutoffs) < 1:
-            raise UsageError("--ks needs positive integers")
+        cutoffs = parse_cutoffs(ks, max_tokens, max_chars)
         opts = ScoreOptions(
             chunks=chunks,
             docs=tuple(docs or ()),
