@@ -16,7 +16,6 @@ from chunkline.core.tokenizers import get_sizer
 from chunkline.parsers.base import ParseContext, ParseOptions, parse_bytes
 from chunkline.segmenters import _packing
 from chunkline.segmenters.base import parse_strategy, segment
-from chunkline.segmenters.semantic import sentence_spans
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("CHUNKLINE_SHARED", ROOT / "../shared")).resolve()
@@ -203,12 +202,22 @@ def test_empty_and_blank_documents():
         assert segment(parsed, parse_strategy("semantic", max_tokens=50)) == []
 
 
-def test_fast_sentence_spans_match_the_shared_splitter():
+def _reference_sentence_spans(text, start, end):
+    """The plain (slow) reading of SENTENCE_END: every finditer match ends a sentence."""
+    out, pos = [], start
+    for m in _packing.SENTENCE_END.finditer(text, start, end):
+        if pos < m.end() < end:
+            out.append((pos, m.end()))
+            pos = m.end()
+    return out + ([(pos, end)] if pos < end else [])
+
+
+def test_fast_sentence_spans_match_the_plain_pattern():
     texts = [TOPICS, MD, "Dr. Smith went. He said \"Hi.\" (Really.) A. B. Costa... yes! No?\n\nNew", "日本語です。次の文！ そして？終わり。"]
     texts += [d["text"][:4000] for d in choi_docs(3)]
     for t in texts:
         for a, z in ((0, len(t)), (3, max(3, len(t) - 5))):
-            assert sentence_spans(t, a, z) == _packing.sentence_spans(t, a, z)
+            assert _packing.sentence_spans(t, a, z) == _reference_sentence_spans(t, a, z)
 
 
 @pytest.mark.skipif(
