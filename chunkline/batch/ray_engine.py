@@ -103,7 +103,7 @@ def _import_ray():
     try:
         import ray
     except ImportError:
-        raise UsageError("--engine ray needs Ray: pip install 'ray[data]' (or chunkline[ray])") from None
+        raise UsageError("--engine ray needs Ray: pip install 'chunkline[ray]' (or ray)") from None
     return ray
 
 

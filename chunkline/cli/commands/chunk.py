@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
         ),
         incremental: bool = typer.Option(False, "--incremental", help="With -o DIR/: redo only new or changed files, drop chunks of deleted ones; resumes a killed run."),
         shard_mb: float = typer.Option(128, "--shard-mb", min=0.001, help="With -o DIR/: size bound of one shard, in MiB."),
-        engine: str = typer.Option("local", "--engine", help="local (process pool) or ray (Ray tasks; pip install 'ray[data]')."),
+        engine: str = typer.Option("local", "--engine", help="local (process pool) or ray (Ray tasks; pip install 'chunkline[ray]')."),
         address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: cluster address (auto, ray://HOST:10001); default: a local Ray."),
         errors: Optional[str] = opt_errors(),
         documents: Optional[str] = typer.Option(None, "--documents", help="Also write each document (id, source, format, text) to FILE as JSONL."),
