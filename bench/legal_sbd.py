@@ -32,6 +32,8 @@ from typing import Callable, Iterable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from chunkline.segmenters._packing import trim  # noqa: E402  (after the path insert)
+
 
 def shared_dir() -> Path:
     env = os.environ.get("CHUNKLINE_SHARED")
@@ -46,12 +48,6 @@ def load(paths: Iterable[Path]) -> list[dict]:
     return recs
 
 
-def trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
 
 
 def score(pred: set, gold: set) -> tuple[int, int, int]:
