@@ -132,6 +132,8 @@ def register(app: typer.Typer) -> None:
         if as_json and as_csv:
             raise UsageError("give --json or --csv, not both")
         cutoffs = parse_cutoffs(ks, max_tokens, max_chars)
+        if tokenizer is None and max_chars is None:
+            tokenizer = "cl100k_base"  # one unit for every row (ast alone would default to nws)
         budget = {"max_tokens": max_tokens, "max_chars": max_chars, "tokenizer": tokenizer}
         strategies = tuple(parse_strategy(s, **budget) for s in strategy or ())
         if config:
