@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..core.spans import trim as _trim
+
 #: lines that are only caption-box columns or rules ("\t)", "_____", "=====")
 _LAYOUT_ONLY = re.compile(r"[\s)(|\u00a7_=\-]*")
 # ")" column of a caption box: "DOCKET NO. 10-10 851\t)\tDATE"
@@ -74,14 +76,6 @@ class Unit:
     end: int
     section: tuple[str, ...] = ()
     level: int | None = None
-
-
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
 
 
 def _line_segments(text: str) -> list[tuple[int, int, bool]]:

@@ -16,6 +16,7 @@ from typing import Callable
 from ..core.errors import FormatError, UsageError
 from ..core.ids import document_id, sha256_hex
 from ..core.records import Block, Document, ParsedDocument
+from ..core.spans import trim
 from ..core.registry import Registry
 from ..core.sources import decode_text, looks_binary
 
@@ -155,8 +156,5 @@ def line_starts(text: str) -> list[int]:
 
 def make_block(text: str, kind: str, start: int, end: int, **kw) -> Block:
     """A block whose text is exactly ``text[start:end]``, trimmed of surrounding whitespace."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    start, end = trim(text, start, end)
     return Block(kind=kind, start=start, end=end, text=text[start:end], **kw)

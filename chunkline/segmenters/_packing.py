@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
+from ..core.spans import trim
 from ..core.tokenizers import Sizer
 from .base import Span
 
@@ -89,15 +90,6 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     sentence keeps its trailing whitespace)."""
     bounds = [start] + sentence_cuts(text, start, end) + [end]
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if a < b]
-
-
-def trim(text: str, s: int, e: int) -> tuple[int, int]:
-    """Shrink a span to exclude surrounding whitespace (may become empty)."""
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
 
 
 def hard_pieces(text: str, s: int, e: int, sizer: Sizer, limit: int) -> list[tuple[int, int, int]]:
