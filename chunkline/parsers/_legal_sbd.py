@@ -32,8 +32,15 @@ import re
 from ._legal_abbrev import LABEL_WORDS, SENTENCE_STARTERS, behaviour, lookup
 
 # terminal punctuation + closers + footnote refs, then whitespace, then the next non-space char
+#: a footnote reference after the punctuation: "[12]", "[*]", or the bookmark
+#: form Word/HTML exports leave ("[bookmark: r[12]][12]", "[bookmark: _ftnref3][3]")
+_FOOTNOTE_REF = r"\[(?:\d{1,3}|\*+)\]|\[bookmark:[^\[\]\n]{0,40}(?:\[[^\[\]\n]{0,12}\][^\[\]\n]{0,12})?\]\[(?:\d{1,3}|\*+)\]"
+#: closing quotes and brackets; nested closing quotes may be set apart by a
+#: (thin) space, as in typeset opinions: ".\u2019 \u201d"
+_CLOSER = r"[\"'\u201d\u2019)\]]|(?<=[\u2019\u201d'\"])[ \u2009\u200a\u202f\u00a0][\u201d\u2019](?=\s)"
 _CANDIDATE = re.compile(
-    r"(?:(?<=[a-z])\.\d{1,3}(?=\s+[A-Z])|[.!?][\"\u201d\u2019]\d{1,3}(?=\s+[A-Z])|[.!?\u2026]+)(?:[\"'\u201d\u2019)\]]|\[(?:\d{1,3}|\*+)\])*(?P<ws>\s+)(?=(?P<next>\S))"
+    r"(?:(?<=[a-z])\.\d{1,3}(?=\s+[A-Z])|[.!?][\"\u201d\u2019]\d{1,3}(?=\s+[A-Z])|[.!?\u2026]+)"
+    rf"(?:{_CLOSER}|{_FOOTNOTE_REF})*(?P<ws>\s+)(?=(?P<next>\S))"
 )
 _WORD_BEFORE = re.compile(r"[^\s(\[\"'\u201c\u2018\u2014]*$")
 _NEXT_WORD = re.compile(r"[\"'\u201c\u2018(\[]*([^\s.,;:!?\"'\u201d\u2019)\]]*)(\.?)")
@@ -43,6 +50,18 @@ _DOTTED = re.compile(r"^(?:[A-Za-z]{1,5}\.)+[A-Za-z]{1,5}$")
 _ROMAN_OR_DIGIT = re.compile(r"^(?:\d+|[IVXLC]{2,})$")
 _SERIES = re.compile(r"^\d+(?:d|th|st|nd|rd)$")
 _OPENERS = set("\"'\u201c\u2018([*\u00a7\u00b6")
+#: a footnote call left in the text as a bare number after a sentence ("... it
+#: enumerates. 3 Katz did not ..."): legal style spells out a number that
+#: begins a sentence (Bluebook 6.2(a)), so a bare number before a capitalized
+#: word is not the sentence's first word.  A citation that opens a sentence
+#: starts with a volume or title number followed by an abbreviation ("17
+#: U.S.C.", "394 U. S."), never by a plain word; "Id."/"Ibid." after the
+#: number and a second number ("7 475 U. S.") still mark a call.
+_FOOTNOTE_CALL = re.compile(
+    r"\d{1,3}\*?(?=[ \t\u2002\u2003]+(?:[\"\u201c]?[A-Z][a-z]*(?![.\w])|I(?:d|bid)\.|\d{1,4}[ ]+[A-Z][a-z]{0,4}\.))"
+)
+#: an omission shown by asterisks ("* * *"), its own sentence when a capital follows
+_ASTERISKS = re.compile(r"\*(?:[ \t\u00a0]?\*){2,}(?=[ \t]+[\"'\u201c\u2018(\[]*[A-Z])")
 
 
 def inline_boundaries(text: str) -> list[int]:
@@ -52,8 +71,10 @@ def inline_boundaries(text: str) -> list[int]:
         nxt = m.start("next")
         if _is_boundary(text, m.start(), m.end() - len(m.group("ws")), nxt):
             out.append(nxt)
-            star = _STAR_PAGE.match(text, nxt)
-            if star:  # "*494 Such considerations": the page marker is its own sentence
+            # "*494 Such", "3 Katz did", "* * * What": the page marker, footnote
+            # call or omission is a sentence of its own
+            star = _STAR_PAGE.match(text, nxt) or _FOOTNOTE_CALL.match(text, nxt) or _ASTERISKS.match(text, nxt)
+            if star:
                 j = star.end()
                 while j < len(text) and text[j].isspace():
                     j += 1
@@ -68,6 +89,8 @@ def _is_boundary(text: str, p: int, end_punct: int, nxt: int) -> bool:
         return False
     if not (c.isupper() or c.isdigit() or c in _OPENERS or c.isalpha()):
         return False
+    if c == "*" and _ASTERISKS.match(text, nxt):
+        return True
     punct = text[p]
     if punct in "!?\u2026":
         return True

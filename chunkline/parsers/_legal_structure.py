@@ -37,6 +37,11 @@ _CONT_WORDS = frozenset(
     "is are was were be been being his her its their our this these those such said any each every if".split()
 )
 _CAPTION_V = re.compile(r"^(?:v\.?|vs\.?|versus|and|AND)$")
+# the lowercase "v." of a caption set in capitals ("UNITED STATES, PETITIONER v. ANTOINE JONES")
+_INLINE_V = re.compile(r"(?<= )(?:v|vs)\.(?= )")
+#: dashes: em/en dash, and U+0097/U+0096, where Windows-1252 text decoded as
+#: Latin-1 leaves them (the C1 controls never occur in real text)
+_DASHES = "\u2014\u2013\x97\x96"
 
 _ARTICLE = re.compile(r"(?P<label>(?:ARTICLE|Article)\s+(?:[IVXLC]+|\d+|[A-Z])\b\.?)")
 _SECTION = re.compile(
@@ -47,7 +52,12 @@ _ENUM = re.compile(
     r"(?P<label>\((?:\d{1,3}|[a-z]{1,2}|[A-Z]{1,2}|[ivxlc]{1,6}|[IVXLC]{1,6})\)"
     r"|(?:\d{1,3}|[a-z]|[A-Z]|[ivxlc]{2,6}|[IVXLC]{2,6})[.)])(?=[\s\u2002\u2003])"
 )
-_FOOTNOTE = re.compile(r"\[(?:\d{1,3}|\*+)\](?=\s)")
+# "[12]", or the bookmark form of Word/HTML exports: "[bookmark: [12]][12]", "[bookmark: _ftn3][3]"
+_FOOTNOTE = re.compile(r"(?:\[bookmark:[^\[\]\n]{0,40}(?:\[[^\[\]\n]{0,12}\][^\[\]\n]{0,12})?\])?\[(?:\d{1,3}|\*+)\](?=\s)")
+# an omission shown by asterisks ("* * *") opening a paragraph: a sentence of its own
+_ASTERISKS = re.compile(r"\*(?:[ \t\u00a0]?\*){2,}(?=\s)")
+# the heading of a footnote section; the footnotes under it open with their number
+_NOTES_HEADING = frozenset(("Notes", "NOTES", "Footnotes", "FOOTNOTES", "Footnote", "FOOTNOTE"))
 _BULLETS = frozenset("\u2022\u00b7\u25cf\u25aa\u2023\u2043\x95")
 _STAR_PAGE = re.compile(r"(?:\d+)?\*\d+(?=\s)")
 # a bare footnote number opening a footnote paragraph: "3 Katz did not...", "1* United States v."
@@ -66,7 +76,7 @@ class Unit:
 
     ``kind``: ``heading`` (section heading or heading title), ``marker``
     (list number / clause letter, own sentence), ``footnote_marker``,
-    ``page_marker`` (reporter star page), or ``prose`` (one or more
+    ``page_marker`` (reporter star page), ``omission`` (``* * *``), or ``prose`` (one or more
     sentences, split further by the spaCy component).  ``section`` is the
     section path in force for the unit; ``level`` its depth for headings.
     """
@@ -129,17 +139,20 @@ def _runs_on(text: str, prev: tuple[int, int, bool], cur: tuple[int, int, bool],
         return True
     last = a[-1]
     first = b[0]
-    if last in ",;\u2014\u2013" or (last == "-" and not blank_between and a[-2:-1].isalpha()):
+    if last in ",;" or last in _DASHES or (last == "-" and not blank_between and a[-2:-1].isalpha()):
         return True
-    if last == ":":  # "These factors are:" is a sentence; "that:\nthe information" runs on
-        return first.islower()
+    if last == ":":
+        # "These factors are:" is a sentence; "that:\nthe information" runs on; a
+        # colon before a paragraph break introduces a block quotation (Bluebook
+        # 5.1(a)), which is a sentence of its own even when it opens in lowercase
+        return first.islower() and not blank_between
     if last in ".!?\"\u201d'\u2019)]":
         return False
     em = _ENUM.match(b)
     if em and b[em.end() :].lstrip()[:1].isupper():  # a new numbered item
         return False
     if first.islower():  # ... unless the line above is an ALL-CAPS caption or heading
-        return any(ch.islower() for ch in a) or last in ",;"
+        return any(ch.islower() for ch in _INLINE_V.sub("", a)) or last in ",;"
     lw = _last_word(a)
     # a long prose line that stops on a word mid-sentence ("... is therefore\n\nAFFIRMED.")
     return lw in _CONT_WORDS
@@ -308,14 +321,28 @@ def structure_units(text: str) -> list[Unit]:
         if text[pos] in _BULLETS:  # "\u2022 tracking devices, ...": the bullet is layout
             pos = _trim(text, pos + 1, e)[0]
         while pos < e:  # leading markers, each its own sentence
-            m = _STAR_PAGE.match(text, pos) or _FOOTNOTE.match(text, pos)
-            if m is None and pos == s and (gi == 0 or "\n\n" in text[groups[gi - 1][-1][1] : s].replace("\r", "")):
+            m = _STAR_PAGE.match(text, pos)
+            kind = "page_marker"
+            if m is None:
+                m = _FOOTNOTE.match(text, pos)
+                kind = "footnote_marker"
+            if m is None and pos == s and _footnote_may_open(text, groups, gi):
                 m = _FOOTNOTE_NUMBER.match(text, pos)
+            if m is None:
+                m = _ASTERISKS.match(text, pos)
+                kind = "omission"
             if m and m.end() < e:
-                kind = "page_marker" if text[pos] != "[" else "footnote_marker"
                 units.append(Unit(kind, pos, m.end(), outline.path))
                 pos, _ = _trim(text, m.end(), e)
                 continue
+            if text[pos] in "\"\u201c" and text[pos + 1 : pos + 2] == "(":
+                # '"(a) A person commits ...': a quoted statute keeps its subsection
+                # label; a marker of its own, but not part of this document's outline
+                m = _ENUM.match(text, pos + 1)
+                if m and m.end() < e and _trim(text, m.end(), e)[0] < e:
+                    units.append(Unit("marker", pos, m.end(), outline.path))
+                    pos = _trim(text, m.end(), e)[0]
+                    continue
             m = _ENUM.match(text, pos)
             if m and m.end() < e and len(group) >= 1:
                 rest = _trim(text, m.end(), e)[0]
@@ -363,6 +390,17 @@ def structure_units(text: str) -> list[Unit]:
                 continue
         units.append(Unit("prose", pos, e, outline.path))
     return units
+
+
+def _footnote_may_open(text: str, groups: list[list[tuple[int, int, bool]]], gi: int) -> bool:
+    """May group ``gi`` open with a bare footnote number?  At the start of the
+    text, after a blank line, or right under a footnote-section heading."""
+    if gi == 0:
+        return True
+    prev = groups[gi - 1]
+    if "\n\n" in text[prev[-1][1] : groups[gi][0][0]].replace("\r", ""):
+        return True
+    return len(prev) == 1 and text[prev[0][0] : prev[0][1]].rstrip(":") in _NOTES_HEADING
 
 
 def _caps_rank(outline: _Outline) -> int:

@@ -18,7 +18,8 @@ Two passes, both offset-exact:
 Blocks: ``heading`` (section headings, list-number markers; ``level`` =
 depth), ``sentence`` (``meta["defines"]`` on definitions, ``defined_terms``
 on inline ``(the "Buyer")`` definitions, ``signature`` on signature-block
-lines), ``other`` (footnote / star-page markers, ``meta`` says which).  Every
+lines), ``other`` (footnote / star-page markers and ``* * *`` omissions,
+``meta`` says which).  Every
 block carries its section path and its 1-based line span.
 """
 
@@ -32,7 +33,9 @@ from ..core.records import Block, ParsedDocument
 from .base import ParseContext, line_starts, make_block, register_parser
 
 _STAR_ONLY = re.compile(r"^(?:\d+)?\*\d+$")
-_FOOTNOTE_ONLY = re.compile(r"^\[(?:\d{1,3}|\*+)\]$")
+# "[12]", "[bookmark: r[12]][12]", or a bare footnote call number ("3", "1*") cut off inline
+_FOOTNOTE_ONLY = re.compile(r"^(?:(?:\[bookmark:[^\[\]\n]{0,40}(?:\[[^\[\]\n]{0,12}\][^\[\]\n]{0,12})?\])?\[(?:\d{1,3}|\*+)\]|\d{1,3}\*?)$")
+_OMISSION_ONLY = re.compile(r"^\*(?:[ \t\u00a0]?\*){2,}$")
 _SIGNATURE_LINE = re.compile(r"^(?:By|Name|Title|Its|Date|Signature|Witness|Attest|Address)\s*:|^_{3,}|^/s/")
 _WITNESS = re.compile(r"\bIN WITNESS WHEREOF\b")
 
@@ -86,6 +89,8 @@ def legal_blocks(text: str, *, tokenizer: str = "light") -> list[Block]:
             add("other", u.start, u.end, u.section, meta={"page_marker": text[u.start : u.end]})
         elif u.kind == "footnote_marker":
             add("other", u.start, u.end, u.section, meta={"footnote_marker": text[u.start : u.end]})
+        elif u.kind == "omission":
+            add("other", u.start, u.end, u.section, meta={"omission": text[u.start : u.end]})
         else:
             for a, b in by_unit[id(u)]:
                 s, e = u.start + a, u.start + b
@@ -97,6 +102,9 @@ def legal_blocks(text: str, *, tokenizer: str = "light") -> list[Block]:
                     continue
                 if _FOOTNOTE_ONLY.match(piece):
                     add("other", s, e, u.section, meta={"footnote_marker": piece})
+                    continue
+                if _OMISSION_ONLY.match(piece):
+                    add("other", s, e, u.section, meta={"omission": piece})
                     continue
                 meta = definitions(piece)
                 if in_signatures and _SIGNATURE_LINE.match(piece):
