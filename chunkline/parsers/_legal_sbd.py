@@ -49,6 +49,8 @@ _INITIAL = re.compile(r"^(?:[A-Z]\.)*[A-Z]$")
 _DOTTED = re.compile(r"^(?:[A-Za-z]{1,5}\.)+[A-Za-z]{1,5}$")
 _ROMAN_OR_DIGIT = re.compile(r"^(?:\d+|[IVXLC]{2,})$")
 _SERIES = re.compile(r"^\d+(?:d|th|st|nd|rd)$")
+#: em dash, and U+0097 where Windows-1252 text was decoded as Latin-1
+_DASHES = "\u2014\x97"
 _OPENERS = set("\"'\u201c\u2018([*\u00a7\u00b6")
 #: a footnote call left in the text as a bare number after a sentence ("... it
 #: enumerates. 3 Katz did not ..."): legal style spells out a number that
@@ -87,6 +89,10 @@ def _is_boundary(text: str, p: int, end_punct: int, nxt: int) -> bool:
     c = text[nxt]
     if c.islower():
         return False
+    if c in _DASHES:
+        # "Records concerning ... service. \u2014 (1) A governmental entity": the
+        # dash after a statute's catchline (its heading sentence) opens the text
+        return text[p] == "." and text[p - 1 : p].isalpha() and lookup(_prev_word(text, p).rstrip(".")) is None
     if not (c.isupper() or c.isdigit() or c in _OPENERS or c.isalpha()):
         return False
     if c == "*" and _ASTERISKS.match(text, nxt):
@@ -99,11 +105,15 @@ def _is_boundary(text: str, p: int, end_punct: int, nxt: int) -> bool:
     next_is_abbrev_or_initial = bool(next_word) and (
         (nw.group(2) == "." and (lookup(next_word) is not None or _INITIAL.match(next_word) is not None))
     )
+    if c == "(" and any(q in text[p:end_punct] for q in "\"\u201d'\u2019"):
+        # '... object." (emphasis added).' / '... public." (Op. at 267).': a
+        # parenthetical with its own period after a quotation is its own sentence
+        close = text.find(")", nxt, nxt + 200)
+        if close != -1 and text[close + 1 : close + 2] == "." and "(" not in text[nxt + 1 : close]:
+            return True
+        if next_word[:1].islower():
+            return False
     if next_word[:1].islower():
-        if c == "(" and any(q in text[p:end_punct] for q in "\"\u201d'\u2019"):
-            # '... object." (emphasis added).': the parenthetical after a quotation is its own sentence
-            close = text.find(")", nxt, nxt + 200)
-            return close != -1 and text[close + 1 : close + 2] == "." and "(" not in text[nxt + 1 : close]
         if c != "[":
             return False
         next_word = next_word.capitalize()  # '[the Veteran] has': an editorial bracket opens a sentence

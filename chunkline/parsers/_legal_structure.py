@@ -139,7 +139,11 @@ def _runs_on(text: str, prev: tuple[int, int, bool], cur: tuple[int, int, bool],
         return True
     last = a[-1]
     first = b[0]
-    if last in ",;" or last in _DASHES or (last == "-" and not blank_between and a[-2:-1].isalpha()):
+    if last in _DASHES:
+        # a dash runs on, except after a catchline ("... Information. \u2014"):
+        # the heading sentence has ended and the section text follows
+        return a[:-1].rstrip()[-1:] != "."
+    if last in ",;" or (last == "-" and not blank_between and a[-2:-1].isalpha()):
         return True
     if last == ":":
         # "These factors are:" is a sentence; "that:\nthe information" runs on; a
