@@ -43,7 +43,8 @@ _CANDIDATE = re.compile(
     rf"(?:{_CLOSER}|{_FOOTNOTE_REF})*(?P<ws>\s+)(?=(?P<next>\S))"
 )
 _WORD_BEFORE = re.compile(r"[^\s(\[\"'\u201c\u2018\u2014]*$")
-_NEXT_WORD = re.compile(r"[\"'\u201c\u2018(\[]*([^\s.,;:!?\"'\u201d\u2019)\]]*)(\.?)")
+# "`" opens a quotation in typewriter-style quotes (`Act,' ...), common in older reporters' text
+_NEXT_WORD = re.compile(r"[\"'`\u201c\u2018(\[]*([^\s.,;:!?\"'\u201d\u2019)\]]*)(\.?)")
 _STAR_PAGE = re.compile(r"(?:\d+)?\*\d+(?=\s+[\"'\u201c(\[]*[A-Z])")
 _INITIAL = re.compile(r"^(?:[A-Z]\.)*[A-Z]$")
 _DOTTED = re.compile(r"^(?:[A-Za-z]{1,5}\.)+[A-Za-z]{1,5}$")
@@ -51,7 +52,7 @@ _ROMAN_OR_DIGIT = re.compile(r"^(?:\d+|[IVXLC]{2,})$")
 _SERIES = re.compile(r"^\d+(?:d|th|st|nd|rd)$")
 #: em dash, and U+0097 where Windows-1252 text was decoded as Latin-1
 _DASHES = "\u2014\x97"
-_OPENERS = set("\"'\u201c\u2018([*\u00a7\u00b6")
+_OPENERS = set("\"'`\u201c\u2018([*\u00a7\u00b6")
 #: a footnote call left in the text as a bare number after a sentence ("... it
 #: enumerates. 3 Katz did not ..."): legal style spells out a number that
 #: begins a sentence (Bluebook 6.2(a)), so a bare number before a capitalized
