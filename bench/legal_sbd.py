@@ -16,6 +16,13 @@ and pySBD.  Speed is chars per second on one core, best of ``--repeat`` runs.
     python bench/legal_sbd.py --only chunkline --repeat 3
     python bench/legal_sbd.py --tokenizer spacy   # spaCy's rule tokenizer in the pipeline
     python bench/legal_sbd.py --errors 20         # show missed / spurious spans
+    python bench/legal_sbd.py --only chunkline --datasets cyber_crime,intellectual_property --errors 200
+
+``--datasets`` keeps only the named datasets (the aggregate row is then their
+micro average, named after them), so rules can be chosen from the errors of
+some datasets and measured on the others as held-out data.  ``--errors``
+prints each error region once: the gold spans (GOLD) and predicted spans
+(PRED) that overlap there, side by side.
 """
 
 from __future__ import annotations
@@ -48,6 +55,21 @@ def load(paths: Iterable[Path]) -> list[dict]:
     return recs
 
 
+def error_regions(missed: set, spurious: set) -> list[list[tuple[int, int, str]]]:
+    """Missed gold and spurious predicted spans grouped where they overlap, so
+    one wrong boundary shows as one region (what was expected next to what was
+    produced)."""
+    items = sorted([(s, e, "GOLD") for s, e in missed] + [(s, e, "PRED") for s, e in spurious])
+    regions: list[list[tuple[int, int, str]]] = []
+    end = -1
+    for s, e, tag in items:
+        if regions and s < end:
+            regions[-1].append((s, e, tag))
+            end = max(end, e)
+        else:
+            regions.append([(s, e, tag)])
+            end = e
+    return regions
 
 
 def score(pred: set, gold: set) -> tuple[int, int, int]:
@@ -117,12 +139,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", action="append", help="system(s) to run: " + ", ".join(SYSTEMS))
     ap.add_argument("--tokenizer", default="light", choices=("light", "spacy"))
     ap.add_argument("--repeat", type=int, default=1, help="timing runs per system (best is reported)")
-    ap.add_argument("--errors", type=int, default=0, help="print this many missed/spurious spans for chunkline")
+    ap.add_argument("--errors", type=int, default=0, help="print this many error regions (overlapping gold/predicted spans) for chunkline")
+    ap.add_argument("--datasets", default=None, help="comma-separated datasets to keep (e.g. bva,scotus,alea_sbd)")
     ap.add_argument("--json", action="store_true", help="print results as JSON")
     args = ap.parse_args(argv)
 
     data = args.data or shared_dir() / "legal_sbd"
     recs = load(sorted(data.glob("*.jsonl")))
+    total = "all_decisions"
+    if args.datasets:
+        keep = {d.strip() for d in args.datasets.split(",") if d.strip()}
+        unknown = keep - {r["dataset"] for r in recs}
+        if unknown:
+            ap.error(f"unknown dataset(s): {', '.join(sorted(unknown))}")
+        recs = [r for r in recs if r["dataset"] in keep]
+        total = "+".join(sorted(keep - {"alea_sbd"})) or total
     names = args.only or list(SYSTEMS)
     results = []
     for name in names:
@@ -146,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             pred.discard(next((p for p in pred if p[0] >= p[1]), None))
             gold = {tuple(x) for x in rec["sentences"]}
             tp, np_, ng = score(pred, gold)
-            for key in (rec["dataset"], "all_decisions" if rec["dataset"] != "alea_sbd" else None):
+            for key in (rec["dataset"], total if rec["dataset"] != "alea_sbd" else None):
                 if key:
                     acc = per[key]
                     acc[0] += tp
@@ -155,13 +186,14 @@ def main(argv: list[str] | None = None) -> int:
                     acc[3] += len(text)
                     secs[key] += best
             if name == "chunkline" and args.errors and shown < args.errors:
-                for s, e in sorted(gold - pred)[: args.errors - shown]:
-                    print(f"MISSED  {rec['id']}: {text[s:e][:160]!r}")
+                for region in error_regions(gold - pred, pred - gold)[: args.errors - shown]:
+                    print(f"== {rec['id']}")
+                    for s, e, tag in region:
+                        piece = text[s:e]
+                        piece = piece if len(piece) <= 200 else piece[:90] + " ... " + piece[-90:]
+                        print(f"  {tag} {piece!r}")
                     shown += 1
-                for s, e in sorted(pred - gold)[: max(0, args.errors - shown)]:
-                    print(f"SPURIOUS {rec['id']}: {text[s:e][:160]!r}")
-                    shown += 1
-        for key in sorted(per, key=lambda k: (k == "all_decisions", k)):
+        for key in sorted(per, key=lambda k: (k == total, k)):
             tp, np_, ng, chars = per[key]
             p, r, f = prf(tp, np_, ng)
             results.append(
@@ -170,10 +202,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(results, indent=1))
     else:
-        print(f"{'system':<18} {'dataset':<22} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6} {'chars/s':>10}")
+        w = max([22] + [len(r["dataset"]) for r in results])
+        print(f"{'system':<18} {'dataset':<{w}} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6} {'chars/s':>10}")
         for r in results:
             print(
-                f"{r['system']:<18} {r['dataset']:<22} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} "
+                f"{r['system']:<18} {r['dataset']:<{w}} {r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f} "
                 f"{r['gold']:6d} {r['chars_per_s']:10,.0f}"
             )
     return 0
