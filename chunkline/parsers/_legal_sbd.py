@@ -50,6 +50,7 @@ _INITIAL = re.compile(r"^(?:[A-Z]\.)*[A-Z]$")
 _DOTTED = re.compile(r"^(?:[A-Za-z]{1,5}\.)+[A-Za-z]{1,5}$")
 _ROMAN_OR_DIGIT = re.compile(r"^(?:\d+|[IVXLC]{2,})$")
 _SERIES = re.compile(r"^\d+(?:d|th|st|nd|rd)$")
+_NUMBER_TAKING = frozenset(("n", "nn", "p", "pp", "c"))
 #: em dash, and U+0097 where Windows-1252 text was decoded as Latin-1
 _DASHES = "\u2014\x97"
 _OPENERS = set("\"'`\u201c\u2018([*\u00a7\u00b6")
@@ -64,7 +65,7 @@ _FOOTNOTE_CALL = re.compile(
     r"\d{1,3}\*?(?=[ \t\u2002\u2003]+(?:[\"\u201c]?[A-Z][a-z]*(?![.\w])|I(?:d|bid)\.|\d{1,4}[ ]+[A-Z][a-z]{0,4}\.))"
 )
 #: an omission shown by asterisks ("* * *"), its own sentence when a capital follows
-_ASTERISKS = re.compile(r"\*(?:[ \t\u00a0]?\*){2,}(?=[ \t]+[\"'\u201c\u2018(\[]*[A-Z])")
+_ASTERISKS = re.compile(r"\*(?:[^\S\r\n]{0,3}\*){2,}(?=[ \t]+[\"'\u201c\u2018(\[]*[A-Z])")
 
 
 def inline_boundaries(text: str) -> list[int]:
@@ -159,7 +160,10 @@ def _is_boundary(text: str, p: int, end_punct: int, nxt: int) -> bool:
     if next_word[:1].isdigit() or c == "\u00a7":
         return False
     if kind == "prefix":
-        return False
+        # "n.", "p.", "c." take a number (note, page, circa; Bluebook 3.2, 3.2(a)):
+        # before a plain capitalized word the number is missing or the letter is a
+        # label ("cmt. c."), and the period ends the sentence
+        return core in _NUMBER_TAKING and next_word.isalpha() and next_word[:1].isupper() and not next_is_abbrev_or_initial
     if next_is_abbrev_or_initial:
         return False
     if kind == "terminal":  # "Acme Co. (RAPCO)" continues; "Id. The court" does not

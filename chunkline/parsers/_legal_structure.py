@@ -55,7 +55,7 @@ _ENUM = re.compile(
 # "[12]", or the bookmark form of Word/HTML exports: "[bookmark: [12]][12]", "[bookmark: _ftn3][3]"
 _FOOTNOTE = re.compile(r"(?:\[bookmark:[^\[\]\n]{0,40}(?:\[[^\[\]\n]{0,12}\][^\[\]\n]{0,12})?\])?\[(?:\d{1,3}|\*+)\](?=\s)")
 # an omission shown by asterisks ("* * *") opening a paragraph: a sentence of its own
-_ASTERISKS = re.compile(r"\*(?:[ \t\u00a0]?\*){2,}(?=\s)")
+_ASTERISKS = re.compile(r"\*(?:[^\S\r\n]{0,3}\*){2,}(?=\s)")
 # the heading of a footnote section; the footnotes under it open with their number
 _NOTES_HEADING = frozenset(("Notes", "NOTES", "Footnotes", "FOOTNOTES", "Footnote", "FOOTNOTE"))
 _BULLETS = frozenset("\u2022\u00b7\u25cf\u25aa\u2023\u2043\x95")

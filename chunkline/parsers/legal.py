@@ -35,7 +35,7 @@ from .base import ParseContext, line_starts, make_block, register_parser
 _STAR_ONLY = re.compile(r"^(?:\d+)?\*\d+$")
 # "[12]", "[bookmark: r[12]][12]", or a bare footnote call number ("3", "1*") cut off inline
 _FOOTNOTE_ONLY = re.compile(r"^(?:(?:\[bookmark:[^\[\]\n]{0,40}(?:\[[^\[\]\n]{0,12}\][^\[\]\n]{0,12})?\])?\[(?:\d{1,3}|\*+)\]|\d{1,3}\*?)$")
-_OMISSION_ONLY = re.compile(r"^\*(?:[ \t\u00a0]?\*){2,}$")
+_OMISSION_ONLY = re.compile(r"^\*(?:[^\S\r\n]{0,3}\*){2,}$")
 _SIGNATURE_LINE = re.compile(r"^(?:By|Name|Title|Its|Date|Signature|Witness|Attest|Address)\s*:|^_{3,}|^/s/")
 _WITNESS = re.compile(r"\bIN WITNESS WHEREOF\b")
 

@@ -133,3 +133,20 @@ def test_parenthetical_citation_with_its_own_period_after_a_quotation():
 def test_typewriter_quotes_open_a_sentence():
     text = "`Vehicle' means a car. `Vehicle' includes a truck."
     assert _sentences(text) == ["`Vehicle' means a car.", "`Vehicle' includes a truck."]
+
+
+def test_number_taking_abbreviation_before_a_capitalized_word_ends_the_sentence():
+    # "n." / "p." / "c." announce a note, page or year; without one the period is final
+    text = "The point was left open. Id., at 88, n. Smith never raised it. See Restatement § 12 cmts. b, c. The rule differs."
+    assert _sentences(text) == [
+        "The point was left open.", "Id., at 88, n.", "Smith never raised it.", "See Restatement § 12 cmts. b, c.", "The rule differs."
+    ]
+    # with its number they never end a sentence
+    text = "See Doe, 12 F.3d at 4, n. 6. The deed dates from c. 1850 and p. 3 lists it."
+    assert _sentences(text) == ["See Doe, 12 F.3d at 4, n. 6.", "The deed dates from c. 1850 and p. 3 lists it."]
+
+
+def test_asterisks_set_apart_by_wide_spaces_are_one_omission():
+    text = "The first claim fails.\n\n*\u2003\u2003*\u2003\u2003*\n\nThe second claim fails too.\n"
+    assert _sentences(text) == ["The first claim fails.", "*\u2003\u2003*\u2003\u2003*", "The second claim fails too."]
+    assert [b.meta for b in legal_blocks(text) if b.kind == "other"] == [{"omission": "*\u2003\u2003*\u2003\u2003*"}]
