@@ -122,6 +122,10 @@ class _TokenSizer:
         return max(1, k)
 
 
+_ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_ASCII_SPACE = frozenset(" \t\r\n")
+
+
 class BpeSizer(_TokenSizer):
     """OpenAI BPE via ``bpe-openai`` (Rust); counts identical to tiktoken's
     ``encode_ordinary``."""
@@ -156,13 +160,25 @@ class BpeSizer(_TokenSizer):
         before a space or non-space, except o200k's ``/``; a whitespace run
         ending in a newline ends at the last newline, and the indentation
         run holds none), so BPE, which merges only inside pretokens, counts
-        the two sides independently.  Segmenters use it to add up pieces they
+        the two sides independently.
+
+        It also holds between an ASCII letter or digit and an ASCII space,
+        tab or line break: letter, digit and contraction pretokens never take
+        whitespace, and whitespace pretokens never take a letter or digit, so
+        a pretoken ends there whatever surrounds it (and pretokenizing depends
+        only on the text from a pretoken's start onwards: the patterns have no
+        look-behind).  Segmenters use it to add up pieces they
         already measured instead of re-tokenizing a merged chunk; tests
         re-measure every chunk.
         """
         n = len(text)
-        if b <= 0 or b >= n or text[b - 1] != "\n":
+        if b <= 0 or b >= n:
             return False
+        ch = text[b]
+        if text[b - 1] != "\n":
+            return ch in _ASCII_SPACE and text[b - 1] in _ASCII_ALNUM
+        if not ch.isspace():  # the usual line start
+            return not (ch == "/" and self.name == "o200k_base")
         j = b
         while j < n and text[j] in " \t":  # indentation: no newline may follow in the same run
             j += 1

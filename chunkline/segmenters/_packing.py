@@ -22,6 +22,11 @@ from .base import Span
 #: almost surely do not fit).  Splitting a piece that would have fitted is
 #: harmless: its parts are merged back up to the budget.
 _MAX_CHARS_PER_UNIT = 8
+#: Spans longer than this many characters per budget unit are split before
+#: they are measured whole (in cl100k a token is ~4 characters of English or
+#: code): their pieces are measured anyway, and only when those say the span
+#: may fit is it measured whole.
+_LIKELY_OVER = 3
 
 # A sentence ends at . ! ? (or …) plus closing quotes/brackets, before
 # whitespace and a plausible sentence start; common abbreviations and single
@@ -146,7 +151,8 @@ def split_recursive(
     count = None
     if fits is None and known is not None and (s, e) == (s0, e0):
         count, fits = known, known <= limit  # the caller measured exactly this span
-    if fits is None:
+    speculative = fits is None and e - s > limit * _LIKELY_OVER
+    if fits is None and not speculative:
         count = sizer.count(text[s:e])
         fits = count <= limit
     if fits:
@@ -176,7 +182,26 @@ def split_recursive(
     cut_unmeasured = limit * _MAX_CHARS_PER_UNIT
     count_ = sizer.count
     cuts.append(e)
-    for cut in cuts:
+    if speculative:
+        # The span was not measured because it most likely does not fit; if
+        # its pieces say it may after all, measure it (same result as always
+        # measuring first, without tokenizing every large span twice).
+        pieces = []
+        for cut in cuts:
+            if prev < cut:
+                n = cut - prev
+                pieces.append(count_(text[prev:cut]) if n <= cut_unmeasured else -1)
+            prev = cut
+        if -1 in pieces or sum(pieces) <= limit + limit // 4 + len(pieces):
+            count = count_(text[s:e])
+            if count <= limit:
+                return [(s, e, count)]
+        prev = s
+        it = iter(pieces)
+        measured = [next(it) if a < b else 0 for a, b in zip([s, *cuts], cuts)]
+    else:
+        measured = None
+    for idx, cut in enumerate(cuts):
         ps, pe = prev, cut
         prev = cut
         if ps >= pe:
@@ -188,7 +213,7 @@ def split_recursive(
         elif n > cut_unmeasured:
             c, f = -1, False
         else:
-            c = count_(text[ps:pe])
+            c = measured[idx] if measured is not None else count_(text[ps:pe])
             f = c <= limit
         if f:
             group.append((ps, pe, c))
@@ -198,6 +223,138 @@ def split_recursive(
             out.extend(split_recursive(text, ps, pe, sizer, limit, separators, overlap, min_size, lvl + 1, c if c >= 0 else None))
     out.extend(merge(text, group, sizer, limit, overlap, min_size))
     return out
+
+
+_WORD_END = re.compile(r"[A-Za-z0-9](?=[ \t\r\n])")
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+#: Past this many piece joins that are not additive, re-tokenizing the chunk
+#: is cheaper than bridging every join with small counts.
+_MAX_BRIDGES = 6
+_TAIL_SCAN = 256
+
+
+def _last_word_end(text: str, lo: int, hi: int) -> int | None:
+    """The last ``b`` in ``(lo, hi)`` after an ASCII letter or digit and before ASCII whitespace."""
+    b = hi - 1
+    stop = max(lo, hi - _TAIL_SCAN)
+    while b > stop:
+        if text[b] in " \t\r\n" and text[b - 1] in _ALNUM:
+            return b
+        b -= 1
+    return None
+
+
+def _count_from_pieces(
+    text: str,
+    pieces: Sequence[tuple[int, int, int]],
+    counts: list[int],
+    joins: list[bool | None],
+    i: int,
+    j: int,
+    cs: int,
+    ce: int,
+    sizer: Sizer,
+) -> int | None:
+    """Exact count of ``text[cs:ce]`` (inside pieces ``i..j-1``) from the pieces'
+    counts, or None when re-tokenizing it is the cheaper way.
+
+    Counts add up at ``sizer.additive_at`` points (line starts, and the end
+    of an ASCII word before whitespace).  Pieces meeting at such a point are
+    summed as they are.  Elsewhere (a trimmed edge, a join after a sentence
+    or clause) each side is cut back to its nearest word end, the piece's
+    known count loses the measured edge, and only the few characters between
+    the two word ends are tokenized again.  Every step is an identity of
+    counts, so the result equals ``sizer.count(text[cs:ce])``; the tests
+    check exactly that on every chunk.  ``joins[k]`` caches whether piece
+    ``k`` meets piece ``k - 1`` at an additive point.
+    """
+    if cs >= pieces[i][1] or ce <= pieces[j - 1][0]:
+        return None
+    bridges = (cs != pieces[i][0]) + (ce != pieces[j - 1][1])
+    for k in range(i + 1, j):
+        jk = joins[k]
+        if jk is None:
+            jk = joins[k] = pieces[k][0] == pieces[k - 1][1] and sizer.additive_at(text, pieces[k][0])
+        if not jk:
+            bridges += 1
+            if pieces[k][0] != pieces[k - 1][1] or bridges > _MAX_BRIDGES:
+                return None
+    count = sizer.count
+    last = j - 1
+    if bridges <= 2 and (j == i + 1 or all(joins[i + 1 : j])):
+        # the usual case: pieces meet at line starts, only the two ends need care
+        return _edge_count(text, pieces[i], counts[i], cs, True, count) + sum(counts[i + 1 : last]) + (
+            _edge_count(text, pieces[last], counts[last], ce, False, count) if last > i else 0
+        ) if last > i else _single_count(text, pieces[i], counts[i], cs, ce, count)
+    total = 0
+    open_at = cs  # text[cs:open_at] is counted; open_at is cs or an additive point
+    for k in range(i, j):
+        ps, pe = pieces[k][0], pieces[k][1]
+        lo, hi = max(ps, cs), min(pe, ce)
+        if lo == ps and (k == i or joins[k]):
+            a = ps
+        else:
+            m = _WORD_END.search(text, lo, hi)
+            if m is None:
+                return None
+            a = m.end()
+            total += count(text[open_at:a])
+        if hi == pe and (k == last or joins[k + 1]):
+            z = pe
+        else:
+            z = _last_word_end(text, a, hi)
+            if z is None:
+                z = a
+        inner = counts[k]
+        if a > ps:
+            inner -= count(text[ps:a])
+        if z < pe:
+            inner -= count(text[z:pe])
+        total += inner
+        open_at = z
+    if open_at < ce:
+        total += count(text[open_at:ce])
+    return total
+
+
+def _edge_count(text: str, piece: tuple[int, int, int], known: int, cut: int, head: bool, count) -> int:
+    """Count of the piece from ``cut`` on (``head``) or up to ``cut``, given its
+    full count ``known``: only the text between ``cut`` and the nearest word
+    end is tokenized (twice: with and without the trimmed part)."""
+    ps, pe = piece[0], piece[1]
+    if head:
+        if cut == ps:
+            return known
+        m = _WORD_END.search(text, cut, pe)
+        if m is None:
+            return count(text[cut:pe])
+        a = m.end()
+        return known - count(text[ps:a]) + count(text[cut:a])
+    if cut == pe:
+        return known
+    z = _last_word_end(text, ps, cut)
+    if z is None:
+        return count(text[ps:cut])
+    return known - count(text[z:pe]) + count(text[z:cut])
+
+
+def _single_count(text: str, piece: tuple[int, int, int], known: int, cs: int, ce: int, count) -> int:
+    """Count of ``text[cs:ce]`` inside one piece whose full count is ``known``."""
+    ps, pe = piece[0], piece[1]
+    a = ps
+    total = known
+    if cs > ps:
+        m = _WORD_END.search(text, cs, ce)
+        if m is None:
+            return count(text[cs:ce])
+        a = m.end()
+        total += count(text[cs:a]) - count(text[ps:a])
+    if ce < pe:
+        z = _last_word_end(text, a, ce)
+        if z is None:
+            return count(text[cs:ce])
+        total += count(text[z:ce]) - count(text[z:pe])
+    return total
 
 
 def _greedy_chars(
@@ -270,6 +427,7 @@ def merge(
     chars = sizer.name == "chars"
     additive = getattr(sizer, "additive_at", None)
     counts = [c if c >= 0 else sizer.count(text[a:b]) for a, b, c in pieces]
+    joins: list[bool | None] = [None] * n  # joins[k]: pieces k-1 and k meet where counts add up
     out: list[tuple[int, int, int]] = []
     i = 0
     while i < n:
@@ -288,15 +446,9 @@ def merge(
                 exact = ce - cs
             elif j == i + 1 and (cs, ce) == pieces[i][:2]:
                 exact = counts[i]
-            elif additive is not None and j > i + 1 and cs < pieces[i][1] and ce > pieces[j - 1][0] and all(
-                pieces[k][0] == pieces[k - 1][1] and additive(text, pieces[k][0]) for k in range(i + 1, j)
-            ):
-                # contiguous pieces meeting at line starts: their counts add up;
-                # only the trimmed first and last pieces are measured again
-                first = counts[i] if cs == pieces[i][0] else sizer.count(text[cs : pieces[i][1]])
-                exact = first + sum(counts[i + 1 : j - 1]) + sizer.count(text[pieces[j - 1][0] : ce])
             else:
-                exact = sizer.count(text[cs:ce])
+                known = _count_from_pieces(text, pieces, counts, joins, i, j, cs, ce, sizer) if additive is not None else None
+                exact = known if known is not None else sizer.count(text[cs:ce])
             if exact <= limit or j == i + 1:
                 break
             j -= 1

@@ -350,6 +350,10 @@ def build_chunks(parsed: ParsedDocument, spans: Iterable[Span], strategy: Strate
             raise BudgetError(f"{doc.source}: strategy {strategy.name} made an empty or out-of-range span [{s}, {e})")
         piece = text[s:e]
         count = span.count if (span.count is not None and not VERIFY) else sizer.count(piece)
+        if VERIFY and span.count is not None and span.count != count:
+            raise BudgetError(
+                f"{doc.source}: strategy {strategy.name} reported {span.count} {sizer.name} for [{s}, {e}), measured {count}"
+            )
         if count > limit:
             raise BudgetError(
                 f"{doc.source}: strategy {strategy.name} made a chunk of {count} {sizer.name} over the budget of {limit}"

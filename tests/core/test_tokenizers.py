@@ -84,5 +84,10 @@ def test_additive_at_examples():
     assert s.additive_at("end.\nNext", 5)
     assert s.additive_at("end.\n    indented", 5)  # indentation then text: still a boundary
     assert not s.additive_at("end.\n  \n  x", 5)  # a whitespace run holding a newline spans the boundary
-    assert not s.additive_at("word next", 5)
+    assert not s.additive_at("word next", 5)  # the space belongs to " next"
+    assert s.additive_at("word next", 4)  # a word ends where whitespace starts
+    assert s.additive_at("x1\n\n", 2)
+    assert not s.additive_at("word.\n", 5)  # punctuation takes the line break
+    assert not s.additive_at("caf\u00e9 x", 4)  # only ASCII letters and digits are vouched for
+    assert not s.additive_at("12345", 3)  # digits group in threes from the left
     assert not get_sizer("o200k_base").additive_at("a.\n/path", 3)  # o200k joins punctuation, newline and '/'

@@ -1,0 +1,61 @@
+"""``split_recursive`` reports exact counts without re-tokenizing every chunk;
+these tests hold it to ``sizer.count`` on real and adversarial text."""
+
+from __future__ import annotations
+
+import os
+import sysconfig
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chunkline.core.tokenizers import get_sizer
+from chunkline.segmenters._packing import MARKDOWN_SEPARATORS, PROSE_SEPARATORS, split_recursive
+
+_EXAMPLES = int(os.environ.get("CHUNKLINE_EXAMPLES", "200"))
+_STDLIB = Path(sysconfig.get_paths()["stdlib"])
+_REAL = [_STDLIB / "textwrap.py", _STDLIB / "json" / "decoder.py", _STDLIB / "this.py"]
+
+
+def _check(text: str, sizer_name: str, limit: int, overlap: int = 0, min_size: int = 0, seps=PROSE_SEPARATORS) -> None:
+    sizer = get_sizer(sizer_name)
+    out = split_recursive(text, 0, len(text), sizer, limit, seps, overlap, min_size)
+    for s, e, c in out:
+        assert c == sizer.count(text[s:e]), (s, e, text[s:e])
+        assert c <= limit
+        assert text[s:e] == text[s:e].strip()
+    if overlap == 0:
+        covered = "".join(text[s:e] for s, e, _ in out)
+        assert "".join(covered.split()) == "".join(text.split())
+
+
+@pytest.mark.parametrize("name", ["cl100k_base", "o200k_base"])
+@pytest.mark.parametrize("limit", [8, 40, 300])
+@pytest.mark.parametrize("path", _REAL, ids=lambda p: p.name)
+def test_counts_are_exact_on_real_text(path: Path, name: str, limit: int) -> None:
+    text = path.read_text("utf-8")
+    _check(text, name, limit)
+    _check(text, name, limit, min_size=limit // 2)
+    _check(text, name, limit, overlap=limit // 4)
+
+
+_ATOMS = st.sampled_from(
+    ["word", "Word", "x", "42", "12345", " ", "  ", "\t", "\n", "\n\n", "\n    ", ". ", "! ", "? ", ", ", "; ", ": ",
+     "e.g. ", "(a)", "é", "日本語", "\u00a0", "'s", "--", "/", "http://a.b/c", "    def f():\n", "}", "\r\n", "#"]
+)
+
+
+@pytest.mark.parametrize("name", ["cl100k_base", "o200k_base"])
+@settings(max_examples=_EXAMPLES, deadline=None)
+@given(text=st.lists(_ATOMS, max_size=120).map("".join), limit=st.integers(4, 40), overlap=st.integers(0, 3), md=st.booleans())
+def test_counts_are_exact_on_any_text(name: str, text: str, limit: int, overlap: int, md: bool) -> None:
+    _check(text, name, limit, overlap=overlap, seps=MARKDOWN_SEPARATORS if md else PROSE_SEPARATORS)
+
+
+def test_characters_and_tokens_cover_the_same_text() -> None:
+    text = (_STDLIB / "textwrap.py").read_text("utf-8")
+    _check(text, "chars", 200)
+    _check(text, "chars", 200, min_size=150)
+    _check(text, "chars", 200, overlap=40)
