@@ -98,7 +98,8 @@ class LexicalEmbedder:
             raise ValueError("dims must be at least 1")
         self.dims = dims
         self.seed = seed
-        self.vocab: dict[str, int] | None = None
+        self._vocab: dict[str, int] | None = None
+        self._vocab_words: Sequence[str] | None = None  # term strings not yet in a dict (``vocab``)
         self.idf: "numpy.ndarray | None" = None
         self.projection: "numpy.ndarray | None" = None  # (V, d) or None = identity
         self._memo: dict[str, list[str]] = {}  # terms of the fitted texts, used once by embed
@@ -108,18 +109,27 @@ class LexicalEmbedder:
 
     # ------------------------------------------------------------------ fit
     @property
+    def vocab(self) -> dict[str, int] | None:
+        """term -> column.  Built on first use: the segmenter's own fit never
+        embeds another text, so it never needs the term strings."""
+        if self._vocab is None and self._vocab_words is not None:
+            words, self._vocab_words = self._vocab_words, None
+            self._vocab = dict(zip(words, range(len(words))))
+        return self._vocab
+
+    @property
     def fitted(self) -> bool:
-        return self.vocab is not None
+        return self._vocab is not None or self._vocab_words is not None
 
     @property
     def dim(self) -> int | None:
-        if self.vocab is None:
+        if not self.fitted:
             return None
-        return self.projection.shape[1] if self.projection is not None else max(1, len(self.vocab))
+        return self.projection.shape[1] if self.projection is not None else max(1, self.idf.size)
 
     def prepare(self, texts: Sequence[str]) -> None:
         """Fit on ``texts`` unless already fitted (called by the cache wrapper)."""
-        if self.vocab is None:
+        if not self.fitted:
             self.fit(texts)
 
     def fit(self, corpus: Iterable[str]) -> "LexicalEmbedder":
@@ -137,7 +147,7 @@ class LexicalEmbedder:
         not depend on the order of the texts).  All counting is vectorised."""
         import numpy as np
 
-        self.vocab = dict(zip(words, range(len(words))))
+        self._vocab, self._vocab_words = None, words
         n, v = len(corpus_list), len(words)
         pairs, tf = np.unique(rows * max(1, v) + cols, return_counts=True)
         dfa = np.bincount(pairs % max(1, v), minlength=v)[:v].astype(np.float64)
@@ -197,10 +207,10 @@ class LexicalEmbedder:
         import numpy as np
 
         texts = list(texts)
-        if self.vocab is None:
+        if not self.fitted:
             self.fit(texts)
         indptr, idx, val = self._rows(texts)
-        width = max(1, len(self.vocab or {}))
+        width = max(1, self.idf.size)
         if self.projection is not None:
             import scipy.sparse as sp
 
@@ -225,7 +235,7 @@ class LexicalEmbedder:
         import numpy as np
 
         texts = list(texts)
-        if self.vocab is None:
+        if not self.fitted:
             ids = _joined_term_ids(texts, sort=len(texts) > self.dims)
             if ids is None:
                 self.fit(texts)

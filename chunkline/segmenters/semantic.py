@@ -95,8 +95,8 @@ class SemanticParams:
             raise ValueError("split_level must be 0..6")
         if self.method not in ("c99", "depth"):
             raise ValueError("method must be c99 or depth")
-        if self.rank_mask < 1 or self.rank_mask % 2 == 0:
-            raise ValueError("rank_mask must be a positive odd number")
+        if not 1 <= self.rank_mask <= 255 or self.rank_mask % 2 == 0:
+            raise ValueError("rank_mask must be an odd number from 1 to 255")
         if self.window < 1:
             raise ValueError("window must be at least 1")
         if self.smooth < 0:
@@ -288,34 +288,56 @@ def rank_matrix(sim: "numpy.ndarray", mask: int) -> "numpy.ndarray":
     ``mask x mask`` neighbours that are lower.  Raw cosines of short
     sentences are small and noisy; ranks keep only the local contrast.
 
-    ``sim`` must be symmetric (a cosine matrix): then the comparison with the
-    neighbour at offset ``(dy, dx)`` is the transpose of the one at
-    ``(dx, dy)``, so only offsets with ``dy <= dx`` are compared (66 of 121
-    array passes at the default mask).  Padding with +inf makes outside
-    cells never "lower", and the neighbour counts are pure geometry."""
+    How, with few numpy calls (a document has ~100 units, so per-call
+    overhead, not arithmetic, is what costs): the matrix sits in a frame of
+    +inf (outside cells are never "lower") and is read as one flat array
+    with row stride ``L``; the neighbour at offset ``(dy, dx)`` of every
+    cell is then the same flat array shifted by ``dy * L + dx``.  A strided
+    view stacks all shifts of one ``dy`` as rows, so one ``less`` call
+    compares a whole band of offsets, and the 0/1 bytes are summed eight
+    lanes at a time as ``uint64`` words (no count exceeds 255, so lanes
+    never carry into each other).  ``sim`` must be symmetric (a cosine
+    matrix): the comparison at offset ``(dy, dx)`` is the transpose of the
+    one at ``(dx, dy)``, so only offsets with ``dx >= dy`` are compared."""
     import numpy as np
+    from numpy.lib.stride_tricks import as_strided
 
     n = sim.shape[0]
     r = min(mask, n if n % 2 else n - 1) // 2
     m = 2 * r + 1
-    # float32 and small counters: the passes are memory-bound, and cosines
-    # that tie in float32 are noise either way.
-    s = np.asarray(sim, dtype=np.float32)
-    pad = np.pad(s, r, mode="constant", constant_values=np.inf)
-    acc = np.uint8 if m * m < 256 else np.int32
-    upper = np.zeros((n, n), dtype=acc)  # offsets dy < dx (transposed: dy > dx)
-    diag = np.zeros((n, n), dtype=acc)  # offsets dy == dx
-    tmp = np.empty((n, n), dtype=bool)
-    less = np.less
+    width = n + 2 * r  # row stride of the framed matrix
+    cells = n * width  # flat cells whose row lies inside (columns past n are scratch)
+    lanes = -(-cells // 8) * 8
+    if m > 255:  # the diagonal counts reach m in byte lanes
+        raise ValueError("rank mask must be at most 255")
+    # frame rows [0, r) and [r + n, 2r + n) plus slack for the last shifts
+    flat = np.full((n + 2 * r + 1) * width + lanes - cells + m, np.inf, dtype=np.float32)
+    flat[: (n + 2 * r) * width].reshape(n + 2 * r, width)[r : r + n, r : r + n] = sim
+    # float32: the passes are memory-bound, and cosines that tie in float32 are noise either way
+    centre = flat[r * width + r : r * width + r + lanes]
+    step = flat.strides[0]
+    buf = np.empty(m * lanes, dtype=bool)
+    diag = np.zeros(lanes // 8, dtype=np.uint64)  # offsets dy == dx: at most m per byte
+    upper = np.zeros(lanes // 8, dtype=np.uint64)  # offsets dx > dy (their transposes: dy > dx)
+    # Byte lanes hold counts up to 255: beyond that (masks over 23), each
+    # band's sum (at most m - 1) is widened before it is added up.
+    wide = np.zeros(cells, dtype=np.int32) if m * (m - 1) // 2 > 255 else None
     for dy in range(m):
-        less(pad[dy : dy + n, dy : dy + n], s, out=tmp)
-        diag += tmp
-        for dx in range(dy + 1, m):
-            less(pad[dy : dy + n, dx : dx + n], s, out=tmp)
-            upper += tmp
-    lower = upper.astype(np.int32)
-    lower += upper.T
-    lower += diag
+        k = m - dy  # offsets (dy, dy), (dy, dy + 1), ..., (dy, m - 1)
+        band = as_strided(flat[dy * width + dy :], shape=(k, lanes), strides=(step, step), writeable=False)
+        hits = buf[: k * lanes].reshape(k, lanes)
+        np.less(band, centre, out=hits)
+        words = hits.view(np.uint64)
+        diag += words[0]
+        if k > 1:
+            if wide is None:
+                upper += np.add.reduce(words[1:], axis=0)
+            else:
+                wide += np.add.reduce(words[1:], axis=0).view(np.uint8)[:cells]
+    up = (upper.view(np.uint8)[:cells] if wide is None else wide).reshape(n, width)[:, :n]
+    lower = up.astype(np.int32)
+    lower += up.T
+    lower += diag.view(np.uint8)[:cells].reshape(n, width)[:, :n]
     i = np.arange(n)
     span = np.minimum(i + r, n - 1) - np.maximum(i - r, 0) + 1
     count = np.outer(span, span) - 1
@@ -374,52 +396,49 @@ def c99_boundaries(sim: "numpy.ndarray", threshold: float, mask: int, allowed: l
     da = np.zeros(n + 1)
     num = np.empty(n + 1)
     den = np.empty(n + 1)
-    seg_start = [0] * (n + 1)  # for a live cut: its segment [start, end)
-    seg_end = [n] * (n + 1)
-    sub, add, mul = np.subtract, np.add, np.multiply
+    sub, add, mul, divide = np.subtract, np.add, np.multiply, np.divide
+    ds_item, da_item, num_item = ds.item, da.item, num.item
 
     blocked_l = blocked.tolist()
 
-    def candidates(a: int, b: int) -> None:
-        if b - a < 2:
-            return
+    def candidates(a: int, b: int) -> None:  # the cuts of a new segment [a, b), b - a >= 2
         lo, hi = a + 1, b
-        if hi - lo <= _SMALL_SEGMENT:  # a few cuts: plain Python beats 7 ufunc calls
-            base = diag_l[a] + diag_l[b] - block(a, b)
-            ra, rb = pre2[a, lo:hi].tolist(), pre2[b, lo:hi].tolist()
+        base = diag_l[a] + diag_l[b] - block(a, b)
+        if hi - lo <= _SMALL_SEGMENT:  # a few cuts: plain Python beats the ufunc calls
             for g in range(lo, hi):
-                ds[g] = 2.0 * diag_l[g] + blocked_l[g] - ra[g - lo] - rb[g - lo] + base
+                ds[g] = 2.0 * diag_l[g] + blocked_l[g] - item(a, g) - item(b, g) + base
                 da[g] = float(2 * (g - a) * (g - b))
-                seg_start[g] = a
-                seg_end[g] = b
             return
         v = ds[lo:hi]
-        add(rest[a, lo:hi], diag_l[a] + diag_l[b] - block(a, b), out=v)
+        add(rest[a, lo:hi], base, out=v)
         sub(v, pre2[b, lo:hi], out=v)
         w = da[lo:hi]
         sub(g_all[lo:hi], b, out=w)
         mul(w, twice_from[a, lo:hi], out=w)
-        seg_start[lo:hi] = [a] * (hi - lo)
-        seg_end[lo:hi] = [b] * (hi - lo)
 
     inside, area = block(0, n), float(n * n)
     candidates(0, n)
     densities = [inside / area]
     order: list[int] = []
+    taken = [0, n]  # ends of the current segments, sorted: a cut's segment is found by bisection
     with np.errstate(invalid="ignore"):
         for _ in range(int(np.isfinite(blocked).sum())):
             add(ds, inside, out=num)
             add(da, area, out=den)
-            np.divide(num, den, out=num)
+            divide(num, den, out=num)
             cut = int(num.argmax())
-            a, b = seg_start[cut], seg_end[cut]
-            inside += float(ds[cut])
-            area += float(da[cut])
-            densities.append(float(num[cut]))
+            k = bisect.bisect_left(taken, cut)
+            a, b = taken[k - 1], taken[k]
+            taken.insert(k, cut)
+            inside += ds_item(cut)
+            area += da_item(cut)
+            densities.append(num_item(cut))
             ds[cut] = -np.inf
             da[cut] = 0.0  # keeps area + da > 0, so its density stays -inf
-            candidates(a, cut)
-            candidates(cut, b)
+            if cut - a >= 2:
+                candidates(a, cut)
+            if b - cut >= 2:
+                candidates(cut, b)
             order.append(cut)
     gains = np.diff(np.asarray(densities))
     if gains.size == 0:
