@@ -50,6 +50,13 @@ _INITIAL = re.compile(r"^(?:[A-Z]\.)*[A-Z]$")
 _DOTTED = re.compile(r"^(?:[A-Za-z]{1,5}\.)+[A-Za-z]{1,5}$")
 _ROMAN_OR_DIGIT = re.compile(r"^(?:\d+|[IVXLC]{2,})$")
 _SERIES = re.compile(r"^\d+(?:d|th|st|nd|rd)$")
+#: a web domain ("eBay.com") is a word, not a dotted abbreviation
+_DOMAIN = re.compile(r"[a-z]\.(?:com|org|net|gov|edu)$", re.IGNORECASE)
+#: party designations after a party's name in a caption ("ACME, INC. Plaintiff")
+_PARTY_ROLES = frozenset(
+    "Plaintiff Plaintiffs Defendant Defendants Petitioner Petitioners Respondent Respondents Appellant Appellants "
+    "Appellee Appellees Movant Intervenor Claimant Debtor".split()
+)
 _NUMBER_TAKING = frozenset(("n", "nn", "p", "pp", "c"))
 #: em dash, and U+0097 where Windows-1252 text was decoded as Latin-1
 _DASHES = "\u2014\x97"
@@ -129,7 +136,7 @@ def _is_boundary(text: str, p: int, end_punct: int, nxt: int) -> bool:
     if _ROMAN_OR_DIGIT.match(core) and (next_word[:1].isupper() or next_word[:1].isdigit()):
         return True
     entry = lookup(core)
-    if entry is None and "." in core and _DOTTED.match(core):
+    if entry is None and "." in core and _DOTTED.match(core) and not _DOMAIN.search(core):
         entry = core  # an unlisted dotted acronym behaves like "U.S."
         kind = "ambiguous"
     elif entry is not None:
@@ -155,6 +162,11 @@ def _is_boundary(text: str, p: int, end_punct: int, nxt: int) -> bool:
             # unless a typical sentence opener follows ("Bell Atl. Corp.", "Acad. Life")
             if next_is_abbrev_or_initial or (next_word[:1].isupper() and next_word not in SENTENCE_STARTERS):
                 return False
+        if nw.group(2) == "." and _INITIAL.match(next_word) and 2 <= len(core) <= 5 and core.isalpha() and core.isupper():
+            # "97 NW. U.L. REV. 607", "10 VA. J.L. & TECH. 1": journal names set in
+            # capitals (Bluebook T13 abbreviations in large and small caps); an
+            # acronym before a citation word ends ("the PSS. Pub. L. No.", "FBI. Id.")
+            return False
         # "(Ct. Rec. 53.)" / "(Tr. 45.)": a record cite closing the sentence before it
         return not (c == "(" and (next_is_abbrev_or_initial or next_word[:1].isdigit()))
     if next_word[:1].isdigit() or c == "\u00a7":
@@ -167,6 +179,8 @@ def _is_boundary(text: str, p: int, end_punct: int, nxt: int) -> bool:
     if next_is_abbrev_or_initial:
         return False
     if kind == "terminal":  # "Acme Co. (RAPCO)" continues; "Id. The court" does not
+        if core.isupper() and next_word in _PARTY_ROLES:
+            return False  # "SOUNDEXCHANGE, INC. Plaintiff v. ...": a caption names the party's role
         if c == "(":
             return next_word in SENTENCE_STARTERS
         return next_word[:1].isupper() or c in _OPENERS

@@ -34,7 +34,9 @@ _FIELD_GAP = re.compile(r"(?:\t|[ ]{3,})(?=[A-Z][A-Za-z.'/ ]{0,40}:\s)")
 
 _CONT_WORDS = frozenset(
     "and or nor but the a an of to in on at by for from with without under that which who whom whose as than "
-    "is are was were be been being his her its their our this these those such said any each every if".split()
+    "is are was were be been being his her its their our this these those such said any each every if "
+    # without a period these cannot end a sentence: "the judgment ... is therefore\n\nAFFIRMED."
+    "therefore hereby".split()
 )
 _CAPTION_V = re.compile(r"^(?:v\.?|vs\.?|versus|and|AND)$")
 # the lowercase "v." of a caption set in capitals ("UNITED STATES, PETITIONER v. ANTOINE JONES")

@@ -150,3 +150,18 @@ def test_asterisks_set_apart_by_wide_spaces_are_one_omission():
     text = "The first claim fails.\n\n*\u2003\u2003*\u2003\u2003*\n\nThe second claim fails too.\n"
     assert _sentences(text) == ["The first claim fails.", "*\u2003\u2003*\u2003\u2003*", "The second claim fails too."]
     assert [b.meta for b in legal_blocks(text) if b.kind == "other"] == [{"omission": "*\u2003\u2003*\u2003\u2003*"}]
+
+
+def test_caption_party_roles_domains_caps_journals_and_dispositions():
+    # a caption names each party's role after its (capitalized) name
+    text = "NORTHWIND TRADERS, INC. Plaintiff\nv.\nBLUE HARBOR, LLC Defendant.\n"
+    assert _sentences(text) == ["NORTHWIND TRADERS, INC. Plaintiff\nv.\nBLUE HARBOR, LLC Defendant."]
+    # a web domain is a word, so a capitalized sentence after it starts a new sentence
+    text = "The notice was posted on acme.com. Customers never saw it."
+    assert _sentences(text) == ["The notice was posted on acme.com.", "Customers never saw it."]
+    # a journal abbreviation set in capitals continues; an acronym before a citation word ends
+    text = "See Roe, Privacy Law, 88 NW. U. L. REV. 12 (1994). The agency relied on the FOIA. Id. at 4."
+    assert _sentences(text) == ["See Roe, Privacy Law, 88 NW. U. L. REV. 12 (1994).", "The agency relied on the FOIA.", "Id. at 4."]
+    # "is therefore" cannot end a sentence without a period: the disposition line completes it
+    text = "The order of the trial court is therefore\n\nREVERSED.\n"
+    assert _sentences(text) == ["The order of the trial court is therefore\n\nREVERSED."]
