@@ -1,9 +1,21 @@
 """chunkline ``recursive`` against the recursive splitters people use instead.
 
-Same corpus, same tokenizer (cl100k_base counted by the same bpe-openai
-function for every contender), same process, same budget.  Prints MB/s and
-the ratio of chunkline to each.  Contenders that are not installed are
-skipped with a note (``pip install 'chunkline[bench]'`` installs them).
+Same corpus, same tokenizer (cl100k_base), same process, same budget.  Prints
+MB/s and the ratio of chunkline to each.  Contenders that are not installed
+are skipped with a note (``pip install 'chunkline[bench]'`` installs them).
+
+Token mode runs in two settings (``--counter``):
+
+* ``native``: each library counts cl100k_base the way its users do: Chonkie
+  with a ``tiktoken`` encoding, LangChain ``from_tiktoken_encoder``, semchunk
+  ``chunkerify("cl100k_base")`` (tiktoken), semantic-text-splitter
+  ``from_tiktoken_model`` (tiktoken-rs, compiled in), chunkline with its own
+  counter (bpe-openai).  tiktoken would download its BPE file; the benchmark
+  writes that file into a private ``TIKTOKEN_CACHE_DIR`` from the vocabulary
+  bpe-openai ships, and tiktoken checks it against OpenAI's published SHA-256
+  before use, so it is byte for byte the file users download.
+* ``shared``: every contender calls the same bpe-openai count function, so
+  only the splitting algorithms differ.
 
     python bench/recursive_bench.py                      # >= 20 MB corpus, 512 tokens and 2000 chars
     python bench/recursive_bench.py --mb 5 --repeat 1    # quicker
@@ -41,6 +53,78 @@ def corpus(limit_mb: float) -> list[str]:
         if total >= limit_mb * 1e6:
             break
     return docs
+
+
+_CL100K_URL = "https://openaipublic.blob.core.windows.net/encodings/cl100k_base.tiktoken"
+_CL100K_SHA256 = "223921b76ee99bde995b7ff738513eef100fb51d18c93597a113bcffe865b2a7"
+
+
+def offline_tiktoken() -> None:
+    """Let tiktoken load cl100k_base without the network: its cache file is
+    rebuilt from bpe-openai's vocabulary (tiktoken verifies the hash itself)."""
+    import base64
+    import hashlib
+    import tempfile
+
+    import bpe_openai
+
+    enc = bpe_openai.get_encoding("cl100k_base")
+    special = set(enc._special_tokens.values())
+    lines = []
+    for i in range(enc.n_vocab):
+        if i in special:
+            continue
+        try:
+            lines.append(base64.b64encode(enc.decode_single_token_bytes(i)) + b" %d\n" % i)
+        except KeyError:  # ids between the ranks and the special tokens are unused
+            continue
+    data = b"".join(lines)
+    if hashlib.sha256(data).hexdigest() != _CL100K_SHA256:
+        raise SystemExit("bpe-openai's cl100k_base differs from OpenAI's file; cannot run the native setting")
+    cache = Path(tempfile.mkdtemp(prefix="tiktoken-cache-"))
+    (cache / hashlib.sha1(_CL100K_URL.encode()).hexdigest()).write_bytes(data)
+    os.environ["TIKTOKEN_CACHE_DIR"] = str(cache)
+
+
+def native_contenders(size: int):
+    """Token mode as each library's users run it (see the module docstring)."""
+    from chunkline.core.tokenizers import get_sizer
+    from chunkline.segmenters._packing import PROSE_SEPARATORS, split_recursive
+
+    import tiktoken
+
+    sizer = get_sizer("cl100k_base")
+    out = {"chunkline recursive": lambda t: [t[s:e] for s, e, _ in split_recursive(t, 0, len(t), sizer, size, PROSE_SEPARATORS)]}
+    try:
+        from chonkie import RecursiveChunker
+
+        enc = tiktoken.get_encoding("cl100k_base")
+        ch = RecursiveChunker(tokenizer=enc, chunk_size=size) if _accepts(RecursiveChunker, "tokenizer") else RecursiveChunker(tokenizer_or_token_counter=enc, chunk_size=size)
+        out["chonkie RecursiveChunker (tiktoken)"] = lambda t: [c.text for c in ch.chunk(t)]
+    except Exception as exc:  # pragma: no cover
+        print(f"  (chonkie unavailable: {exc})", file=sys.stderr)
+    try:
+        import semchunk
+
+        sc = semchunk.chunkerify("cl100k_base", size)
+        out["semchunk (tiktoken)"] = lambda t: sc(t)
+    except Exception as exc:  # pragma: no cover
+        print(f"  (semchunk unavailable: {exc})", file=sys.stderr)
+    try:
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+        lc = RecursiveCharacterTextSplitter.from_tiktoken_encoder(encoding_name="cl100k_base", chunk_size=size, chunk_overlap=0)
+        out["langchain RecursiveCharacterTextSplitter (tiktoken)"] = lambda t: lc.split_text(t)
+    except Exception as exc:  # pragma: no cover
+        print(f"  (langchain unavailable: {exc})", file=sys.stderr)
+    try:
+        from semantic_text_splitter import TextSplitter
+
+        ts = TextSplitter.from_tiktoken_model("gpt-4", size)
+        out["semantic-text-splitter (tiktoken-rs)"] = lambda t: ts.chunks(t)
+    except Exception as exc:  # pragma: no cover
+        print(f"  (semantic-text-splitter unavailable: {exc})", file=sys.stderr)
+    return out
 
 
 def contenders(mode: str, size: int, count):
@@ -130,6 +214,7 @@ def main() -> None:
     ap.add_argument("--tokens", type=int, default=512)
     ap.add_argument("--chars", type=int, default=2000)
     ap.add_argument("--only", nargs="*", help="substrings of contender names to run")
+    ap.add_argument("--counter", choices=("native", "shared", "both"), default="both", help="token-mode setting (see above)")
     args = ap.parse_args()
     from chunkline.core.tokenizers import get_sizer
 
@@ -137,18 +222,27 @@ def main() -> None:
     mb = sum(len(d.encode("utf-8")) for d in docs) / 1e6
     print(f"corpus: {len(docs)} documents, {mb:.1f} MB (stdlib .py, Node.js API markdown, licences)")
     count = get_sizer("cl100k_base").count
-    for mode, size in (("tokens", args.tokens), ("chars", args.chars)):
-        print(f"\n## {mode} mode, budget {size} {'cl100k_base tokens' if mode == 'tokens' else 'characters'}")
+    runs = []
+    if args.counter in ("native", "both"):
+        offline_tiktoken()
+        runs.append(("tokens", args.tokens, "native", lambda: native_contenders(args.tokens)))
+    if args.counter in ("shared", "both"):
+        runs.append(("tokens", args.tokens, "shared", lambda: contenders("tokens", args.tokens, lambda t: count(t))))
+    runs.append(("chars", args.chars, "", lambda: contenders("chars", args.chars, len)))
+    for mode, size, setting, make in runs:
+        unit = "cl100k_base tokens" if mode == "tokens" else "characters"
+        label = {"native": ", each library's own cl100k_base counter", "shared": ", one shared bpe-openai counter"}.get(setting, "")
+        print(f"\n## {mode} mode, budget {size} {unit}{label}")
         results = {}
-        for name in contenders(mode, size, count):
+        for name in make():
             if args.only and not any(o in name for o in args.only):
                 continue
             best = float("inf")
             chunks: list[str] = []
             for _ in range(args.repeat):
-                # a fresh splitter each time: semchunk memoizes token counts, so a
-                # second pass over the same corpus would measure its cache
-                fn = contenders(mode, size, lambda t: count(t))[name]  # a new counter object too
+                # a fresh splitter and counter each time: semchunk memoizes token
+                # counts, so a second pass over the same corpus would time its cache
+                fn = make()[name]
                 gc.collect()
                 t0 = time.perf_counter()
                 chunks = [c for d in docs for c in fn(d)]
