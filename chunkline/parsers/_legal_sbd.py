@@ -18,11 +18,22 @@ a boundary when
   the next word is not a typical sentence opener,
 * the word before it is a single capital initial inside a name ("Milan D.
   Smith"), or a dotted acronym before a non-opener,
-* it is inside an ellipsis (". . ." / "...") that is followed by lowercase.
+* it is inside an ellipsis (". . ." / "...") that is followed by lowercase,
+* a caption names a party's role after it ("ACME, INC. Plaintiff"), or a
+  journal abbreviation set in capitals goes on ("88 NW. U. L. REV. 12").
 
-Page markers of reporters (``*1156``) and footnote markers that sit between
-two sentences are sentences of their own, as in the annotation protocol of
-Savelka et al. (2017).
+It *is* a boundary, beyond the plain cases, after "n."/"p."/"c." that lack
+their number, before a parenthetical citation with its own period after a
+quotation ('"binding." (Decl. at 12).'), before a dash after a statute
+catchline, and before typewriter-quoted (`` `Act' ``) sentences.
+
+Page markers of reporters (``*1156``), footnote calls left as bare numbers
+("... enumerates. 3 Katz did not"; Bluebook 6.2(a) spells out a number that
+opens a sentence), asterisk omissions (``* * *``) and footnote markers that
+sit between two sentences are sentences of their own, as in the annotation
+protocol of Savelka et al. (2017).  Footnote references after the period
+(``[12]``, ``[bookmark: r[12]][12]``) and nested closing quotes set apart by
+a space (".’ ”") belong to the sentence they close.
 """
 
 from __future__ import annotations

@@ -5,7 +5,11 @@ caption field ("Decision Date: 03/28/17"), a list number ("1.", "(a)",
 "IV.") or a footnote marker is a sentence of its own, and a line break ends a
 sentence unless the text visibly runs on (the line ends with ``,`` ``;``
 ``—``, a conjunction or article, or the next line starts in lowercase, or it
-is the "v." of a case caption).  This module makes that layout decision and
+is the "v." of a case caption); a colon before a blank line ends the
+sentence (a block quotation follows), and so does a dash after a catchline.
+Leading footnote numbers (also right under a "Notes" heading), bookmark
+footnote markers, ``* * *`` omissions and quoted subsection labels
+(``"(a)``) are sentences of their own.  This module makes that layout decision and
 returns ``Unit`` records; prose units then go through the spaCy pipeline for
 the sentence boundaries inside them.
 
