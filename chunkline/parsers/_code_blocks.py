@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..core.records import Block
+from ..core.spans import trim
 from ._code_tree import CodeTree
 
 _IMPORT_TYPE = re.compile(r"import|include|^use_|using_directive|package_(clause|declaration|header)|extern_crate|namespace_use")
@@ -213,12 +214,8 @@ class _Emitter:
 
     def add(self, kind: str, sb: int, eb: int, srow: int, erow: int, has_error: bool = False, **kw) -> None:
         text, char = self.text, self.omap.char
-        s, e = char(sb), char(eb)
-        s0, e0 = s, e
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s0, e0 = char(sb), char(eb)
+        s, e = trim(text, s0, e0)
         if s >= e:
             return
         if s != s0 or e != e0:  # keep the byte span on the trimmed text
