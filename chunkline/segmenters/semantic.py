@@ -40,10 +40,11 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING, Iterator
 
 from ..core.records import Block, ParsedDocument
-from ._packing import _ABBREV, PROSE_SEPARATORS, sentence_cuts, split_recursive, trim
+from ._packing import _ABBREV, _CJK_END, _END_CHAR, PROSE_SEPARATORS, SENTENCE_END, split_recursive
 from .base import SegmentContext, Span, register_segmenter
 
 if TYPE_CHECKING:
@@ -56,7 +57,6 @@ _PARA = re.compile(r"\n[ \t]*\n")
 #: A line that ends with a full stop (not an abbreviation's), ! or ? ends a
 #: sentence whatever the next line starts with (lists, verse, one sentence per
 #: line, a quotation closed on the next line...).
-_LINE_END_HINT = re.compile("[.!?\u2026][\"'\u201d\u2019)\\]]*[ \t]*\n")
 _LINE_END = re.compile("(?:" + _ABBREV + "\\.|[!?\u2026])[\"'\u201d\u2019)\\]]*[ \t]*\n")
 _CLAUSE_LEVELS = PROSE_SEPARATORS[4:]
 _LINE_LEVELS = PROSE_SEPARATORS[2:]
@@ -123,13 +123,48 @@ class _Unit:
 
 
 def _outer_blocks(blocks: list[Block], rs: int, re_: int) -> list[Block]:
-    inside = sorted((b for b in blocks if rs <= b.start < re_ and b.kind != "sentence"), key=lambda b: (b.start, -b.end))
+    inside = [b for b in blocks if rs <= b.start < re_ and b.kind != "sentence"]
+    inside.sort(key=_END, reverse=True)  # two stable C-level sorts: by (start, -end)
+    inside.sort(key=_START)
     flat: list[Block] = []
     for b in inside:
         if flat and b.start < flat[-1].end:
             continue  # nested (a definition inside a class): the outer one rules
         flat.append(b)
     return flat
+
+
+_START = attrgetter("start")
+_END = attrgetter("end")
+
+
+def _sentence_ends(text: str, start: int, end: int, cuts: set[int]) -> None:
+    """Add to ``cuts`` the sentence ends inside ``(start, end)``: those of
+    ``sentence_cuts`` (after the trailing whitespace) and lines that end
+    with a full stop (not an abbreviation's), ``!`` or ``?`` (after the line
+    break), in one scan of the end-of-sentence marks.
+
+    Both rules start at such a mark, so each mark is tried once: when the
+    sentence rule matches, the line rule's cut would fall inside the same
+    whitespace run, and a cut there only makes a whitespace piece that joins
+    the unit before it, so it is not needed."""
+    last = start  # where the next match may start (finditer semantics)
+    match, line_match = SENTENCE_END.match, _LINE_END.match
+    for c in _END_CHAR.finditer(text, start, end):
+        p = c.start()
+        if p < last:
+            continue
+        m = match(text, p, end)
+        if m is None and text[p] in _CJK_END and p + 1 < end:
+            m = match(text, p + 1, end)
+        if m is None:
+            m = line_match(text, p, end)
+            if m is None:
+                continue
+        cut = m.end()
+        last = cut if cut > m.start() else cut + 1
+        if start < cut < end:
+            cuts.add(cut)
 
 
 def _cuts(text: str, a: int, z: int, sent_starts: list[int]) -> set[int]:
@@ -142,14 +177,11 @@ def _cuts(text: str, a: int, z: int, sent_starts: list[int]) -> set[int]:
     pos = a
     for m in _PARA.finditer(text, a, z):
         if m.end() > pos:
-            cuts.update(sentence_cuts(text, pos, m.end()))
+            _sentence_ends(text, pos, m.end(), cuts)
             cuts.add(m.end())
             pos = m.end()
     if pos < z:
-        cuts.update(sentence_cuts(text, pos, z))
-    for m in _LINE_END_HINT.finditer(text, a, z):
-        if _LINE_END.match(text, m.start(), z):
-            cuts.add(m.end())
+        _sentence_ends(text, pos, z, cuts)
     return cuts
 
 
@@ -163,27 +195,37 @@ def _units(text: str, blocks: list[Block], sent_starts: list[int], rs: int, re_:
     cuts = _cuts(text, rs, re_, sent_starts)
     starts = [b.start for b in flat]
     cuts.update(starts)
-    bounds = sorted(c for c in cuts if rs < c < re_)
+    bounds = sorted(cuts)
+    bounds = bounds[bisect.bisect_right(bounds, rs) : bisect.bisect_left(bounds, re_)]
     for i, b in enumerate(flat):
         if b.kind in _ATOMIC_KINDS:  # one unit from its start to the next block
             z = flat[i + 1].start if i + 1 < len(flat) else re_
             lo, hi = bisect.bisect_right(bounds, b.start), bisect.bisect_left(bounds, z)
             del bounds[lo:hi]
-    bounds = [rs] + bounds + [re_]
+    bounds.append(re_)
     units: list[_Unit] = []
     k = -1  # index of the outer block the current piece lies in
     nflat = len(flat)
-    for x, y in zip(bounds, bounds[1:]):
-        while k + 1 < nflat and starts[k + 1] <= x:
+    nxt = starts[0] if nflat else re_ + 1  # start of outer block k + 1
+    x = rs
+    for y in bounds:
+        while nxt <= x:
             k += 1
-        blk = flat[k] if k >= 0 else None
-        ts, te = trim(text, x, y)
+            nxt = starts[k + 1] if k + 1 < nflat else re_ + 1
+        ts, te = x, y  # trim (inline: once per sentence)
+        while ts < te and text[ts].isspace():
+            ts += 1
+        while te > ts and text[te - 1].isspace():
+            te -= 1
         if ts >= te:  # whitespace only: belongs to the unit before
             if units:
                 units[-1].end = y
+            x = y
             continue
+        blk = flat[k] if k >= 0 else None
         lvl = (blk.level or 1) if (blk is not None and blk.kind in _HEADING_KINDS and blk.start == ts) else None
         units.append(_Unit(x, y, ts, te, blk, lvl))
+        x = y
     return units
 
 
