@@ -20,7 +20,7 @@ gets a zero row.
 from __future__ import annotations
 
 import re
-from itertools import compress
+from itertools import compress, count
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 if TYPE_CHECKING:
@@ -340,8 +340,9 @@ _JOIN_SEPARATORS = _SeparatorTable({ord(_SENTINEL): _SENTINEL})
 def _joined_term_ids(texts: list[str], sort: bool = True):
     """``_dict_term_ids(terms(t) for t in texts)`` for one document's
     sentences, with no per-word Python: the texts are joined around a
-    sentinel word, split in one ``translate``/``split``, and numbered through
-    C-level ``map`` calls; the term filter runs once per distinct word.
+    sentinel word, split in one ``translate``/``split``, and numbered in one
+    C-level ``map`` over ``dict.setdefault``; the term filter runs once per
+    distinct word.
     ``sort=False`` numbers terms by first appearance (fine when no LSA
     projection follows: cosines do not depend on the column order).
     None when a text holds the sentinel: use the dict path."""
@@ -355,16 +356,23 @@ def _joined_term_ids(texts: list[str], sort: bool = True):
     words = joined.translate(_JOIN_SEPARATORS).split()
     if not words:
         return None
-    index = dict.fromkeys(words, -1)  # every distinct word; -1: not a term
-    vocab = list(compress(index, map(_KEEP.__getitem__, index)))  # the sentinel is too short to be kept
+    # one hashing pass: every distinct word -> where it first occurs (dicts
+    # keep insertion order: first appearance); each occurrence -> that place
+    index: dict[str, int] = {}
+    occ = np.fromiter(map(index.setdefault, words, count()), dtype=np.int64, count=len(words))
+    keep = list(map(_KEEP.__getitem__, index))  # the term filter, once per distinct word (the sentinel is too short)
+    vocab = list(compress(index, keep))
+    first = np.fromiter(compress(index.values(), keep), dtype=np.int64, count=len(vocab))
     if sort:
-        vocab.sort()
-    index.update(zip(vocab, range(len(vocab))))
-    index[_SENTINEL] = -2
-    occ = np.fromiter(map(index.__getitem__, words), dtype=np.int64, count=len(words))
-    rows = np.cumsum(occ == -2)
-    mask = occ >= 0
-    return vocab, rows[mask], occ[mask]
+        order = sorted(range(len(vocab)), key=vocab.__getitem__)
+        vocab = [vocab[i] for i in order]
+        first = first[np.asarray(order, dtype=np.int64)]
+    term = np.full(len(words), -1, dtype=np.int64)  # first occurrence -> term id
+    term[first] = np.arange(len(vocab))
+    ids = term[occ]
+    rows = np.cumsum(occ == index.get(_SENTINEL, -1))
+    mask = ids >= 0
+    return vocab, rows[mask], ids[mask]
 
 
 def _randomized_right_vectors(x, k: int, seed: int, oversample: int = 10, power: int = 4) -> "numpy.ndarray":

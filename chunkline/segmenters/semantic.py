@@ -377,13 +377,15 @@ def rank_matrix(sim: "numpy.ndarray", mask: int) -> "numpy.ndarray":
             else:
                 wide += np.add.reduce(words[1:], axis=0).view(np.uint8)[:cells]
     up = (upper.view(np.uint8)[:cells] if wide is None else wide).reshape(n, width)[:, :n]
-    lower = up.astype(np.int32)
+    lower = up.astype(np.float64)
     lower += up.T
     lower += diag.view(np.uint8)[:cells].reshape(n, width)[:, :n]
-    i = np.arange(n)
-    span = np.minimum(i + r, n - 1) - np.maximum(i - r, 0) + 1
-    count = np.outer(span, span) - 1
-    return lower / np.maximum(count, 1)
+    i = np.arange(n, dtype=np.float64)
+    span = np.minimum(i + r, n - 1) - np.maximum(i - r, 0) + 1  # neighbours of each row, itself included
+    count = np.multiply.outer(span, span)
+    count -= 1
+    np.maximum(count, 1, out=count)
+    return np.divide(lower, count, out=lower)
 
 
 def _similarity(vecs: "numpy.ndarray") -> "numpy.ndarray":
@@ -408,12 +410,14 @@ def c99_boundaries(sim: "numpy.ndarray", threshold: float, mask: int, allowed: l
     n = sim.shape[0]
     if n < 3:
         return []
-    rank = rank_matrix(sim, mask)
     pre = np.zeros((n + 1, n + 1))
-    pre[1:, 1:] = rank.cumsum(0).cumsum(1)
-    pre = (pre + pre.T) * 0.5  # rank is symmetric: make its prefix sums exactly so
+    inner = pre[1:, 1:]
+    inner[...] = rank_matrix(sim, mask)
+    np.cumsum(inner, axis=0, out=inner)  # in place: few n x n temporaries, less cache churn
+    np.cumsum(inner, axis=1, out=inner)
     diag = np.diagonal(pre).copy()
-    pre2 = 2.0 * pre
+    # rank is symmetric: make its prefix sums exactly so (pre2 = 2 pre)
+    pre2 = np.add(pre, pre.T)
 
     diag_l = diag.tolist()  # Python floats: scalar reads from numpy cost more
     item = pre2.item
@@ -432,8 +436,8 @@ def c99_boundaries(sim: "numpy.ndarray", threshold: float, mask: int, allowed: l
     blocked = np.where(np.asarray([False] + list(allowed[: n - 1]) + [False], dtype=bool), 0.0, -np.inf)
     diag2b = 2.0 * diag + blocked
     g_all = np.arange(n + 1, dtype=np.float64)
-    rest = diag2b[None, :] - pre2  # rest[a, g] = 2 diag[g] - 2 pre[a, g] (+ blocked)
-    twice_from = 2.0 * (g_all[None, :] - g_all[:, None])  # 2 (g - a)
+    rest = np.subtract(diag2b, pre2, out=pre)  # rest[a, g] = 2 diag[g] - 2 pre[a, g] (+ blocked); pre is done
+    twos = 2.0 * g_all  # 2 (g - a) for g = a + 1 .. b - 1 is twos[1 : b - a]
     ds = np.full(n + 1, -np.inf)
     da = np.zeros(n + 1)
     num = np.empty(n + 1)
@@ -456,7 +460,7 @@ def c99_boundaries(sim: "numpy.ndarray", threshold: float, mask: int, allowed: l
         sub(v, pre2[b, lo:hi], out=v)
         w = da[lo:hi]
         sub(g_all[lo:hi], b, out=w)
-        mul(w, twice_from[a, lo:hi], out=w)
+        mul(w, twos[1 : b - a], out=w)
 
     inside, area = block(0, n), float(n * n)
     candidates(0, n)
@@ -519,9 +523,11 @@ def semantic(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
         return
     sim = _Similarity(p.embedder, [text[u.ts : u.te] for u in all_units])
     bound = _size_bound(ctx.sizer)
+    # In ASCII text a unit's byte bound is its length: no slicing to know it fits.
+    quick = ctx.budget.max_size if (bound is not None and text.isascii()) else -1
     pos = 0
     for sec in sections:
-        yield from _segment_section(text, sec, pos, sim, bound, ctx, p)
+        yield from _segment_section(text, sec, pos, sim, bound, quick, ctx, p)
         pos += len(sec)
 
 
@@ -591,13 +597,16 @@ def _unit_count(text: str, u: _Unit, sizer) -> int:
     return u.count
 
 
-def _segment_section(text: str, units: list[_Unit], pos: int, sim: _Similarity, bound, ctx: SegmentContext, p: SemanticParams) -> Iterator[Span]:
+def _segment_section(
+    text: str, units: list[_Unit], pos: int, sim: _Similarity, bound, quick: int, ctx: SegmentContext, p: SemanticParams
+) -> Iterator[Span]:
+    """``quick``: units of at most this many characters fit without a look (-1: none known to)."""
     limit = ctx.budget.max_size
     sizer = ctx.sizer
     # Units over budget on their own are split apart and cut the section.
     run_start = 0
     for i, u in enumerate(units):
-        if (bound is not None and bound(text[u.ts : u.te]) <= limit) or _unit_count(text, u, sizer) <= limit:
+        if u.te - u.ts <= quick or (bound is not None and bound(text[u.ts : u.te]) <= limit) or _unit_count(text, u, sizer) <= limit:
             continue
         if i > run_start:
             yield from _segment_run(text, units[run_start:i], pos + run_start, sim, ctx, p)
