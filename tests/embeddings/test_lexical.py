@@ -125,3 +125,17 @@ def test_sparse_gram_equals_dense_cosines():
             assert g.shape == (b - a, b - a) and (g == g.T).all()
             assert np.allclose(g, dense[a:b] @ dense[a:b].T, atol=1e-6)
         assert np.allclose(LexicalEmbedder().cosine_matrix(texts), dense @ dense.T, atol=1e-6)
+
+
+def test_vocabulary_of_a_unit_rows_fit_is_built_when_needed():
+    """``unit_rows`` fits without building the term dict; ``vocab`` and a
+    later ``embed`` of other texts still see the same space."""
+    texts = ["The cat sat on the mat.", "Dogs chase cats.", "Markets fell in Tokyo."]
+    lazy = LexicalEmbedder()
+    lazy.unit_rows(texts)
+    eager = LexicalEmbedder(texts)
+    assert lazy.fitted and lazy.dim == eager.dim
+    assert sorted(lazy.vocab) == sorted(eager.vocab)  # columns by first appearance there, sorted here
+    assert sorted(lazy.vocab.values()) == list(range(lazy.dim))
+    q = ["a cat in Tokyo", "dogs"]
+    assert np.allclose(lazy.embed(q) @ lazy.embed(texts).T, eager.embed(q) @ eager.embed(texts).T)
