@@ -10,7 +10,7 @@ counts are not additive at piece boundaries.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from typing import Iterable, Sequence
 
 from ..core.spans import trim
@@ -43,9 +43,15 @@ SENTENCE_END = re.compile(
 
 #: Separator hierarchy for prose, coarse to fine.  Each regex matches the
 #: separator; a piece ends right after it, so pieces tile the text.
+_MULTI_BLANK = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+_BLANK = re.compile(r"\n[ \t]*\n")
+#: Both of the above in one scan: group 1 takes part exactly when the run
+#: holds two or more blank lines.
+_BLANK_RUN = re.compile(r"\n[ \t]*\n((?:[ \t]*\n)+)?")
+
 PROSE_SEPARATORS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+"),  # section-like gaps (2+ blank lines)
-    re.compile(r"\n[ \t]*\n"),  # paragraphs
+    _MULTI_BLANK,  # section-like gaps (2+ blank lines)
+    _BLANK,  # paragraphs
     re.compile(r"\n"),  # lines
     SENTENCE_END,  # sentences
     re.compile(r"[;:,]\s+"),  # clauses
@@ -132,6 +138,7 @@ def split_recursive(
     min_size: int = 0,
     level: int = 0,
     known: int | None = None,
+    blanks: list[int] | None = None,
 ) -> list[tuple[int, int, int]]:
     """Chunks ``(start, end, exact_count)`` of ``[s, e)``, each within ``limit``,
     trimmed of surrounding whitespace, covering every non-space character
@@ -158,22 +165,31 @@ def split_recursive(
     if fits:
         return [(s, e, count if count is not None else sizer.count(text[s:e]))]
 
-    for lvl in range(level, len(separators)):
+    lvl = level
+    while True:
+        if lvl >= len(separators):
+            return hard_pieces(text, s, e, sizer, limit)
         sep = separators[lvl]
         if sep is SENTENCE_END:
             cuts = sentence_cuts(text, s, e)
+        elif sep is _MULTI_BLANK and lvl + 1 < len(separators) and separators[lvl + 1] is _BLANK:
+            cuts, blanks = _blank_runs(text, s, e)
+            if not cuts:
+                lvl += 1  # no section gaps: the paragraph cuts are known already
+                cuts = blanks
+        elif sep is _BLANK and blanks is not None:
+            cuts = blanks[bisect_right(blanks, s) : bisect_left(blanks, e)]
         else:
             cuts = [m.end() for m in sep.finditer(text, s, e)]
-            if cuts and cuts[-1] >= e:
-                cuts.pop()
+        if cuts and cuts[-1] >= e:
+            cuts.pop()
         if cuts:
             break
-    else:
-        return hard_pieces(text, s, e, sizer, limit)
+        lvl += 1
 
     if sizer.name == "chars" and overlap == 0:
         cuts.append(e)
-        return _greedy_chars(text, s, e, cuts, sizer, limit, separators, min_size, lvl)
+        return _greedy_chars(text, s, e, cuts, sizer, limit, separators, min_size, lvl, blanks)
 
     out: list[tuple[int, int, int]] = []
     group: list[tuple[int, int, int]] = []  # consecutive pieces that fit
@@ -220,7 +236,7 @@ def split_recursive(
         else:
             out.extend(merge(text, group, sizer, limit, overlap, min_size))
             group = []
-            out.extend(split_recursive(text, ps, pe, sizer, limit, separators, overlap, min_size, lvl + 1, c if c >= 0 else None))
+            out.extend(split_recursive(text, ps, pe, sizer, limit, separators, overlap, min_size, lvl + 1, c if c >= 0 else None, blanks))
     out.extend(merge(text, group, sizer, limit, overlap, min_size))
     return out
 
@@ -357,6 +373,20 @@ def _single_count(text: str, piece: tuple[int, int, int], known: int, cs: int, c
     return total
 
 
+def _blank_runs(text: str, s: int, e: int) -> tuple[list[int], list[int]]:
+    """Cuts after runs of 2+ blank lines and after single blank lines in
+    ``[s, e)``, from one regex scan.
+
+    The two lists are what ``_MULTI_BLANK`` and (inside spans free of longer
+    runs, which is where the hierarchy uses it) ``_BLANK`` would find: every
+    blank-line run starts at its first line break and both patterns take the
+    whole run.  Scanning once instead of twice is most of the time that
+    character budgets spend outside the merge.
+    """
+    found = list(_BLANK_RUN.finditer(text, s, e))
+    return [m.end() for m in found if m.lastindex], [m.end() for m in found if not m.lastindex]
+
+
 def _greedy_chars(
     text: str,
     s: int,
@@ -367,6 +397,7 @@ def _greedy_chars(
     separators: Sequence[re.Pattern[str]],
     min_size: int,
     lvl: int,
+    blanks: list[int] | None,
 ) -> list[tuple[int, int, int]]:
     """``split_recursive``'s loop and ``merge`` for character budgets without
     overlap, with the same result.
@@ -391,7 +422,7 @@ def _greedy_chars(
             continue
         # the piece [gs, cuts[i]) alone is over the budget: close the run, split it finer
         _fold_last(out, group_start, min_size, limit)
-        out.extend(split_recursive(text, gs, cuts[i], sizer, limit, separators, 0, min_size, lvl + 1, cuts[i] - gs))
+        out.extend(split_recursive(text, gs, cuts[i], sizer, limit, separators, 0, min_size, lvl + 1, cuts[i] - gs, blanks))
         group_start = len(out)
         gs, i = cuts[i], i + 1
     _fold_last(out, group_start, min_size, limit)
