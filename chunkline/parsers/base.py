@@ -49,11 +49,19 @@ class ParseContext:
     path: str | None  # filesystem path, None for stdin
     options: ParseOptions = field(default_factory=ParseOptions)
 
-    def decode(self, data: bytes) -> str:
-        """The file's text, with chunkline's decoding rules (BOMs, strict UTF-8)."""
+    def decode(self, data: bytes, declared: str | None = None) -> str:
+        """The file's text, with chunkline's decoding rules (BOMs, strict UTF-8).
+
+        ``declared`` is an encoding the file names itself (a Python coding
+        cookie); it replaces the UTF-8 default, but not an encoding the user
+        chose with ``--encoding``, nor a byte-order mark.
+        """
         if looks_binary(data):
             raise FormatError(self.display, "binary file (NUL bytes), not text", "binary")
-        return decode_text(data, self.display, self.options.encoding, self.options.decode_errors)
+        encoding = self.options.encoding
+        if declared and encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+            encoding = declared
+        return decode_text(data, self.display, encoding, self.options.decode_errors)
 
     def document(self, fmt: str, data: bytes, text: str, **meta) -> Document:
         digest = sha256_hex(data)

@@ -16,9 +16,10 @@ Parse options (``ParseOptions.extra``): ``language`` (force a grammar),
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import replace
 
-from ..core.errors import InputError, UsageError
+from ..core.errors import DecodeError, InputError, UsageError
 from ..core.records import ParsedDocument
 from ._code_languages import ALL_EXTENSIONS, ALL_FILENAMES, BY_NAME, detect_language, interpreter_language, load_grammar, normalize_language
 from .base import ParseContext, register_parser
@@ -39,7 +40,6 @@ def _sniff(head: bytes, _name: str) -> bool:
     text_like=True,
 )
 def parse_code(data: bytes, ctx: ParseContext) -> ParsedDocument:
-    text = ctx.decode(data)
     forced = ctx.options.get("language")
     if forced:
         language = normalize_language(str(forced))
@@ -47,6 +47,7 @@ def parse_code(data: bytes, ctx: ParseContext) -> ParsedDocument:
             raise UsageError(f"unknown code language {forced!r}; choose from {', '.join(sorted(BY_NAME))}")
     else:
         language = detect_language(ctx.display, data[:512])
+    text = ctx.decode(data, coding_cookie(data, ctx.display) if language == "python" else None)
     if language is None:
         return _fallback(data, text, ctx, None, "language not recognised (by extension or #! line); split into blank-line separated blocks")
     try:
@@ -73,6 +74,26 @@ def parse_code(data: bytes, ctx: ParseContext) -> ParsedDocument:
         warnings = (f"{language} syntax errors in {bad} block(s); their text is kept (meta has_error)",)
     doc = ctx.document("code", data, text, language=language)
     return ParsedDocument(doc, tuple(blocks), warnings)
+
+
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
+
+
+def coding_cookie(data: bytes, display: str) -> str | None:
+    """The encoding a Python file declares on its first or second line (PEP 263),
+    as Python itself reads it; None when there is none (UTF-8 then)."""
+    lines = data[:400].split(b"\n", 2)[:2]
+    for i, line in enumerate(lines):
+        m = _COOKIE.match(line)
+        if m:
+            name = m.group(1).decode("ascii", "replace")
+            try:
+                return codecs.lookup(name).name
+            except LookupError:
+                raise DecodeError(display, f"unknown encoding {name!r} in the coding declaration on line {i + 1}") from None
+        if i == 0 and not re.match(rb"^[ \t\f]*(?:[#\r\n]|$)", line):
+            break  # PEP 263: the second line counts only after a comment or blank first line
+    return None
 
 
 def _utf8(data: bytes, text: str) -> tuple[bytes, int | None]:

@@ -209,3 +209,34 @@ def test_minified_one_line_code_is_linear_and_signatures_bounded():
     far = next(d for d in defs if d.symbol == "f5000")
     assert far.meta["signature"].startswith("function f5000(a,b)")
     assert elapsed < 8, elapsed
+
+
+@pytest.mark.parametrize(
+    "head, encoding",
+    [
+        (b"# -*- coding: latin-1 -*-\n", "latin-1"),
+        (b"#!/usr/bin/env python\n# vim: set fileencoding=koi8-r :\n", "koi8-r"),
+        (b"\n# coding=cp1252\n", "cp1252"),
+    ],
+)
+def test_python_coding_declaration_is_honoured(head, encoding):
+    """PEP 263: a Python file may declare its encoding on line 1 or 2."""
+    body = 's = "Gr\u00fc\u00dfe \u00e9t\u00e9"\n' if encoding != "koi8-r" else 's = "\u041f\u0440\u0438\u0432\u0435\u0442"\n'
+    data = head + body.encode(encoding)
+    parsed = parse_bytes(data, ParseContext("m.py", "m.py"))
+    assert parsed.document.text == head.decode("ascii") + body
+    verify(parsed.document.text, parsed.blocks)
+    assert all(b.byte_span is None for b in parsed.blocks)  # offsets cannot point into non-UTF-8 bytes
+
+
+def test_coding_declaration_rules():
+    from chunkline.core.errors import DecodeError
+
+    # a cookie after a code line does not count, so the Latin-1 byte is an error as in Python
+    with pytest.raises(DecodeError, match="not valid UTF-8"):
+        parse_bytes(b"import os\n# coding: latin-1\nx = '\xe9'\n", ParseContext("m.py", "m.py"))
+    with pytest.raises(DecodeError, match="unknown encoding 'no-such' in the coding declaration on line 1"):
+        parse_bytes(b"# coding: no-such\n", ParseContext("m.py", "m.py"))
+    # an explicit --encoding wins over the cookie
+    parsed = parse_bytes(b"# coding: koi8-r\nx = '\xe9'\n", ParseContext("m.py", "m.py", ParseOptions(encoding="latin-1")))
+    assert "\u00e9" in parsed.document.text
