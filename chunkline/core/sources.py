@@ -118,6 +118,8 @@ def iter_sources(
                         yield Skipped(_disp(dirpath, d) + "/", "hidden or vendored directory")
                     elif rules and (why := rules.ignored(full, True)):
                         yield Skipped(_disp(dirpath, d) + "/", why)
+                    elif exclude and _matches(os.path.relpath(full, root).replace(os.sep, "/"), exclude):
+                        continue  # --exclude names a directory: its whole subtree is left out
                     else:
                         keep.append(d)
                 dirnames[:] = keep

@@ -76,6 +76,11 @@ def test_discover_sorted_hidden_and_globs(tmp_path):
     assert [os.path.basename(s.path) for s in srcs] == ["b.md", "c.md"]
     srcs, _ = discover([str(tmp_path / "*.md")])
     assert [os.path.basename(s.path) for s in srcs] == ["b.md"]
+    # --exclude naming a directory leaves its whole subtree out (like rg -g '!dir')
+    srcs, _ = discover([str(tmp_path)], exclude=("sub",))
+    assert [os.path.basename(s.path) for s in srcs] == ["a.txt", "b.md"]
+    srcs, _ = discover([str(tmp_path)], exclude=("*.txt",))
+    assert [os.path.basename(s.path) for s in srcs] == ["b.md", "c.md"]
 
 
 def test_read_errors_name_the_cause(tmp_path):

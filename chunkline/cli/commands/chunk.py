@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
         keep_furniture: bool = typer.Option(False, "--keep-furniture", help="Keep page headers/footers (PDF) in chunks."),
         fmt: Optional[str] = opt_format(),
         include: Optional[List[str]] = typer.Option(None, "--include", help="Glob of files to take inside directories (repeatable)."),
-        exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Glob of files to leave out inside directories (repeatable)."),
+        exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Glob of files or directories to leave out inside directories (matched against the path relative to the named directory and against the name; repeatable)."),
         hidden: bool = typer.Option(False, "--hidden", help="Also read hidden files and directories."),
         no_gitignore: bool = typer.Option(False, "--no-gitignore", help="Also read files that .gitignore files ignore."),
         encoding: str = typer.Option("utf-8", "--encoding", help="Text encoding of inputs without a BOM."),

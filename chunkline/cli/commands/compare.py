@@ -119,7 +119,7 @@ def register(app: typer.Typer) -> None:
         as_csv: bool = typer.Option(False, "--csv", help="Print one CSV row per strategy on stdout."),
         fmt: Optional[str] = opt_format(),
         include: Optional[List[str]] = typer.Option(None, "--include", help="Glob of files to take inside directories."),
-        exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Glob of files to leave out inside directories."),
+        exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Glob of files or directories to leave out inside directories."),
         jobs: int = opt_jobs(),
         quiet: bool = opt_quiet(),
         debug: bool = opt_debug(),
