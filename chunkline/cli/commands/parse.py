@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
         text: bool = typer.Option(False, "--text", help="Print each document's text (what offsets point into) instead of blocks."),
         fmt: Optional[str] = opt_format(),
         include: Optional[List[str]] = typer.Option(None, "--include", help="Glob of files to take inside directories."),
-        exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Glob of files to leave out inside directories."),
+        exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Glob of files or directories to leave out inside directories."),
         hidden: bool = typer.Option(False, "--hidden", help="Also read hidden files and directories."),
         encoding: str = typer.Option("utf-8", "--encoding", help="Text encoding of inputs without a BOM."),
         decode_errors: str = typer.Option("strict", "--decode-errors", help="strict or replace (explicit U+FFFD)."),
