@@ -9,9 +9,25 @@ from typing import Any, Iterable
 _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False)
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}  # dataclass type -> field names; () for other types
+
+
 def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    """JSON-ready form of a record: dataclasses and mappings to dicts, tuples to
+    lists, floats rounded to 6 places (NaN to null).  Scalars return first and
+    field names are looked up once per type: this runs for every value of
+    every chunk written."""
+    t = type(value)
+    if t is str or t is int or t is bool or value is None:
+        return value
+    if t is float:
+        return round(value, 6) if value == value else None
+    names = _FIELDS.get(t)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(value)) if dataclasses.is_dataclass(value) and not isinstance(value, type) else ()
+        _FIELDS[t] = names
+    if names:
+        return {n: _plain(getattr(value, n)) for n in names}
     if isinstance(value, dict) or hasattr(value, "items"):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
