@@ -317,6 +317,102 @@ class SparseRows:
         return (g + g.T) * 0.5
 
 
+def weighted_rows(n: int, rows, keys, *, dims: int = 256, seed: int = 0):
+    """L2-normalised TF-IDF rows of ``n`` texts from their term occurrences
+    (``rows[k]`` text, ``keys[k]`` any non-negative term key), weighted as
+    ``LexicalEmbedder`` weights words: sublinear TF, smoothed IDF over the
+    ``n`` texts, LSA onto ``dims`` directions when both the texts and the
+    distinct terms outnumber ``dims``.  ``SparseRows``, or dense float64
+    rows after LSA.
+
+    Why: a caller that already has term ids (the semantic segmenter's BPE
+    tokens, from the one tokenizer pass it makes anyway) gets the same kind
+    of vectors without the Python word splitting and numbering."""
+    import numpy as np
+
+    rows = np.asarray(rows, dtype=np.int64)
+    keys = np.asarray(keys, dtype=np.int64)
+    if keys.size == 0:
+        return SparseRows(n, rows[:0], keys[:0], np.zeros(0))
+    terms_, cols = np.unique(keys, return_inverse=True)
+    v = terms_.size
+    pairs, tf = np.unique(rows * v + cols.reshape(-1), return_counts=True)
+    prow, pcol = pairs // v, pairs % v
+    df = np.bincount(pcol, minlength=v).astype(np.float64)
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    val = (1.0 + np.log(tf.astype(np.float64))) * idf[pcol]
+    if v > dims and n > dims:
+        import scipy.sparse as sp
+
+        x = sp.csr_matrix((val.astype(np.float32), (prow, pcol)), shape=(n, v))
+        dense = np.asarray(x @ _randomized_right_vectors(x, dims, seed), dtype=np.float64)
+        norms = np.linalg.norm(dense, axis=1, keepdims=True)
+        np.divide(dense, norms, out=dense, where=norms > 0)
+        return dense
+    norms = np.sqrt(np.bincount(prow, weights=val * val, minlength=n))
+    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    return SparseRows(n, prow, pcol, val * scale[prow])
+
+
+class TokenTerms:
+    """Index terms of BPE token ids: each token id maps to the key of its
+    lower-cased form with spaces and punctuation stripped (`` The``,
+    ``The`` and ``the`` are one term), or to -1 when that form is no term
+    (stop words, single characters, numbers, punctuation, whitespace),
+    under the same rules as ``terms`` applies to words.
+
+    The table is filled lazily, one entry per distinct token id first seen
+    (a document's new tokens, not the 100k-200k vocabulary), and kept per
+    process for each encoding (``for_encoding``)."""
+
+    _by_name: dict[str, "TokenTerms"] = {}
+
+    def __init__(self, token_bytes) -> None:
+        import numpy as np
+
+        self._token_bytes = token_bytes  # id -> bytes
+        self.table = np.full(1024, -2, dtype=np.int64)  # -2: not looked up yet
+        self._keys: dict[object, int] = {}
+
+    @classmethod
+    def for_encoding(cls, name: str, token_bytes) -> "TokenTerms":
+        found = cls._by_name.get(name)
+        if found is None:
+            found = cls._by_name[name] = cls(token_bytes)
+        return found
+
+    def keys(self, ids: "numpy.ndarray") -> "numpy.ndarray":
+        """Term key of every token id (-1: not a term)."""
+        import numpy as np
+
+        if ids.size == 0:
+            return ids.astype(np.int64)
+        top = int(ids.max())
+        if top >= self.table.size:
+            grown = np.full(max(top + 1, 2 * self.table.size), -2, dtype=np.int64)
+            grown[: self.table.size] = self.table
+            self.table = grown
+        out = self.table[ids]
+        missing = out == -2
+        if missing.any():
+            for t in np.unique(ids[missing]).tolist():
+                self.table[t] = self._key(t)
+            out = self.table[ids]
+        return out
+
+    def _key(self, token: int) -> int:
+        raw = self._token_bytes(token)
+        try:
+            form: object = "".join(ch for ch in raw.decode("utf-8").lower() if ch.isalnum())
+            if not _KEEP[form]:
+                return -1
+        except UnicodeDecodeError:  # a piece of a multi-byte character: its bytes are the term
+            form = raw.strip().lower()
+            if len(form) < 2:
+                return -1
+        return self._keys.setdefault(form, len(self._keys))
+
+
 def _dict_term_ids(docs: list[list[str]]):
     """(sorted vocabulary, text index, term id) of every term occurrence."""
     import numpy as np

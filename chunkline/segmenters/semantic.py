@@ -45,7 +45,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Iterator
 
 from ..core.records import Block, ParsedDocument
-from ._packing import _ABBREV, _CJK_END, _END_CHAR, PROSE_SEPARATORS, SENTENCE_END, split_recursive
+from ._packing import _ABBREV, _CJK_END, _END_CHAR, PROSE_SEPARATORS, SENTENCE_END, _edge_count, _single_count, split_recursive
 from .base import SegmentContext, Span, register_segmenter
 
 if TYPE_CHECKING:
@@ -525,14 +525,249 @@ def semantic(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
     all_units = [u for sec in sections for u in sec]
     if not all_units:
         return
-    sim = _Similarity(p.embedder, [text[u.ts : u.te] for u in all_units])
+    passed = _TokenPass.run(text, all_units, ctx.sizer)
+    counts = passed or _Counts(text, all_units, ctx.sizer)
+    if p.embedder == "lexical" and passed is not None:
+        sim = _Similarity.from_rows(passed.term_rows())
+    else:
+        sim = _Similarity(p.embedder, [text[u.ts : u.te] for u in all_units])
     bound = _size_bound(ctx.sizer)
     # In ASCII text a unit's byte bound is its length: no slicing to know it fits.
     quick = ctx.budget.max_size if (bound is not None and text.isascii()) else -1
     pos = 0
     for sec in sections:
-        yield from _segment_section(text, sec, pos, sim, bound, quick, ctx, p)
+        yield from _segment_section(text, sec, pos, sim, counts, bound, quick, ctx, p)
         pos += len(sec)
+
+
+class _Counts:
+    """Exact sizes of units and unit runs (global unit indices), by
+    measuring the text: the path for sizers without a token pass."""
+
+    def __init__(self, text: str, units: list[_Unit], sizer) -> None:
+        self.text, self.units, self.sizer = text, units, sizer
+
+    def unit(self, i: int) -> int:
+        """Exact size of unit ``i`` (trimmed), counted once."""
+        u = self.units[i]
+        if u.count < 0:
+            u.count = self.sizer.count(self.text[u.ts : u.te])
+        return u.count
+
+    def weight(self, i: int) -> int:
+        """Size of unit ``i`` for balancing cuts (need not be exact)."""
+        return self.unit(i)
+
+    def span(self, i: int, j: int) -> int:
+        """Exact size of the text from unit ``i`` to unit ``j - 1`` (trimmed)."""
+        if j == i + 1:
+            return self.unit(i)
+        return self.sizer.count(self.text[self.units[i].ts : self.units[j - 1].te])
+
+
+_ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+class _TokenPass(_Counts):
+    """One tokenizer pass over each region, reused for every size and (with
+    the lexical backend) as the units' terms.
+
+    The region is cut into *tiles*, one per unit, at one point of each gap
+    between units where token counts are additive: the unit's end when it
+    is an ASCII letter, digit or punctuation mark before a space or tab
+    (or a letter or digit before a line break), else the start of the line
+    after the gap.  No pretoken of the cl100k/o200k patterns crosses such a
+    point (letter, number and contraction pretokens never take whitespace;
+    a punctuation run stops at a space or tab, and only takes line breaks;
+    line starts: ``sizer.additive_at``), so the region's tokens are the
+    tiles' own tokens laid end to end: one encode of the region gives every
+    tile's count and token ids.  A chunk from unit ``i`` to ``j - 1`` then
+    counts ``head(i) + tiles i+1..j-2 + tail(j - 1)``, where the head drops
+    the tile's leading whitespace and the tail its trailing whitespace,
+    each from a tiny re-count up to the nearest word end (``_edge_count``).
+    Gaps with no additive point (rare: units that touch, odd whitespace)
+    make chunks across them count their text whole.  Every result is an
+    exact count; tests re-measure every chunk."""
+
+    def __init__(self, text: str, units: list[_Unit], sizer, lo, hi, tcount, bad_cum, ids, bounds) -> None:
+        super().__init__(text, units, sizer)
+        self.lo, self.hi, self.tcount = lo, hi, tcount
+        self.cum = [0]
+        for c in tcount:
+            self.cum.append(self.cum[-1] + c)
+        self.bad_cum = bad_cum  # bad_cum[k]: non-additive joins before unit k (join k lies before unit k)
+        self.ids, self.bounds = ids, bounds  # all tokens; tile i's are ids[bounds[i]:bounds[i + 1]]
+        self._head: dict[int, int] = {}
+        self._tail: dict[int, int] = {}
+
+    @classmethod
+    def run(cls, text: str, units: list[_Unit], sizer) -> "_TokenPass | None":
+        """The pass for OpenAI BPE sizers, None for other sizers."""
+        import numpy as np
+
+        encode = getattr(sizer, "_encode", None)
+        additive = getattr(sizer, "additive_at", None)
+        enc = getattr(sizer, "_enc", None)
+        if encode is None or additive is None or enc is None or sizer.name not in ("cl100k_base", "o200k_base"):
+            return None
+        n = len(units)
+        lo, hi = [0] * n, [0] * n
+        ok = [False] * (n + 1)  # ok[k]: the join before unit k is additive
+        groups: list[tuple[int, int]] = []  # runs of contiguous units [a, b)
+        a = 0
+        for k in range(n):
+            u = units[k]
+            if k == 0 or u.start != units[k - 1].end:  # a region starts: a new encode
+                if k:
+                    hi[k - 1] = units[k - 1].te
+                    groups.append((a, k))
+                a = k
+                lo[k] = u.ts
+                continue
+            te, ts = units[k - 1].te, u.ts
+            p, good = te, False
+            if te < ts:
+                c, d = text[te - 1], text[te]
+                if d in " \t" and c in _ASCII_PUNCT or additive(text, te):
+                    good = True
+                else:
+                    q = text.rfind("\n", te, ts) + 1
+                    if q and additive(text, q):
+                        p, good = q, True
+            else:
+                good = additive(text, te)
+            hi[k - 1] = lo[k] = p
+            ok[k] = good
+        hi[n - 1] = units[n - 1].te
+        groups.append((a, n))
+        byte_len = _byte_lengths(sizer.name, enc)
+        all_ids, all_bounds = [], []
+        tcount = [0] * n
+        base = 0
+        for a, b in groups:
+            s0, s1 = lo[a], hi[b - 1]
+            piece = text[s0:s1]
+            ids = np.asarray(encode(piece), dtype=np.int64)
+            ends = np.cumsum(byte_len.lengths(ids))  # byte offset where each token ends
+            marks = [lo[k] - s0 for k in range(a + 1, b)]  # tile starts after the first, in chars
+            if not piece.isascii():
+                widths = np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+                widths = 1 + (widths >= 0x80) + (widths >= 0x800) + (widths >= 0x10000)
+                char_bytes = np.concatenate(([0], np.cumsum(widths)))
+                marks = char_bytes[np.asarray(marks, dtype=np.int64)].tolist() if marks else []
+            # token index where each tile starts: the token ending at the mark is the tile's last
+            cut = np.searchsorted(ends, np.asarray(marks, dtype=np.int64), side="right") if marks else np.zeros(0, dtype=np.int64)
+            at_boundary = ((cut > 0) & (ends[np.maximum(cut - 1, 0)] == np.asarray(marks, dtype=np.int64))).tolist() if marks else []
+            k_list = [0] + cut.tolist() + [int(ids.size)]
+            for idx, k in enumerate(range(a + 1, b)):
+                if ok[k] and not at_boundary[idx]:  # cannot happen at an additive point; stay exact anyway
+                    ok[k] = False
+            for k in range(a, b):
+                i = k - a
+                if (k == a or ok[k]) and (k == b - 1 or ok[k + 1]):
+                    tcount[k] = k_list[i + 1] - k_list[i]
+                else:
+                    tcount[k] = sizer.count(text[lo[k] : hi[k]])
+            all_ids.append(ids)
+            all_bounds.append(np.asarray(k_list[:-1], dtype=np.int64) + base)
+            base += ids.size
+        bad_cum = [0] * (n + 1)
+        for k in range(1, n + 1):
+            bad_cum[k] = bad_cum[k - 1] + (k < n and not ok[k])
+        ids = np.concatenate(all_ids)
+        bounds = np.append(np.concatenate(all_bounds), base)
+        return cls(text, units, sizer, lo, hi, tcount, bad_cum, ids, bounds)
+
+    def head(self, i: int) -> int:
+        """Exact count of tile ``i`` without its leading whitespace."""
+        c = self._head.get(i)
+        if c is None:
+            u = self.units[i]
+            known = self.tcount[i]
+            c = known if self.lo[i] == u.ts else _edge_count(self.text, (self.lo[i], self.hi[i]), known, u.ts, True, self.sizer.count)
+            self._head[i] = c
+        return c
+
+    def tail(self, i: int) -> int:
+        """Exact count of tile ``i`` without its trailing whitespace."""
+        c = self._tail.get(i)
+        if c is None:
+            u = self.units[i]
+            known = self.tcount[i]
+            c = known if self.hi[i] == u.te else _edge_count(self.text, (self.lo[i], self.hi[i]), known, u.te, False, self.sizer.count)
+            self._tail[i] = c
+        return c
+
+    def unit(self, i: int) -> int:
+        u = self.units[i]
+        if u.count < 0:
+            lo, hi, known = self.lo[i], self.hi[i], self.tcount[i]
+            if lo == u.ts:
+                u.count = self.tail(i)
+            elif hi == u.te:
+                u.count = self.head(i)
+            else:
+                u.count = _single_count(self.text, (lo, hi), known, u.ts, u.te, self.sizer.count)
+        return u.count
+
+    def weight(self, i: int) -> int:
+        return self.tcount[i]
+
+    def span(self, i: int, j: int) -> int:
+        if j == i + 1:
+            return self.unit(i)
+        if self.bad_cum[j - 1] != self.bad_cum[i]:  # a join without an additive point inside
+            return self.sizer.count(self.text[self.units[i].ts : self.units[j - 1].te])
+        return self.head(i) + (self.cum[j - 1] - self.cum[i + 1]) + self.tail(j - 1)
+
+    def term_rows(self):
+        """Lexical rows of the units with their BPE tokens as terms."""
+        import numpy as np
+
+        from ..embeddings.lexical import TokenTerms, weighted_rows
+
+        n = len(self.units)
+        terms = TokenTerms.for_encoding(self.sizer.name, self.sizer._enc.decode_single_token_bytes)
+        keys = terms.keys(self.ids)
+        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.bounds))
+        keep = keys >= 0
+        return weighted_rows(n, rows[keep], keys[keep])
+
+
+class _ByteLengths:
+    """UTF-8 length of each token id of one encoding, looked up lazily."""
+
+    _by_name: dict[str, "_ByteLengths"] = {}
+
+    def __init__(self, enc) -> None:
+        import numpy as np
+
+        self.enc = enc
+        self.table = np.full(1024, -1, dtype=np.int64)
+
+    def lengths(self, ids: "numpy.ndarray") -> "numpy.ndarray":
+        import numpy as np
+
+        if ids.size == 0:
+            return ids
+        top = int(ids.max())
+        if top >= self.table.size:
+            grown = np.full(max(top + 1, 2 * self.table.size), -1, dtype=np.int64)
+            grown[: self.table.size] = self.table
+            self.table = grown
+        out = self.table[ids]
+        if (out < 0).any():
+            for t in np.unique(ids[out < 0]).tolist():
+                self.table[t] = len(self.enc.decode_single_token_bytes(t))
+            out = self.table[ids]
+        return out
+
+
+def _byte_lengths(name: str, enc) -> _ByteLengths:
+    found = _ByteLengths._by_name.get(name)
+    if found is None:
+        found = _ByteLengths._by_name[name] = _ByteLengths(enc)
+    return found
 
 
 class _Similarity:
@@ -555,6 +790,13 @@ class _Similarity:
             self.rows = LexicalEmbedder().unit_rows(texts)
         else:
             self.rows = get_embedder(embedder).embed(texts)
+
+    @classmethod
+    def from_rows(cls, rows) -> "_Similarity":
+        """Similarities of rows made elsewhere (the token pass's lexical rows)."""
+        sim = cls.__new__(cls)
+        sim.rows = rows
+        return sim
 
     def gram(self, a: int, b: int) -> "numpy.ndarray":
         """Exactly symmetric ``(b - a) x (b - a)`` cosine matrix of units ``[a, b)``."""
@@ -594,15 +836,8 @@ def _size_bound(sizer):
     return None
 
 
-def _unit_count(text: str, u: _Unit, sizer) -> int:
-    """Exact size of one unit, counted on first use."""
-    if u.count < 0:
-        u.count = sizer.count(text[u.ts : u.te])
-    return u.count
-
-
 def _segment_section(
-    text: str, units: list[_Unit], pos: int, sim: _Similarity, bound, quick: int, ctx: SegmentContext, p: SemanticParams
+    text: str, units: list[_Unit], pos: int, sim: _Similarity, counts: _Counts, bound, quick: int, ctx: SegmentContext, p: SemanticParams
 ) -> Iterator[Span]:
     """``quick``: units of at most this many characters fit without a look (-1: none known to)."""
     limit = ctx.budget.max_size
@@ -610,19 +845,21 @@ def _segment_section(
     # Units over budget on their own are split apart and cut the section.
     run_start = 0
     for i, u in enumerate(units):
-        if u.te - u.ts <= quick or (bound is not None and bound(text[u.ts : u.te]) <= limit) or _unit_count(text, u, sizer) <= limit:
+        if u.te - u.ts <= quick or (bound is not None and bound(text[u.ts : u.te]) <= limit) or counts.unit(pos + i) <= limit:
             continue
         if i > run_start:
-            yield from _segment_run(text, units[run_start:i], pos + run_start, sim, ctx, p)
+            yield from _segment_run(text, units[run_start:i], pos + run_start, sim, counts, ctx, p)
         run_start = i + 1
         levels = _LINE_LEVELS if (u.block is not None and u.block.kind in ("table", "code")) else _CLAUSE_LEVELS
         for s, e, c in split_recursive(text, u.ts, u.te, sizer, limit, levels):
             yield Span(s, e, count=c, context=_breadcrumb(u, p))
     if len(units) > run_start:
-        yield from _segment_run(text, units[run_start:], pos + run_start, sim, ctx, p)
+        yield from _segment_run(text, units[run_start:], pos + run_start, sim, counts, ctx, p)
 
 
-def _segment_run(text: str, units: list[_Unit], pos: int, sim: _Similarity, ctx: SegmentContext, p: SemanticParams) -> Iterator[Span]:
+def _segment_run(
+    text: str, units: list[_Unit], pos: int, sim: _Similarity, counts: _Counts, ctx: SegmentContext, p: SemanticParams
+) -> Iterator[Span]:
     """Consecutive units (global indices from ``pos``), each within budget:
     topic boundaries, then budget."""
     n = len(units)
@@ -652,25 +889,25 @@ def _segment_run(text: str, units: list[_Unit], pos: int, sim: _Similarity, ctx:
     limit = ctx.budget.max_size
 
     def measure(i: int, j: int) -> int:
-        return sizer.count(text[units[i].ts : units[j - 1].te])
+        return counts.span(pos + i, pos + j)
 
     def fit(i: int, j: int) -> list[tuple[int, int, int]]:
         """Split units [i, j) at weakest gaps until every piece fits."""
         c = measure(i, j)
         if c <= limit or j - i == 1:
             return [(i, j, c)]
-        g = _weakest_gap(text, units, sims, i, j, limit, sizer)
+        g = _weakest_gap(units, sims, i, j, limit, lambda k: counts.weight(pos + k))
         return fit(i, g) + fit(g, j)
 
     pieces: list[tuple[int, int, int]] = []
     for i, j in zip(cuts, cuts[1:]):
         pieces += fit(i, j)
-    pieces = _merge_small(text, units, pieces, sims, sizer, limit, ctx.budget.min_size)
+    pieces = _merge_small(pieces, sims, measure, limit, ctx.budget.min_size)
     overlap = ctx.budget.overlap
     for k, (i, j, c) in enumerate(pieces):
         start_unit = i
         if overlap and k > 0:
-            start_unit, c = _with_overlap(text, units, pieces[k - 1][0], i, j, c, sizer, limit, overlap)
+            start_unit, c = _with_overlap(pieces[k - 1][0], i, j, c, measure, limit, overlap)
         yield Span(units[start_unit].ts, units[j - 1].te, count=c, context=_breadcrumb(units[start_unit], p))
 
 
@@ -699,16 +936,17 @@ def _windows(sims, allowed: list[bool], a: int, b: int) -> list[tuple[int, int]]
     return _windows(sims, allowed, a, g) + _windows(sims, allowed, g, b)
 
 
-def _weakest_gap(text: str, units: list[_Unit], sims, i: int, j: int, limit: int, sizer) -> int:
+def _weakest_gap(units: list[_Unit], sims, i: int, j: int, limit: int, weight) -> int:
     """Unit index where ``[i, j)`` splits: the gap with the lowest similarity
     among those leaving >= limit/4 tokens each side (any gap if none does);
     gaps before headings rank first, gaps after headings last."""
-    total = sum(_unit_count(text, u, sizer) for u in units[i:j])
+    sizes = [weight(k) for k in range(i, j)]
+    total = sum(sizes)
     floor = min(limit, total) / 4
     left = 0
     best_key, best = None, i + (j - i) // 2
     for g in range(i + 1, j):
-        left += units[g - 1].count
+        left += sizes[g - 1 - i]
         balanced = left >= floor and total - left >= floor
         after_heading = units[g - 1].heading_level is not None
         before_heading = units[g].heading_level is not None
@@ -718,7 +956,7 @@ def _weakest_gap(text: str, units: list[_Unit], sims, i: int, j: int, limit: int
     return best
 
 
-def _merge_small(text, units, pieces, sims, sizer, limit: int, min_size: int) -> list[tuple[int, int, int]]:
+def _merge_small(pieces, sims, measure, limit: int, min_size: int) -> list[tuple[int, int, int]]:
     """Fold pieces under ``min_size`` into the more similar neighbour when the
     union fits (a soft floor, as for every strategy)."""
     if not min_size or len(pieces) < 2:
@@ -739,7 +977,7 @@ def _merge_small(text, units, pieces, sims, sizer, limit: int, min_size: int) ->
         for _, other in sorted(options, reverse=True):
             a, b = min(k, other), max(k, other)
             s_i, e_j = out[a][0], out[b][1]
-            joined = sizer.count(text[units[s_i].ts : units[e_j - 1].te])
+            joined = measure(s_i, e_j)
             if joined <= limit:
                 out[a : b + 1] = [(s_i, e_j, joined)]
                 k = a
@@ -750,15 +988,16 @@ def _merge_small(text, units, pieces, sims, sizer, limit: int, min_size: int) ->
     return out
 
 
-def _with_overlap(text, units, prev_i: int, i: int, j: int, c: int, sizer, limit: int, overlap: int) -> tuple[int, int]:
+def _with_overlap(prev_i: int, i: int, j: int, c: int, measure, limit: int, overlap: int) -> tuple[int, int]:
     """Start unit and exact count of ``[i, j)`` extended back over whole units
-    of the previous chunk, up to ``overlap`` tokens, within the budget."""
+    of the previous chunk, up to ``overlap`` tokens, within the budget
+    (``measure(a, b)``: exact size of units ``[a, b)``)."""
     back, start = 0, i
-    while start - 1 >= prev_i + 1 and back + _unit_count(text, units[start - 1], sizer) <= overlap:
-        back += units[start - 1].count
+    while start - 1 >= prev_i + 1 and back + measure(start - 1, start) <= overlap:
+        back += measure(start - 1, start)
         start -= 1
     while start < i:
-        exact = sizer.count(text[units[start].ts : units[j - 1].te])
+        exact = measure(start, j)
         if exact <= limit:
             return start, exact
         start += 1
