@@ -19,7 +19,7 @@ import codecs
 import re
 from dataclasses import replace
 
-from ..core.errors import DecodeError, InputError, UsageError
+from ..core.errors import InputError, UsageError
 from ..core.records import ParsedDocument
 from ._code_languages import ALL_EXTENSIONS, ALL_FILENAMES, BY_NAME, detect_language, interpreter_language, load_grammar, normalize_language
 from .base import ParseContext, register_parser
@@ -47,17 +47,22 @@ def parse_code(data: bytes, ctx: ParseContext) -> ParsedDocument:
             raise UsageError(f"unknown code language {forced!r}; choose from {', '.join(sorted(BY_NAME))}")
     else:
         language = detect_language(ctx.display, data[:512])
-    text = ctx.decode(data, coding_cookie(data, ctx.display) if language == "python" else None)
+    declared = coding_cookie(data) if language == "python" else None
+    notes: tuple[str, ...] = ()
+    if declared is not None and not _known_codec(declared):
+        notes = (f"unknown encoding {declared!r} in the coding declaration; read as UTF-8",)
+        declared = None
+    text = ctx.decode(data, declared)
     if language is None:
-        return _fallback(data, text, ctx, None, "language not recognised (by extension or #! line); split into blank-line separated blocks")
+        return _noted(_fallback(data, text, ctx, None, "language not recognised (by extension or #! line); split into blank-line separated blocks"), notes)
     try:
         grammar = load_grammar(language)
     except Exception as exc:  # a missing or broken grammar wheel: degrade, do not fail the file
-        return _fallback(data, text, ctx, language, f"tree-sitter grammar for {language} not available ({type(exc).__name__}: {exc}); split into blank-line separated blocks")
+        return _noted(_fallback(data, text, ctx, language, f"tree-sitter grammar for {language} not available ({type(exc).__name__}: {exc}); split into blank-line separated blocks"), notes)
     encoded, byte_base = _utf8(data, text)
     max_bytes = int(ctx.options.get("code_max_bytes", DEFAULT_MAX_TREE_BYTES))  # type: ignore[arg-type]
     if len(encoded) > max_bytes:
-        return _fallback(data, text, ctx, language, f"{len(encoded):,} bytes is over the {max_bytes:,}-byte limit for a syntax tree; split into blank-line separated blocks")
+        return _noted(_fallback(data, text, ctx, language, f"{len(encoded):,} bytes is over the {max_bytes:,}-byte limit for a syntax tree; split into blank-line separated blocks"), notes)
 
     from ._code_blocks import code_blocks, find_definitions
     from ._code_tree import ParseTimeout, parse_tree
@@ -68,10 +73,10 @@ def parse_code(data: bytes, ctx: ParseContext) -> ParsedDocument:
         raise InputError(ctx.display, f"tree-sitter did not finish within the {ctx.options.timeout:g} s timeout", "timeout") from None
     defs = find_definitions(ct, grammar.definitions)
     blocks = code_blocks(ct, defs, language, byte_base)
-    warnings = ()
+    warnings = notes
     if ct.tree.root_node.has_error:  # type: ignore[attr-defined]
         bad = sum(1 for b in blocks if b.meta.get("has_error"))
-        warnings = (f"{language} syntax errors in {bad} block(s); their text is kept (meta has_error)",)
+        warnings = notes + (f"{language} syntax errors in {bad} block(s); their text is kept (meta has_error)",)
     doc = ctx.document("code", data, text, language=language)
     return ParsedDocument(doc, tuple(blocks), warnings)
 
@@ -79,21 +84,29 @@ def parse_code(data: bytes, ctx: ParseContext) -> ParsedDocument:
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 
 
-def coding_cookie(data: bytes, display: str) -> str | None:
+def coding_cookie(data: bytes) -> str | None:
     """The encoding a Python file declares on its first or second line (PEP 263),
     as Python itself reads it; None when there is none (UTF-8 then)."""
     lines = data[:400].split(b"\n", 2)[:2]
     for i, line in enumerate(lines):
         m = _COOKIE.match(line)
         if m:
-            name = m.group(1).decode("ascii", "replace")
-            try:
-                return codecs.lookup(name).name
-            except LookupError:
-                raise DecodeError(display, f"unknown encoding {name!r} in the coding declaration on line {i + 1}") from None
+            return m.group(1).decode("ascii", "replace")
         if i == 0 and not re.match(rb"^[ \t\f]*(?:[#\r\n]|$)", line):
             break  # PEP 263: the second line counts only after a comment or blank first line
     return None
+
+
+def _noted(parsed: ParsedDocument, notes: tuple[str, ...]) -> ParsedDocument:
+    return replace(parsed, warnings=notes + parsed.warnings) if notes else parsed
+
+
+def _known_codec(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+        return True
+    except LookupError:
+        return False
 
 
 def _utf8(data: bytes, text: str) -> tuple[bytes, int | None]:

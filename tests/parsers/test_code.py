@@ -235,8 +235,10 @@ def test_coding_declaration_rules():
     # a cookie after a code line does not count, so the Latin-1 byte is an error as in Python
     with pytest.raises(DecodeError, match="not valid UTF-8"):
         parse_bytes(b"import os\n# coding: latin-1\nx = '\xe9'\n", ParseContext("m.py", "m.py"))
-    with pytest.raises(DecodeError, match="unknown encoding 'no-such' in the coding declaration on line 1"):
-        parse_bytes(b"# coding: no-such\n", ParseContext("m.py", "m.py"))
+    # a misspelt declaration is reported, and the file is read as UTF-8 (it usually is)
+    parsed = parse_bytes(b"# coding: uft-8\nx = '\xc3\xa9'\n", ParseContext("m.py", "m.py"))
+    assert "\u00e9" in parsed.document.text
+    assert parsed.warnings[0] == "unknown encoding 'uft-8' in the coding declaration; read as UTF-8"
     # an explicit --encoding wins over the cookie
     parsed = parse_bytes(b"# coding: koi8-r\nx = '\xe9'\n", ParseContext("m.py", "m.py", ParseOptions(encoding="latin-1")))
     assert "\u00e9" in parsed.document.text
