@@ -271,10 +271,11 @@ class SparseRows:
     thousand non-zeros) scipy's constructors and format checks cost more
     than the arithmetic; here the Gram matrix is a handful of numpy calls."""
 
-    __slots__ = ("n", "rows", "cols", "vals")
+    __slots__ = ("n", "rows", "cols", "vals", "by_col")
 
-    def __init__(self, n: int, rows, cols, vals) -> None:
-        self.n, self.rows, self.cols, self.vals = n, rows, cols, vals
+    def __init__(self, n: int, rows, cols, vals, by_col: bool = False) -> None:
+        """Entries sorted by row, or with ``by_col`` by column (then row)."""
+        self.n, self.rows, self.cols, self.vals, self.by_col = n, rows, cols, vals, by_col
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -295,12 +296,20 @@ class SparseRows:
         import numpy as np
 
         m = b - a
-        lo, hi = np.searchsorted(self.rows, [a, b])
-        rows, cols, vals = self.rows[lo:hi] - a, self.cols[lo:hi], self.vals[lo:hi]
+        if self.by_col:  # already grouped by column: select the rows, keep the order
+            if a <= 0 and b >= self.n:
+                rows, cols, vals = self.rows - a, self.cols, self.vals
+            else:
+                sel = (self.rows >= a) & (self.rows < b)
+                rows, cols, vals = self.rows[sel] - a, self.cols[sel], self.vals[sel]
+        else:
+            lo, hi = np.searchsorted(self.rows, [a, b])
+            rows, cols, vals = self.rows[lo:hi] - a, self.cols[lo:hi], self.vals[lo:hi]
         if rows.size == 0 or m <= 0:
             return np.zeros((max(m, 0), max(m, 0)))
-        order = np.argsort(cols, kind="stable")
-        rows, cols, vals = rows[order], cols[order], vals[order]
+        if not self.by_col:
+            order = np.argsort(cols, kind="stable")
+            rows, cols, vals = rows[order], cols[order], vals[order]
         # group of each entry: [start, start + size) in the column-sorted arrays
         new = np.empty(cols.size, dtype=bool)
         new[0] = True
@@ -333,14 +342,19 @@ def weighted_rows(n: int, rows, keys, *, dims: int = 256, seed: int = 0):
     rows = np.asarray(rows, dtype=np.int64)
     keys = np.asarray(keys, dtype=np.int64)
     if keys.size == 0:
-        return SparseRows(n, rows[:0], keys[:0], np.zeros(0))
-    terms_, cols = np.unique(keys, return_inverse=True)
-    v = terms_.size
-    pairs, tf = np.unique(rows * v + cols.reshape(-1), return_counts=True)
-    prow, pcol = pairs // v, pairs % v
-    df = np.bincount(pcol, minlength=v).astype(np.float64)
-    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
-    val = (1.0 + np.log(tf.astype(np.float64))) * idf[pcol]
+        return SparseRows(n, rows[:0], keys[:0], np.zeros(0), by_col=True)
+    # one sort: entries by (term, text); a term's entries are then one run
+    pairs, tf = np.unique(keys * max(n, 1) + rows, return_counts=True)
+    key = pairs // max(n, 1)
+    prow = pairs - key * max(n, 1)
+    new = np.empty(key.size, dtype=bool)
+    new[0] = True
+    np.not_equal(key[1:], key[:-1], out=new[1:])
+    pcol = np.cumsum(new) - 1  # compact term ids, in key order
+    starts = np.flatnonzero(new)
+    df = np.diff(np.append(starts, key.size))[pcol]  # texts holding each entry's term
+    v = starts.size
+    val = (1.0 + np.log(tf.astype(np.float64))) * (np.log((1.0 + n) / (1.0 + df)) + 1.0)
     if v > dims and n > dims:
         import scipy.sparse as sp
 
@@ -351,7 +365,7 @@ def weighted_rows(n: int, rows, keys, *, dims: int = 256, seed: int = 0):
         return dense
     norms = np.sqrt(np.bincount(prow, weights=val * val, minlength=n))
     scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
-    return SparseRows(n, prow, pcol, val * scale[prow])
+    return SparseRows(n, prow, pcol, val * scale[prow], by_col=True)
 
 
 class TokenTerms:
@@ -371,7 +385,7 @@ class TokenTerms:
         import numpy as np
 
         self._token_bytes = token_bytes  # id -> bytes
-        self.table = np.full(1024, -2, dtype=np.int64)  # -2: not looked up yet
+        self.table = np.full(1024, -2, dtype=np.int32)  # -2: not looked up yet
         self._keys: dict[object, int] = {}
 
     @classmethod
@@ -389,7 +403,7 @@ class TokenTerms:
             return ids.astype(np.int64)
         top = int(ids.max())
         if top >= self.table.size:
-            grown = np.full(max(top + 1, 2 * self.table.size), -2, dtype=np.int64)
+            grown = np.full(max(top + 1, 2 * self.table.size), -2, dtype=np.int32)
             grown[: self.table.size] = self.table
             self.table = grown
         out = self.table[ids]

@@ -565,7 +565,12 @@ class _Counts:
         return self.sizer.count(self.text[self.units[i].ts : self.units[j - 1].te])
 
 
-_ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_ASCII_ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+_ASCII_PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+#: (last character of a unit, first of the gap) pairs where token counts
+#: are additive: a word, number or punctuation run always ends there.
+_AT_END = frozenset(c + d for c in _ASCII_ALNUM + _ASCII_PUNCT for d in " \t") | frozenset(c + d for c in _ASCII_ALNUM for d in "\r\n")
+
 
 
 class _TokenPass(_Counts):
@@ -612,71 +617,64 @@ class _TokenPass(_Counts):
             return None
         n = len(units)
         lo, hi = [0] * n, [0] * n
-        ok = [False] * (n + 1)  # ok[k]: the join before unit k is additive
-        groups: list[tuple[int, int]] = []  # runs of contiguous units [a, b)
+        bad = [False] * (n + 1)  # bad[k]: the join before unit k has no additive point
+        groups: list[tuple[int, int]] = []  # runs of contiguous units [a, b): one encode each
         a = 0
-        for k in range(n):
+        lo[0] = units[0].ts
+        prev = units[0]
+        at_end = _AT_END
+        for k in range(1, n):
             u = units[k]
-            if k == 0 or u.start != units[k - 1].end:  # a region starts: a new encode
-                if k:
-                    hi[k - 1] = units[k - 1].te
-                    groups.append((a, k))
+            te, ts = prev.te, u.ts
+            if u.start != prev.end:  # a new region
+                hi[k - 1], lo[k] = te, ts
+                groups.append((a, k))
                 a = k
-                lo[k] = u.ts
-                continue
-            te, ts = units[k - 1].te, u.ts
-            p, good = te, False
-            if te < ts:
-                c, d = text[te - 1], text[te]
-                if d in " \t" and c in _ASCII_PUNCT or additive(text, te):
-                    good = True
-                else:
-                    q = text.rfind("\n", te, ts) + 1
-                    if q and additive(text, q):
-                        p, good = q, True
+            elif te < ts and (text[te - 1] + text[te]) in at_end:
+                hi[k - 1] = lo[k] = te  # word or punctuation end before a space (additive, see the class doc)
             else:
-                good = additive(text, te)
-            hi[k - 1] = lo[k] = p
-            ok[k] = good
-        hi[n - 1] = units[n - 1].te
+                q = text.rfind("\n", te, ts) + 1
+                if q and (q == ts and text[q] not in "/" or additive(text, q)):  # a line start with text on it is additive
+                    hi[k - 1] = lo[k] = q  # a line start
+                else:
+                    hi[k - 1] = lo[k] = te
+                    bad[k] = not additive(text, te)
+            prev = u
+        hi[n - 1] = prev.te
         groups.append((a, n))
         byte_len = _byte_lengths(sizer.name, enc)
         all_ids, all_bounds = [], []
-        tcount = [0] * n
+        tcount = np.zeros(n, dtype=np.int64)
         base = 0
         for a, b in groups:
             s0, s1 = lo[a], hi[b - 1]
             piece = text[s0:s1]
             ids = np.asarray(encode(piece), dtype=np.int64)
-            ends = np.cumsum(byte_len.lengths(ids))  # byte offset where each token ends
-            marks = [lo[k] - s0 for k in range(a + 1, b)]  # tile starts after the first, in chars
+            ends = np.cumsum(byte_len.lengths(ids), dtype=np.int64)  # byte offset where each token ends
+            marks = np.asarray(lo[a + 1 : b], dtype=np.int64) - s0  # tile starts after the first, in chars
             if not piece.isascii():
                 widths = np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
                 widths = 1 + (widths >= 0x80) + (widths >= 0x800) + (widths >= 0x10000)
-                char_bytes = np.concatenate(([0], np.cumsum(widths)))
-                marks = char_bytes[np.asarray(marks, dtype=np.int64)].tolist() if marks else []
-            # token index where each tile starts: the token ending at the mark is the tile's last
-            cut = np.searchsorted(ends, np.asarray(marks, dtype=np.int64), side="right") if marks else np.zeros(0, dtype=np.int64)
-            at_boundary = ((cut > 0) & (ends[np.maximum(cut - 1, 0)] == np.asarray(marks, dtype=np.int64))).tolist() if marks else []
-            k_list = [0] + cut.tolist() + [int(ids.size)]
-            for idx, k in enumerate(range(a + 1, b)):
-                if ok[k] and not at_boundary[idx]:  # cannot happen at an additive point; stay exact anyway
-                    ok[k] = False
-            for k in range(a, b):
-                i = k - a
-                if (k == a or ok[k]) and (k == b - 1 or ok[k + 1]):
-                    tcount[k] = k_list[i + 1] - k_list[i]
-                else:
-                    tcount[k] = sizer.count(text[lo[k] : hi[k]])
+                marks = np.concatenate(([0], np.cumsum(widths)))[marks]
+            # tokens ending at or before each mark: the tile's first token index
+            cut = np.searchsorted(ends, marks, side="right")
+            starts = np.concatenate(([0], cut, [ids.size]))
+            tcount[a:b] = np.diff(starts)
+            # at an additive point a token ends exactly there; check, and stay exact if not
+            off = np.flatnonzero((cut == 0) | (ends[np.maximum(cut - 1, 0)] != marks))
+            for k in (off + a + 1).tolist():
+                bad[k] = True
             all_ids.append(ids)
-            all_bounds.append(np.asarray(k_list[:-1], dtype=np.int64) + base)
+            all_bounds.append(starts[:-1] + base)
             base += ids.size
-        bad_cum = [0] * (n + 1)
-        for k in range(1, n + 1):
-            bad_cum[k] = bad_cum[k - 1] + (k < n and not ok[k])
+        if any(bad):
+            for k in range(n):  # tiles beside a join without an additive point: counted alone
+                if bad[k] or bad[k + 1]:
+                    tcount[k] = sizer.count(text[lo[k] : hi[k]])
+        bad_cum = np.cumsum(bad).tolist()
         ids = np.concatenate(all_ids)
         bounds = np.append(np.concatenate(all_bounds), base)
-        return cls(text, units, sizer, lo, hi, tcount, bad_cum, ids, bounds)
+        return cls(text, units, sizer, lo, hi, tcount.tolist(), bad_cum, ids, bounds)
 
     def head(self, i: int) -> int:
         """Exact count of tile ``i`` without its leading whitespace."""
@@ -743,7 +741,7 @@ class _ByteLengths:
         import numpy as np
 
         self.enc = enc
-        self.table = np.full(1024, -1, dtype=np.int64)
+        self.table = np.full(1024, -1, dtype=np.int16)  # small: a 200k vocabulary in 400 kB of cache
 
     def lengths(self, ids: "numpy.ndarray") -> "numpy.ndarray":
         import numpy as np
@@ -752,7 +750,7 @@ class _ByteLengths:
             return ids
         top = int(ids.max())
         if top >= self.table.size:
-            grown = np.full(max(top + 1, 2 * self.table.size), -1, dtype=np.int64)
+            grown = np.full(max(top + 1, 2 * self.table.size), -1, dtype=np.int16)
             grown[: self.table.size] = self.table
             self.table = grown
         out = self.table[ids]

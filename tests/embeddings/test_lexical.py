@@ -139,3 +139,26 @@ def test_vocabulary_of_a_unit_rows_fit_is_built_when_needed():
     assert sorted(lazy.vocab.values()) == list(range(lazy.dim))
     q = ["a cat in Tokyo", "dogs"]
     assert np.allclose(lazy.embed(q) @ lazy.embed(texts).T, eager.embed(q) @ eager.embed(texts).T)
+
+
+def test_weighted_rows_match_the_embedder_on_the_same_terms():
+    """``weighted_rows`` (the semantic segmenter's BPE-term path) weights
+    term ids exactly as ``LexicalEmbedder`` weights words, column-grouped
+    rows give the same Gram matrix, and large inputs go through LSA."""
+    from chunkline.embeddings.lexical import SparseRows, _dict_term_ids, terms, weighted_rows
+
+    for texts in _random_texts(3)[:40]:
+        docs = [terms(t) for t in texts]
+        words, rows, cols = _dict_term_ids(docs)
+        w = weighted_rows(len(texts), rows, cols * 7 + 3)  # any key values
+        assert isinstance(w, SparseRows) and w.by_col
+        dense = LexicalEmbedder(texts).embed(texts).astype(np.float64)
+        n = len(texts)
+        for a, b in [(0, n), (n // 3, n), (0, max(1, n // 2))]:
+            assert np.allclose(w.gram(a, b), dense[a:b] @ dense[a:b].T, atol=1e-6)
+    rng = np.random.default_rng(0)
+    big = weighted_rows(300, rng.integers(0, 300, 5000), rng.integers(0, 900, 5000), dims=16)
+    assert isinstance(big, np.ndarray) and big.shape == (300, 16)
+    assert np.allclose(np.linalg.norm(big, axis=1)[np.linalg.norm(big, axis=1) > 0], 1.0)
+    empty = weighted_rows(3, [], [])
+    assert empty.gram(0, 3).shape == (3, 3) and not empty.gram(0, 3).any()

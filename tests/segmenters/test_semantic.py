@@ -316,3 +316,105 @@ def test_one_scan_unit_cuts_match_the_two_pass_rules():
         assert got <= ref
         for c in ref - got:  # a left-out cut lies in whitespace that runs to a kept cut or the end
             assert t[c - 1].isspace() and (not t[c:].strip() or any(k > c and not t[c:k].strip() for k in got)), (t, c)
+
+
+def _token_pass_texts(seed: int, count: int) -> list[str]:
+    """Texts whose unit joins cover every tile rule: word, number and
+    punctuation ends before spaces/tabs/newlines, line starts with and
+    without indentation, '/' line starts, units that touch, non-ASCII."""
+    import random
+
+    rng = random.Random(seed)
+    words = ["river", "Flood", "qubit", "42", "naïve", "über", "東京", "U.S.", "it's", "(see", "x/y", "don't", "—", "1999"]
+    ends = [".", "!", "?", ".\"", "...", "", ")", ":", "?!", "\u3002"]
+    gaps = [" ", "  ", "\t", "\n", ".\n", "\n\n", "\n  ", " \n", "\r\n", "\n/", "\n\t\t", ""]
+    out = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(1, 12)):
+            sent = " ".join(rng.choice(words) for _ in range(rng.randint(1, 8)))
+            parts.append(sent[:1].upper() + sent[1:] + rng.choice(ends) + rng.choice(gaps))
+        out.append("".join(parts).strip() or "x")
+    return out
+
+
+@pytest.mark.parametrize("tokenizer", ["cl100k_base", "o200k_base"])
+def test_token_pass_counts_every_unit_run_exactly(tokenizer):
+    """One encode per region: every tile's count, every unit's count and
+    every run's count (head + tiles + tail) equal a fresh count."""
+    from chunkline.segmenters import semantic as sem
+
+    sizer = get_sizer(tokenizer)
+    texts = _token_pass_texts(7, 150) + [TOPICS, "A.\nB.\n\n/c d. E f!\tG", "東京。大阪。Kyoto is \u00e9t\u00e9. Done."]
+    runs = 0
+    for text in texts:
+        parsed = parse(text)
+        units = sem._units(text, list(parsed.blocks), [], 0, len(text))
+        if not units:
+            continue
+        tp = sem._TokenPass.run(text, units, sizer)
+        assert tp is not None
+        for k, u in enumerate(units):
+            assert tp.tcount[k] == sizer.count(text[tp.lo[k] : tp.hi[k]])
+            assert tp.unit(k) == sizer.count(text[u.ts : u.te])
+            assert tp.bounds[k + 1] - tp.bounds[k] >= 0
+        for i in range(len(units)):
+            for j in range(i + 1, len(units) + 1):
+                assert tp.span(i, j) == sizer.count(text[units[i].ts : units[j - 1].te]), (text, i, j)
+                runs += 1
+        assert tp.bounds[-1] == tp.ids.size
+    assert runs > 2000
+    assert sem._TokenPass.run("a b", sem._units("a b", [], [], 0, 3), get_sizer("words")) is None
+
+
+def test_token_pass_cuts_tiles_at_additive_points():
+    """Prose joins (". The") fall at the unit end, line-based text at the line
+    start, so a whole region is counted with one encode."""
+    from chunkline.segmenters import semantic as sem
+
+    sizer = get_sizer("cl100k_base")
+    text = "The dog ran. The cat sat!\tIt rained 3\n\nA line .\nAnother one ."
+    units = sem._units(text, [], [], 0, len(text))
+    tp = sem._TokenPass.run(text, units, sizer)
+    cuts = [tp.lo[k] for k in range(1, len(units))]
+    assert [text[c - 1 : c + 1] for c in cuts] == [". ", "!\t", "3\n", "\nA"]
+    assert tp.bad_cum[-1] == 0 and sum(tp.tcount) == sizer.count(text)
+
+
+@pytest.mark.parametrize("tokenizer", ["cl100k_base", "o200k_base", "words"])
+def test_chunks_are_exact_with_overlap_min_size_and_tight_budgets(tokenizer):
+    """Every chunk count the token pass reports equals a fresh count, also
+    for budgets that force weakest-gap splits, merges of small pieces and overlap."""
+    texts = _token_pass_texts(11, 40) + [TOPICS * 3]
+    for text in texts:
+        parsed = parse(text)
+        for spec in ("semantic", "semantic:method=depth"):
+            for limit, overlap, min_size in ((24, 0, 0), (40, 8, 12), (512, 0, 0)):
+                strategy = parse_strategy(spec, max_tokens=limit, tokenizer=tokenizer, overlap=overlap, min_size=min_size)
+                chunks = segment(parsed, strategy)
+                check(parsed, chunks, limit, tokenizer)
+
+
+def test_bpe_token_terms_find_the_topics():
+    """The lexical rows from BPE tokens: case and leading spaces fold, stop
+    words drop, and the Gram matrix follows the topics."""
+    from chunkline.embeddings.lexical import TokenTerms
+    from chunkline.segmenters import semantic as sem
+
+    sizer = get_sizer("cl100k_base")
+    terms = TokenTerms.for_encoding("cl100k_base", sizer._enc.decode_single_token_bytes)
+    import numpy as np
+
+    words = ["River", " river", "river", " the", " The", ",", "42"]
+    ids = [sizer._encode(w) for w in words]
+    assert all(len(t) == 1 for t in ids)
+    keys = terms.keys(np.asarray([t[0] for t in ids], dtype=np.int64)).tolist()
+    assert keys[0] == keys[1] == keys[2] >= 0 and keys[3:] == [-1, -1, -1, -1]
+    text = TOPICS
+    units = sem._units(text, [], [], 0, len(text))
+    g = sem._TokenPass.run(text, units, sizer).term_rows().gram(0, len(units))
+    assert np.allclose(np.diag(g), 1.0)
+    topic = [0] * 4 + [1] * 4 + [2] * 4
+    same = [g[i, j] for i in range(12) for j in range(12) if i != j and topic[i] == topic[j]]
+    other = [g[i, j] for i in range(12) for j in range(12) if topic[i] != topic[j]]
+    assert min(sum(same) / len(same), 0.1) > 2 * sum(other) / len(other)
