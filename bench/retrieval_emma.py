@@ -59,6 +59,8 @@ def main() -> None:
         strategies = ["recursive:max_tokens=256", "recursive:max_tokens=512"]
         if "fixed" in SEGMENTERS.names():
             strategies += ["fixed:max_tokens=250,overlap=125"]
+        if "semantic" in SEGMENTERS.names():
+            strategies += ["semantic:max_tokens=256", "semantic:max_tokens=512"]
         for s in strategies:
             p = tmp / (s.replace(":", "_").replace(",", "_").replace("=", "") + ".jsonl")
             with p.open("w", encoding="utf-8") as fh:
