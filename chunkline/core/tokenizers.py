@@ -124,6 +124,7 @@ class _TokenSizer:
 
 _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _ASCII_SPACE = frozenset(" \t\r\n")
+_ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 class BpeSizer(_TokenSizer):
@@ -167,7 +168,9 @@ class BpeSizer(_TokenSizer):
         whitespace, and whitespace pretokens never take a letter or digit, so
         a pretoken ends there whatever surrounds it (and pretokenizing depends
         only on the text from a pretoken's start onwards: the patterns have no
-        look-behind).  Segmenters use it to add up pieces they
+        look-behind).  Likewise between ASCII punctuation and a space or tab:
+        punctuation runs take only trailing line breaks (o200k: and ``/``),
+        and a punctuation mark before a space cannot prefix a letter run.  Segmenters use it to add up pieces they
         already measured instead of re-tokenizing a merged chunk; tests
         re-measure every chunk.
         """
@@ -176,7 +179,8 @@ class BpeSizer(_TokenSizer):
             return False
         ch = text[b]
         if text[b - 1] != "\n":
-            return ch in _ASCII_SPACE and text[b - 1] in _ASCII_ALNUM
+            prev = text[b - 1]
+            return (ch in _ASCII_SPACE and prev in _ASCII_ALNUM) or (ch in " \t" and prev in _ASCII_PUNCT)
         if not ch.isspace():  # the usual line start
             return not (ch == "/" and self.name == "o200k_base")
         j = b

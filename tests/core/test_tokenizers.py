@@ -63,7 +63,7 @@ def test_hf_tokenizer_json(tmp_path):
     assert s.cut("hello world again", 2) <= len("hello world ")
 
 
-_LINE_CHARS = st.sampled_from(list("ab Z9.,'!/-_:;()\t") + ["'s", "  ", "é", "日本", "\u00a0", "\r", "\n", "\n\n", "http://x", "//"])
+_LINE_CHARS = st.sampled_from(list("ab Z9.,'!/-_:;()\t\"[]{}#@`~$%&*+=<>?^|\\") + ["'s", "  ", "é", "日本", "\u00a0", "\r", "\n", "\n\n", "http://x", "//"])
 
 
 @pytest.mark.parametrize("name", ["cl100k_base", "o200k_base"])
@@ -90,4 +90,6 @@ def test_additive_at_examples():
     assert not s.additive_at("word.\n", 5)  # punctuation takes the line break
     assert not s.additive_at("caf\u00e9 x", 4)  # only ASCII letters and digits are vouched for
     assert not s.additive_at("12345", 3)  # digits group in threes from the left
+    assert s.additive_at("end. Next", 4)  # punctuation before a space
+    assert not s.additive_at("end.\nNext", 4)  # punctuation takes a following line break
     assert not get_sizer("o200k_base").additive_at("a.\n/path", 3)  # o200k joins punctuation, newline and '/'
