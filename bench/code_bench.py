@@ -143,6 +143,17 @@ def _tools(args):
     return tools
 
 
+class _Summary:
+    """What the report needs from one chunkline result."""
+
+    def __init__(self, result) -> None:
+        parsed, chunks = result
+        self.defs = [(b.start, b.end, nws(b.text)) for b in parsed.blocks if b.kind == "definition"]
+        self.spans = [(c.start, c.end) for c in chunks]
+        self.counts = [c.token_count for c in chunks]
+        self.tiled = "".join(c.text for c in chunks) == parsed.document.text
+
+
 def run(args) -> None:
     files = load(Path(args.corpus), args.ext, args.limit)
     total = sum(len(d) for _, d, _ in files)
@@ -173,8 +184,12 @@ def run(args) -> None:
     results, outs = [], [[] for _ in tools]
     for path, data, text in files:
         t = clock()
-        results.append(chunkline(path, data, text))
+        r = chunkline(path, data, text)
         t_cl += clock() - t
+        # Keep only what the report needs (untimed): holding every parsed
+        # document and chunk record would time the harness's growing heap
+        # (each gen-2 collection walks it), not the tool.
+        results.append(None if r is None else _Summary(r))
         if ts_parser is not None:
             t = clock()
             ts_parser.parse(data)
@@ -184,9 +199,7 @@ def run(args) -> None:
             outs[k].append(fn(path, data, text))
             t_tool[k] += clock() - t
 
-    defs_by_file = []
-    for r in results:
-        defs_by_file.append([] if r is None else [(b.start, b.end, nws(b.text)) for b in r[0].blocks if b.kind == "definition"])
+    defs_by_file = [[] if r is None else r.defs for r in results]
 
     rows = []
 
@@ -200,10 +213,10 @@ def run(args) -> None:
             fit += f
         rows.append((name, total / 1e6 / seconds, seconds, n_chunks, over, unit, 100 * cov / max(1, nws_total), split, fit))
 
-    spans = [[(c.start, c.end) for c in r[1]] if r else [] for r in results]
-    over = sum(c.token_count > args.budget for r in results if r for c in r[1])
-    tiled = all("".join(c.text for c in r[1]) == r[0].document.text for r in results if r)
-    report("chunkline ast", t_cl, spans, over, sum(len(r[1]) for r in results if r), "nws", defs_by_file)
+    spans = [r.spans if r else [] for r in results]
+    over = sum(c > args.budget for r in results if r for c in r.counts)
+    tiled = all(r.tiled for r in results if r)
+    report("chunkline ast", t_cl, spans, over, sum(len(r.spans) for r in results if r), "nws", defs_by_file)
     for (name, unit, _fn), seconds, out in zip(tools, t_tool, outs):
         if out and out[0] and isinstance(out[0][0], tuple) or any(o and isinstance(o[0], tuple) for o in out[:50]):
             spans_t = out  # (start, end) offsets reported by the tool
