@@ -325,6 +325,15 @@ def _chunk_id_maker(doc_id: str, strategy: str, params_hash: str) -> Callable[[i
     return make
 
 
+def _newlines(text: str, a: int, b: int) -> int:
+    return text.count("\n", a, b)
+
+
+def _line_breaks(text: str, a: int, b: int) -> int:
+    """Line breaks in ``text[a:b]`` where lone CRs (classic Mac files) end lines too."""
+    return text.count("\n", a, b) + text.count("\r", a, b) - text.count("\r\n", a, b)
+
+
 def build_chunks(parsed: ParsedDocument, spans: Iterable[Span], strategy: Strategy, sizer: Sizer | None = None) -> list[Chunk]:
     """Turn spans into verified Chunk records (the only constructor of chunks)."""
     from ..parsers.base import PARSERS
@@ -343,6 +352,7 @@ def build_chunks(parsed: ParsedDocument, spans: Iterable[Span], strategy: Strate
     # little), so the whole document is scanned about once, in C, with no
     # per-document list of line starts.
     line_pos, line_no = 0, 1
+    breaks = _line_breaks if "\r" in text else _newlines
     chunks: list[Chunk] = []
     for span in spans:
         s, e = span.start, span.end
@@ -362,11 +372,11 @@ def build_chunks(parsed: ParsedDocument, spans: Iterable[Span], strategy: Strate
         pages = tuple(sorted({b.page for b in blocks if b.page is not None} | {bb[0] for b in blocks for bb in b.bboxes}))
         if text_like:
             if s >= line_pos:
-                line_no += text.count("\n", line_pos, s)
+                line_no += breaks(text, line_pos, s)
             else:
-                line_no -= text.count("\n", s, line_pos)
+                line_no -= breaks(text, s, line_pos)
             line_pos = s
-            lines = (line_no, line_no + text.count("\n", s, e - 1))
+            lines = (line_no, line_no + breaks(text, s, e - 1))
         else:
             spans_l = [b.lines for b in blocks if b.lines]
             lines = (min(a for a, _ in spans_l), max(z for _, z in spans_l)) if spans_l else None

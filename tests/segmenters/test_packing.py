@@ -59,3 +59,21 @@ def test_characters_and_tokens_cover_the_same_text() -> None:
     _check(text, "chars", 200)
     _check(text, "chars", 200, min_size=150)
     _check(text, "chars", 200, overlap=40)
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
+def test_chunk_line_spans_count_every_line_ending(eol: str) -> None:
+    """Chunk ``lines`` agree with the source's own line endings (LF, CRLF, classic-Mac CR)."""
+    from chunkline.parsers.base import ParseContext, parse_bytes
+    from chunkline.parsers.text import line_view
+    from chunkline.segmenters.base import parse_strategy, segment
+
+    body = eol.join(["First paragraph, line one.", "Line two of it.", "", "Second paragraph here.", "", "", "Third one, after two blank lines."]) + eol
+    parsed = parse_bytes(body.encode(), ParseContext("t.txt", "t.txt"))
+    view = line_view(parsed.document.text)
+    chunks = segment(parsed, parse_strategy("sentence", max_tokens=6))
+    assert len(chunks) >= 4
+    for c in chunks:
+        first = 1 + view.count("\n", 0, c.start)
+        last = 1 + view.count("\n", 0, c.end - 1)
+        assert c.lines == (first, last), (c.text, c.lines)
