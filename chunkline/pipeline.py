@@ -87,7 +87,7 @@ class FileResult:
     """The outcome for one input, as bytes ready to write (cheap to pickle)."""
 
     display: str
-    payload: bytes = b""
+    payload: bytes | bytearray = b""
     documents: bytes = b""
     records: int = 0
     error: InputError | None = None
@@ -196,15 +196,24 @@ def _chunk_one(item: tuple[Source, bytes | None], options: ChunkOptions) -> File
         return FileResult(source.display, skipped=why, **facts)
     try:
         parsed = parse_source(source, options.parse, data, options.inputs.max_bytes)
+        del data  # the document text is all that is needed from here on
         chunks = chunk_parsed(parsed, options.strategy)
     except InputError as exc:
         return FileResult(source.display, error=exc, **facts)
     except RecursionError:
         return FileResult(source.display, error=InputError(source.display, "structure nested too deeply", "too_deep"), **facts)
-    del data
-    payload = b"".join(jsonl.dumps_line(c) for c in chunks)
     docs = jsonl.dumps_line(document_record(parsed)) if options.documents_path else b""
-    return FileResult(source.display, payload, docs, len(chunks), None, _warn(parsed), **facts)
+    warnings = _warn(parsed)
+    del parsed  # its blocks hold a second copy of the text; the chunks are all that is left to write
+    # Serialise chunk by chunk into one growing buffer, dropping each record
+    # once written: a large document never holds its chunks, a list of their
+    # lines and the joined bytes at the same time.
+    n = len(chunks)
+    payload = bytearray()
+    for i in range(n):
+        payload += jsonl.dumps_line(chunks[i])
+        chunks[i] = None  # type: ignore[call-overload]
+    return FileResult(source.display, payload, docs, n, None, warnings, **facts)
 
 
 def _parse_one(item: tuple[Source, bytes | None], options: ParseRunOptions) -> FileResult:
