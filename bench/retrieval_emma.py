@@ -36,6 +36,7 @@ def _write_spans(path: Path, text: str, spans) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("-s", "--strategy", action="append", help="chunkline strategies to score (default: recursive, fixed and semantic at 256 and 512 tokens)")
     ap.add_argument("--dense", default=None, help="also rank with this embedder (lexical, minilm)")
     args = ap.parse_args()
 
@@ -61,6 +62,7 @@ def main() -> None:
             strategies += ["fixed:max_tokens=250,overlap=125"]
         if "semantic" in SEGMENTERS.names():
             strategies += ["semantic:max_tokens=256", "semantic:max_tokens=512"]
+        strategies = args.strategy or strategies
         for s in strategies:
             p = tmp / (s.replace(":", "_").replace(",", "_").replace("=", "") + ".jsonl")
             with p.open("w", encoding="utf-8") as fh:

@@ -69,12 +69,28 @@ TOPICS = (
 
 def test_finds_topic_shifts_with_exact_offsets():
     parsed = parse(TOPICS)
-    chunks = segment(parsed, parse_strategy("semantic", max_tokens=512))
+    chunks = segment(parsed, parse_strategy("semantic:min_fraction=0", max_tokens=512))
     check(parsed, chunks, 512)
     assert covered(parsed.document.text, chunks)
     starts = [c.text.split()[0] for c in chunks]
     assert starts == ["The", "Quantum", "The"], [c.text[:30] for c in chunks]
     assert "orchestra" in chunks[2].text and "qubit" not in chunks[2].text
+
+
+def test_small_topical_pieces_merge_by_default():
+    """C99 cuts every few sentences whatever the budget; without --min-size a
+    piece under min_fraction of the budget joins its more similar neighbour."""
+    parsed = parse(TOPICS)
+    kept = segment(parsed, parse_strategy("semantic:min_fraction=0", max_tokens=400))
+    merged = segment(parsed, parse_strategy("semantic", max_tokens=400))
+    check(parsed, merged, 400)
+    assert covered(parsed.document.text, merged)
+    assert len(merged) < len(kept) == 3
+    assert all(c.token_count >= 50 for c in merged)  # 400 / 8
+    explicit = segment(parsed, parse_strategy("semantic", max_tokens=400, min_size=1))
+    assert [(c.start, c.end) for c in explicit] == [(c.start, c.end) for c in kept]  # --min-size wins
+    with pytest.raises(UsageError, match="min_fraction must be between 0 and 1"):
+        parse_strategy("semantic:min_fraction=2")
 
 
 @pytest.mark.parametrize("method", ["c99", "depth"])
@@ -228,7 +244,7 @@ def test_fast_sentence_spans_match_the_plain_pattern():
 )
 def test_minilm_backend_segments_too():
     parsed = parse(TOPICS)
-    chunks = segment(parsed, parse_strategy("semantic:embedder=minilm", max_tokens=512))
+    chunks = segment(parsed, parse_strategy("semantic:embedder=minilm,min_fraction=0", max_tokens=512))
     check(parsed, chunks, 512)
     assert [c.text.split()[0] for c in chunks] == ["The", "Quantum", "The"]
 
