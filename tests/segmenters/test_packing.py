@@ -77,3 +77,28 @@ def test_chunk_line_spans_count_every_line_ending(eol: str) -> None:
         first = 1 + view.count("\n", 0, c.start)
         last = 1 + view.count("\n", 0, c.end - 1)
         assert c.lines == (first, last), (c.text, c.lines)
+
+
+_BLANKY = st.sampled_from(["a", "b c", "\n", "\n\n", "\n \n", "\n\t\n", "\n\n\n", "  ", "\t", "x.\n"])
+
+
+@settings(max_examples=_EXAMPLES, deadline=None)
+@given(text=st.lists(_BLANKY, max_size=60).map("".join), data=st.data())
+def test_one_scan_finds_the_same_blank_line_cuts(text: str, data) -> None:
+    """``_blank_runs`` stands in for two regex scans of the separator hierarchy."""
+    from chunkline.segmenters._packing import _BLANK, _MULTI_BLANK, _blank_runs
+
+    s = data.draw(st.integers(0, len(text)))
+    e = data.draw(st.integers(s, len(text)))
+    multi, single = _blank_runs(text, s, e)
+    assert multi == [m.end() for m in _MULTI_BLANK.finditer(text, s, e)]
+    if not multi:  # where the hierarchy uses the paragraph cuts without rescanning
+        assert single == [m.end() for m in _BLANK.finditer(text, s, e)]
+    # inside a piece between section gaps, the paragraph cuts are the ones in that piece
+    bounds = [s, *multi, e]
+    for a, z in zip(bounds, bounds[1:]):
+        from chunkline.core.spans import trim
+
+        ta, tz = trim(text, a, z)
+        if ta < tz:
+            assert [c for c in single if ta < c < tz] == [m.end() for m in _BLANK.finditer(text, ta, tz) if m.end() < tz]
