@@ -70,13 +70,16 @@ _END_CHAR = re.compile("[.!?\u2026\u3002\uff01\uff1f]")
 _CJK_END = frozenset("\u3002\uff01\uff1f")
 
 
-def sentence_cuts(text: str, start: int, end: int) -> list[int]:
+def sentence_cuts(text: str, start: int, end: int, fallback: re.Pattern[str] | None = None) -> list[int]:
     """Offsets inside ``(start, end)`` where a sentence ends (after its trailing space).
 
     ``SENTENCE_END`` carries its abbreviation look-behinds before the full
     stop, so a plain ``finditer`` evaluates them at every character.  Every
     match starts at an end-of-sentence mark (or right after a CJK one), so the
     pattern is only tried there: same matches, many times faster.
+    ``fallback``, a second rule that also starts at an end mark, is tried
+    where ``SENTENCE_END`` does not match (the semantic segmenter's line-end
+    rule), so both rules cost one scan.
     """
     cuts: list[int] = []
     last = start  # where the next match may start (finditer semantics)
@@ -88,6 +91,8 @@ def sentence_cuts(text: str, start: int, end: int) -> list[int]:
         m = match(text, p, end)
         if m is None and text[p] in _CJK_END and p + 1 < end:
             m = match(text, p + 1, end)
+        if m is None and fallback is not None:
+            m = fallback.match(text, p, end)
         if m is None:
             continue
         cut = m.end()

@@ -45,7 +45,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Iterator
 
 from ..core.records import Block, ParsedDocument
-from ._packing import _ABBREV, _CJK_END, _END_CHAR, PROSE_SEPARATORS, SENTENCE_END, _edge_count, _single_count, split_recursive
+from ._packing import _ABBREV, PROSE_SEPARATORS, _edge_count, _single_count, sentence_cuts, split_recursive
 from .base import SegmentContext, Span, register_segmenter
 
 if TYPE_CHECKING:
@@ -157,23 +157,7 @@ def _sentence_ends(text: str, start: int, end: int, cuts: set[int]) -> None:
     sentence rule matches, the line rule's cut would fall inside the same
     whitespace run, and a cut there only makes a whitespace piece that joins
     the unit before it, so it is not needed."""
-    last = start  # where the next match may start (finditer semantics)
-    match, line_match = SENTENCE_END.match, _LINE_END.match
-    for c in _END_CHAR.finditer(text, start, end):
-        p = c.start()
-        if p < last:
-            continue
-        m = match(text, p, end)
-        if m is None and text[p] in _CJK_END and p + 1 < end:
-            m = match(text, p + 1, end)
-        if m is None:
-            m = line_match(text, p, end)
-            if m is None:
-                continue
-        cut = m.end()
-        last = cut if cut > m.start() else cut + 1
-        if start < cut < end:
-            cuts.add(cut)
+    cuts.update(sentence_cuts(text, start, end, _LINE_END))
 
 
 def _cuts(text: str, a: int, z: int, sent_starts: list[int]) -> set[int]:
