@@ -670,22 +670,21 @@ class _TokenPass(_Counts):
 
     def head(self, i: int) -> int:
         """Exact count of tile ``i`` without its leading whitespace."""
-        c = self._head.get(i)
-        if c is None:
-            u = self.units[i]
-            known = self.tcount[i]
-            c = known if self.lo[i] == u.ts else _edge_count(self.text, (self.lo[i], self.hi[i]), known, u.ts, True, self.sizer.count)
-            self._head[i] = c
-        return c
+        return self._edge(i, True)
 
     def tail(self, i: int) -> int:
         """Exact count of tile ``i`` without its trailing whitespace."""
-        c = self._tail.get(i)
+        return self._edge(i, False)
+
+    def _edge(self, i: int, head: bool) -> int:
+        cache = self._head if head else self._tail
+        c = cache.get(i)
         if c is None:
             u = self.units[i]
             known = self.tcount[i]
-            c = known if self.hi[i] == u.te else _edge_count(self.text, (self.lo[i], self.hi[i]), known, u.te, False, self.sizer.count)
-            self._tail[i] = c
+            edge, cut = (self.lo[i], u.ts) if head else (self.hi[i], u.te)
+            c = known if edge == cut else _edge_count(self.text, (self.lo[i], self.hi[i]), known, cut, head, self.sizer.count)
+            cache[i] = c
         return c
 
     def unit(self, i: int) -> int:
