@@ -24,7 +24,7 @@ import bisect
 import functools
 import os
 import re
-from typing import Protocol
+from typing import Callable, Protocol
 
 from .errors import UsageError
 
@@ -90,6 +90,16 @@ class _TokenSizer:
 
     name: str
 
+    def token_byte_lengths(self, ids: "numpy.ndarray") -> "numpy.ndarray":
+        """UTF-8 length of each token id (looked up lazily, kept per sizer)."""
+        return self._byte_len.lookup(ids)
+
+    def _token_byte_length(self, token: int) -> int:
+        try:
+            return len(self._enc.decode_single_token_bytes(token))
+        except Exception:  # an id the encoding does not define (never produced by encode)
+            return 0
+
     def _offsets(self, text: str) -> list[int]:  # char offset where each token starts
         raise NotImplementedError
 
@@ -122,6 +132,41 @@ class _TokenSizer:
         return max(1, k)
 
 
+class LazyTokenTable:
+    """A per-token-id integer table filled on first sight of each id.
+
+    Why: a BPE vocabulary holds 100k-200k tokens, but a run meets a few
+    thousand; decoding every token up front cost more than chunking a small
+    document.  ``fill(token_id)`` computes one entry; ``lookup`` maps an
+    array of ids in one numpy take, filling only the ids not seen before.
+    """
+
+    def __init__(self, fill: Callable[[int], int], dtype: str = "int32") -> None:
+        import numpy as np
+
+        self._fill = fill
+        self._unknown = np.iinfo(dtype).min  # no real entry takes this value
+        self.table = np.full(1024, self._unknown, dtype=dtype)
+
+    def lookup(self, ids: "numpy.ndarray") -> "numpy.ndarray":
+        import numpy as np
+
+        if ids.size == 0:
+            return ids.astype(self.table.dtype)
+        top = int(ids.max())
+        if top >= self.table.size:
+            grown = np.full(max(top + 1, 2 * self.table.size), self._unknown, dtype=self.table.dtype)
+            grown[: self.table.size] = self.table
+            self.table = grown
+        out = self.table[ids]
+        missing = out == self._unknown
+        if missing.any():
+            for t in np.unique(ids[missing]).tolist():
+                self.table[t] = self._fill(t)
+            out = self.table[ids]
+        return out
+
+
 _ASCII_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _ASCII_SPACE = frozenset(" \t\r\n")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -145,7 +190,7 @@ class BpeSizer(_TokenSizer):
         self._count = getattr(backend, "count", None) or (lambda t: len(self._enc.encode_ordinary(t)))
         self._encode = getattr(backend, "encode", None) or self._enc.encode_ordinary
 
-        self._byte_len = None
+        self._byte_len = LazyTokenTable(self._token_byte_length, "int16")
 
     def count(self, text: str) -> int:
         return self._count(text) if text else 0
@@ -205,17 +250,8 @@ class BpeSizer(_TokenSizer):
 
         if not text:
             return []
-        if self._byte_len is None:
-            n = self._enc.n_vocab if hasattr(self._enc, "n_vocab") else 0
-            lens = np.zeros(max(n, 1) + 1024, dtype=np.int64)
-            for i in range(len(lens)):
-                try:
-                    lens[i] = len(self._enc.decode_single_token_bytes(i))
-                except Exception:
-                    pass
-            self._byte_len = lens
         toks = np.asarray(self._encode(text), dtype=np.int64)
-        starts = np.concatenate(([0], np.cumsum(self._byte_len[toks])[:-1]))
+        starts = np.concatenate(([0], np.cumsum(self.token_byte_lengths(toks))[:-1]))
         if text.isascii():
             return starts.tolist()
         cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)

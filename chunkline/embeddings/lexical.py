@@ -382,10 +382,10 @@ class TokenTerms:
     _by_name: dict[str, "TokenTerms"] = {}
 
     def __init__(self, token_bytes) -> None:
-        import numpy as np
+        from ..core.tokenizers import LazyTokenTable
 
         self._token_bytes = token_bytes  # id -> bytes
-        self.table = np.full(1024, -2, dtype=np.int32)  # -2: not looked up yet
+        self._table = LazyTokenTable(self._key, "int32")
         self._keys: dict[object, int] = {}
 
     @classmethod
@@ -397,22 +397,7 @@ class TokenTerms:
 
     def keys(self, ids: "numpy.ndarray") -> "numpy.ndarray":
         """Term key of every token id (-1: not a term)."""
-        import numpy as np
-
-        if ids.size == 0:
-            return ids.astype(np.int64)
-        top = int(ids.max())
-        if top >= self.table.size:
-            grown = np.full(max(top + 1, 2 * self.table.size), -2, dtype=np.int32)
-            grown[: self.table.size] = self.table
-            self.table = grown
-        out = self.table[ids]
-        missing = out == -2
-        if missing.any():
-            for t in np.unique(ids[missing]).tolist():
-                self.table[t] = self._key(t)
-            out = self.table[ids]
-        return out
+        return self._table.lookup(ids)
 
     def _key(self, token: int) -> int:
         raw = self._token_bytes(token)

@@ -634,7 +634,6 @@ class _TokenPass(_Counts):
             prev = u
         hi[n - 1] = prev.te
         groups.append((a, n))
-        byte_len = _byte_lengths(sizer.name, enc)
         all_ids, all_bounds = [], []
         tcount = np.zeros(n, dtype=np.int64)
         base = 0
@@ -642,7 +641,7 @@ class _TokenPass(_Counts):
             s0, s1 = lo[a], hi[b - 1]
             piece = text[s0:s1]
             ids = np.asarray(encode(piece), dtype=np.int64)
-            ends = np.cumsum(byte_len.lengths(ids), dtype=np.int64)  # byte offset where each token ends
+            ends = np.cumsum(sizer.token_byte_lengths(ids), dtype=np.int64)  # byte offset where each token ends
             marks = np.asarray(lo[a + 1 : b], dtype=np.int64) - s0  # tile starts after the first, in chars
             if not piece.isascii():
                 widths = np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
@@ -725,42 +724,6 @@ class _TokenPass(_Counts):
         # randomized SVD cost ~0.9 s of its 1.2 s (GutenQA Emma; recall@5 of
         # the chunks was no worse without it).
         return weighted_rows(n, rows[keep], keys[keep], dims=1 << 30)
-
-
-class _ByteLengths:
-    """UTF-8 length of each token id of one encoding, looked up lazily."""
-
-    _by_name: dict[str, "_ByteLengths"] = {}
-
-    def __init__(self, enc) -> None:
-        import numpy as np
-
-        self.enc = enc
-        self.table = np.full(1024, -1, dtype=np.int16)  # small: a 200k vocabulary in 400 kB of cache
-
-    def lengths(self, ids: "numpy.ndarray") -> "numpy.ndarray":
-        import numpy as np
-
-        if ids.size == 0:
-            return ids
-        top = int(ids.max())
-        if top >= self.table.size:
-            grown = np.full(max(top + 1, 2 * self.table.size), -1, dtype=np.int16)
-            grown[: self.table.size] = self.table
-            self.table = grown
-        out = self.table[ids]
-        if (out < 0).any():
-            for t in np.unique(ids[out < 0]).tolist():
-                self.table[t] = len(self.enc.decode_single_token_bytes(t))
-            out = self.table[ids]
-        return out
-
-
-def _byte_lengths(name: str, enc) -> _ByteLengths:
-    found = _ByteLengths._by_name.get(name)
-    if found is None:
-        found = _ByteLengths._by_name[name] = _ByteLengths(enc)
-    return found
 
 
 class _Similarity:
