@@ -557,13 +557,6 @@ class _Counts:
         return self.sizer.count(self.text[self.units[i].ts : self.units[j - 1].te])
 
 
-_ASCII_ALNUM = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-_ASCII_PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
-#: (last character of a unit, first of the gap) pairs where token counts
-#: are additive: a word, number or punctuation run always ends there.
-_AT_END = frozenset(c + d for c in _ASCII_ALNUM + _ASCII_PUNCT for d in " \t") | frozenset(c + d for c in _ASCII_ALNUM for d in "\r\n")
-
-
 
 class _TokenPass(_Counts):
     """One tokenizer pass over each region, reused for every size and (with
@@ -614,7 +607,6 @@ class _TokenPass(_Counts):
         a = 0
         lo[0] = units[0].ts
         prev = units[0]
-        at_end = _AT_END
         for k in range(1, n):
             u = units[k]
             te, ts = prev.te, u.ts
@@ -622,11 +614,11 @@ class _TokenPass(_Counts):
                 hi[k - 1], lo[k] = te, ts
                 groups.append((a, k))
                 a = k
-            elif te < ts and (text[te - 1] + text[te]) in at_end:
-                hi[k - 1] = lo[k] = te  # word or punctuation end before a space (additive, see the class doc)
+            elif te < ts and additive(text, te):
+                hi[k - 1] = lo[k] = te  # word or punctuation end before a space (see the class doc)
             else:
                 q = text.rfind("\n", te, ts) + 1
-                if q and (q == ts and text[q] not in "/" or additive(text, q)):  # a line start with text on it is additive
+                if q and additive(text, q):  # a line start with text on it
                     hi[k - 1] = lo[k] = q  # a line start
                 else:
                     hi[k - 1] = lo[k] = te
