@@ -54,15 +54,15 @@ def parse_code(data: bytes, ctx: ParseContext) -> ParsedDocument:
         declared = None
     text = ctx.decode(data, declared)
     if language is None:
-        return _noted(_fallback(data, text, ctx, None, "language not recognised (by extension or #! line); split into blank-line separated blocks"), notes)
+        return _fallback(data, text, ctx, None, "language not recognised (by extension or #! line); split into blank-line separated blocks", notes)
     try:
         grammar = load_grammar(language)
     except Exception as exc:  # a missing or broken grammar wheel: degrade, do not fail the file
-        return _noted(_fallback(data, text, ctx, language, f"tree-sitter grammar for {language} not available ({type(exc).__name__}: {exc}); split into blank-line separated blocks"), notes)
+        return _fallback(data, text, ctx, language, f"tree-sitter grammar for {language} not available ({type(exc).__name__}: {exc}); split into blank-line separated blocks", notes)
     encoded, byte_base = _utf8(data, text)
     max_bytes = int(ctx.options.get("code_max_bytes", DEFAULT_MAX_TREE_BYTES))  # type: ignore[arg-type]
     if len(encoded) > max_bytes:
-        return _noted(_fallback(data, text, ctx, language, f"{len(encoded):,} bytes is over the {max_bytes:,}-byte limit for a syntax tree; split into blank-line separated blocks"), notes)
+        return _fallback(data, text, ctx, language, f"{len(encoded):,} bytes is over the {max_bytes:,}-byte limit for a syntax tree; split into blank-line separated blocks", notes)
 
     from ._code_blocks import code_blocks, find_definitions
     from ._code_tree import ParseTimeout, parse_tree
@@ -97,10 +97,6 @@ def coding_cookie(data: bytes) -> str | None:
     return None
 
 
-def _noted(parsed: ParsedDocument, notes: tuple[str, ...]) -> ParsedDocument:
-    return replace(parsed, warnings=notes + parsed.warnings) if notes else parsed
-
-
 def _known_codec(name: str) -> bool:
     try:
         codecs.lookup(name)
@@ -125,9 +121,9 @@ def _utf8(data: bytes, text: str) -> tuple[bytes, int | None]:
     return encoded, None
 
 
-def _fallback(data: bytes, text: str, ctx: ParseContext, language: str | None, why: str) -> ParsedDocument:
+def _fallback(data: bytes, text: str, ctx: ParseContext, language: str | None, why: str, notes: tuple[str, ...] = ()) -> ParsedDocument:
     from .text import paragraph_blocks
 
     blocks = tuple(replace(b, kind="other", language=language) for b in paragraph_blocks(text))
     meta = {"language": language} if language else {}
-    return ParsedDocument(ctx.document("code", data, text, **meta), blocks, (why,))
+    return ParsedDocument(ctx.document("code", data, text, **meta), blocks, notes + (why,))
