@@ -434,3 +434,23 @@ def test_bpe_token_terms_find_the_topics():
     same = [g[i, j] for i in range(12) for j in range(12) if i != j and topic[i] == topic[j]]
     other = [g[i, j] for i in range(12) for j in range(12) if topic[i] != topic[j]]
     assert min(sum(same) / len(same), 0.1) > 2 * sum(other) / len(other)
+
+
+def test_cost_bench_runs_and_leaves_semantic_as_it_was(capsys):
+    """bench/semantic_cost.py swaps semantic's functions for timed ones and a
+    no-topics C99; it must put every one of them back."""
+    choi_docs(1)  # skips without the shared data
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import semantic_cost
+    finally:
+        sys.path.pop(0)
+    from chunkline.segmenters import semantic as sem
+
+    before = {name: getattr(sem, name) for name in ("c99_boundaries", "_units")}
+    before_cls = {name: sem._TokenPass.__dict__[name] for name in ("run", "term_rows")}
+    assert semantic_cost.main(["--limit", "3", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "| semantic, C99 replaced by no boundaries |" in out and "| C99 (rank transform + divisive search) |" in out
+    assert {name: getattr(sem, name) for name in before} == before
+    assert {name: sem._TokenPass.__dict__[name] for name in before_cls} == before_cls
