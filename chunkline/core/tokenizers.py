@@ -96,7 +96,7 @@ class _TokenSizer:
 
     def _token_byte_length(self, token: int) -> int:
         try:
-            return len(self._enc.decode_single_token_bytes(token))
+            return len(self.token_bytes(token))
         except Exception:  # an id the encoding does not define (never produced by encode)
             return 0
 
@@ -172,25 +172,91 @@ _ASCII_SPACE = frozenset(" \t\r\n")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
+def _rust_tokenizer(name: str):
+    """bpe-openai's Rust tokenizer for ``name``, loaded without importing the
+    ``bpe_openai`` package, or None if the wheel's layout is not as expected.
+
+    Why: the package's ``__init__`` decodes the whole vocabularies of three
+    encodings in Python to learn their special tokens (0.35 s on every start,
+    more than the rest of a small run), while counting and encoding need only
+    the compiled extension, which carries its own vocabulary.  The module is
+    registered under its own name, so a later ``import bpe_openai`` (for
+    ``token_bytes``' rare fallback) reuses it instead of initialising it twice.
+    """
+    import importlib.machinery
+    import importlib.util
+    import sys
+
+    mod = sys.modules.get("bpe_openai._bindings")
+    try:
+        if mod is None:
+            spec = importlib.util.find_spec("bpe_openai")  # a top-level name: nothing is executed
+            if spec is None or not spec.submodule_search_locations:
+                return None
+            path = next(
+                (
+                    os.path.join(d, "_bindings" + suffix)
+                    for d in spec.submodule_search_locations
+                    for suffix in importlib.machinery.EXTENSION_SUFFIXES
+                    if os.path.isfile(os.path.join(d, "_bindings" + suffix))
+                ),
+                None,
+            )
+            if path is None:
+                return None
+            loader = importlib.machinery.ExtensionFileLoader("bpe_openai._bindings", path)
+            mod = importlib.util.module_from_spec(importlib.util.spec_from_loader("bpe_openai._bindings", loader))
+            loader.exec_module(mod)
+            sys.modules["bpe_openai._bindings"] = mod
+        return mod.tokenizer_for_encoding(name)
+    except (ImportError, OSError, AttributeError, ValueError):  # pragma: no cover - depends on the wheel
+        return None
+
+
 class BpeSizer(_TokenSizer):
     """OpenAI BPE via ``bpe-openai`` (Rust); counts identical to tiktoken's
     ``encode_ordinary``."""
 
     def __init__(self, name: str) -> None:
-        import bpe_openai  # lazy: only runs that count tokens pay for it
-
         self.name = name
-        try:
-            self._enc = bpe_openai.get_encoding(name)
-        except (ImportError, OSError, ValueError, KeyError) as exc:  # pragma: no cover - depends on the wheel
-            raise UsageError(f"tokenizer {name!r} is not available: {exc}") from exc
-        backend = getattr(self._enc, "_backend", None)
+        self._public = None  # bpe_openai's Encoding, loaded only when needed
         # The Rust backend counts without building Python lists and has no
         # input-length cap; fall back to the public API if it ever moves.
-        self._count = getattr(backend, "count", None) or (lambda t: len(self._enc.encode_ordinary(t)))
-        self._encode = getattr(backend, "encode", None) or self._enc.encode_ordinary
+        backend = _rust_tokenizer(name)
+        if backend is None:  # pragma: no cover - depends on the wheel's layout
+            backend = getattr(self._encoding(), "_backend", None)
+        self._backend = backend
+        self._count = getattr(backend, "count", None) or (lambda t: len(self._encoding().encode_ordinary(t)))
+        self._encode = getattr(backend, "encode", None) or self._encoding().encode_ordinary
 
         self._byte_len = LazyTokenTable(self._token_byte_length, "int16")
+
+    def _encoding(self):
+        """bpe-openai's public ``Encoding`` (tiktoken's API), loaded on first use."""
+        if self._public is None:
+            try:
+                import bpe_openai
+
+                self._public = bpe_openai.get_encoding(self.name)
+            except (ImportError, OSError, ValueError, KeyError) as exc:  # pragma: no cover - depends on the wheel
+                raise UsageError(f"tokenizer {self.name!r} is not available: {exc}") from exc
+        return self._public
+
+    def token_bytes(self, token: int) -> bytes:
+        """The bytes of one token id.
+
+        The Rust backend decodes every token that holds whole UTF-8
+        characters (checked against the public API over both vocabularies in
+        the tests); a token that holds part of a character (about 1% of the
+        ids: CJK, emoji) makes it raise, and comes from the public
+        ``Encoding``, loaded then."""
+        backend = self._backend
+        if backend is not None:
+            try:
+                return backend.decode([token]).encode("utf-8")
+            except ValueError:
+                pass
+        return self._encoding().decode_single_token_bytes(token)
 
     def count(self, text: str) -> int:
         return self._count(text) if text else 0

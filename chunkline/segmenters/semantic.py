@@ -597,8 +597,8 @@ class _TokenPass(_Counts):
 
         encode = getattr(sizer, "_encode", None)
         additive = getattr(sizer, "additive_at", None)
-        enc = getattr(sizer, "_enc", None)
-        if encode is None or additive is None or enc is None or sizer.name not in ("cl100k_base", "o200k_base"):
+        token_bytes = getattr(sizer, "token_bytes", None)
+        if encode is None or additive is None or token_bytes is None or sizer.name not in ("cl100k_base", "o200k_base"):
             return None
         n = len(units)
         lo, hi = [0] * n, [0] * n
@@ -707,7 +707,7 @@ class _TokenPass(_Counts):
         from ..embeddings.lexical import TokenTerms, weighted_rows
 
         n = len(self.units)
-        terms = TokenTerms.for_encoding(self.sizer.name, self.sizer._enc.decode_single_token_bytes)
+        terms = TokenTerms.for_encoding(self.sizer.name, self.sizer.token_bytes)
         keys = terms.keys(self.ids)
         rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.bounds))
         keep = keys >= 0

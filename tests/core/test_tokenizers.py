@@ -93,3 +93,42 @@ def test_additive_at_examples():
     assert s.additive_at("end. Next", 4)  # punctuation before a space
     assert not s.additive_at("end.\nNext", 4)  # punctuation takes a following line break
     assert not get_sizer("o200k_base").additive_at("a.\n/path", 3)  # o200k joins punctuation, newline and '/'
+
+
+@pytest.mark.parametrize("name", ["cl100k_base", "o200k_base"])
+def test_token_bytes_match_the_public_api_over_the_whole_vocabulary(name):
+    """BpeSizer decodes tokens with the Rust backend it loaded directly; every
+    id's bytes must equal bpe-openai's public ``decode_single_token_bytes``
+    (partial-character tokens take the public path, so they are covered too)."""
+    import bpe_openai
+
+    enc = bpe_openai.get_encoding(name)
+    sizer = get_sizer(name)
+    top = max(enc._mergeable_ranks.values()) if hasattr(enc, "_mergeable_ranks") else enc.n_vocab - 1
+    for token in range(top + 1):
+        try:
+            want = enc.decode_single_token_bytes(token)
+        except Exception:  # a gap in the id space
+            continue
+        assert sizer.token_bytes(token) == want, token
+
+
+def test_counting_does_not_import_the_bpe_openai_package():
+    """Startup: the package's __init__ decodes three vocabularies in Python
+    (about 0.35 s); counting and encoding need only the Rust extension, and a
+    later public import must reuse (not re-initialise) that extension."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from chunkline.core.tokenizers import get_sizer\n"
+        "s = get_sizer('cl100k_base')\n"
+        "assert s.count('hello world') == 2 and s.offsets('hello world') == [0, 5]\n"
+        "assert 'bpe_openai' not in sys.modules, sorted(m for m in sys.modules if m.startswith('bpe'))\n"
+        "import bpe_openai\n"
+        "assert bpe_openai.get_encoding('o200k_base').encode_ordinary('hello world') == get_sizer('o200k_base')._encode('hello world')\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr

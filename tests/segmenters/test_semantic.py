@@ -418,7 +418,7 @@ def test_bpe_token_terms_find_the_topics():
     from chunkline.segmenters import semantic as sem
 
     sizer = get_sizer("cl100k_base")
-    terms = TokenTerms.for_encoding("cl100k_base", sizer._enc.decode_single_token_bytes)
+    terms = TokenTerms.for_encoding("cl100k_base", sizer.token_bytes)
     import numpy as np
 
     words = ["River", " river", "river", " the", " The", ",", "42"]
