@@ -9,6 +9,7 @@ section path uses the clean heading titles.
 from __future__ import annotations
 
 import bisect
+import re
 
 from ..core.records import Block, ParsedDocument
 from .base import ParseContext, line_starts, make_block, register_parser
@@ -21,6 +22,16 @@ _CONTAINERS_LEAF = {
     "html_block": "other",
     "front_matter": "front_matter",
 }
+
+#: An HTML block that is only comments (``<!-- YAML added: v1.0 -->``): invisible metadata, not prose.
+_COMMENTS_ONLY = re.compile(r"\s*(?:<!--.*?-->\s*)+", re.S)
+
+
+#: An HTML block that is one table (``<table>`` ... ``</table>``, no nested table).
+_HTML_TABLE = re.compile(r"\s*<table\b(?:(?!<table\b).)*</table>\s*", re.S | re.I)
+_HTML_ROW = re.compile(r"<tr\b.*?(?:</tr\s*>|(?=<tr\b)|(?=</t(?:able|body|head|foot)\b))", re.S | re.I)
+_HTML_CELL = re.compile(r"<t[dh]\b[^>]*>(.*?)(?=<t[dh]\b|</tr\b|$)", re.S | re.I)
+_HTML_TAG = re.compile(r"<[^>]*>|</t[dh]\s*>", re.S)
 
 
 def _md():
@@ -62,92 +73,132 @@ def _blocks(text: str, tokens) -> list[Block]:
     section: list[tuple[int, str]] = []  # (level, title)
     list_depth = 0
     quote_depth = 0
+    # end offset of each open list item's own text (up to its first nested
+    # list): blocks starting before it are part of the item, not blocks of
+    # their own; content after a nested list is emitted on its own
+    items: list[int] = []
     i = 0
     n = len(tokens)
+
+    def covered(t) -> bool:
+        """Inside a quote (one block), or inside a list item's own text."""
+        return bool(quote_depth) or bool(items and t.map and span(t.map)[0] < items[-1])
+
+    def emit(kind: str, s: int, e: int, **kw) -> None:
+        b = make_block(text, kind, s, e, section=tuple(x[1] for x in section), **kw)
+        if b.end > b.start:
+            out.append(_lines(b, lines_of))
+
     while i < n:
         t = tokens[i]
         typ = t.type
         if typ == "heading_open" and t.map:
+            if covered(t):
+                i += 3
+                continue
+            s, e = span(t.map)
+            if list_depth:  # a heading inside a list item does not open a document section
+                emit("paragraph", s, e)
+                i += 3
+                continue
             level = int(t.tag[1])
             title = tokens[i + 1].content.strip() if i + 1 < n and tokens[i + 1].type == "inline" else ""
             while section and section[-1][0] >= level:
                 section.pop()
             section.append((level, title))
-            s, e = span(t.map)
-            b = make_block(text, "heading", s, e, section=tuple(x[1] for x in section), level=level)
-            if b.end > b.start:
-                out.append(_lines(b, lines_of))
+            emit("heading", s, e, level=level)
             i += 3
             continue
         if typ in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1
         elif typ in ("bullet_list_close", "ordered_list_close"):
             list_depth -= 1
-        elif typ == "blockquote_open" and t.map and quote_depth == 0:
-            quote_depth += 1
-            s, e = span(t.map)
-            b = make_block(text, "quote", s, e, section=tuple(x[1] for x in section))
-            if b.end > b.start:
-                out.append(_lines(b, lines_of))
         elif typ == "blockquote_open":
+            if t.map and not covered(t):
+                emit("quote", *span(t.map))
             quote_depth += 1
         elif typ == "blockquote_close":
             quote_depth -= 1
-        elif quote_depth:
-            pass  # a quote is one block
-        elif typ == "list_item_open" and t.map:
-            s, e = span(t.map)
-            # the item's own text ends where a nested list begins
-            j, depth = i + 1, 0
-            while j < n and not (tokens[j].type == "list_item_close" and depth == 0):
-                tj = tokens[j]
-                if tj.type in ("bullet_list_open", "ordered_list_open") and tj.map:
-                    e = min(e, span(tj.map)[0])
-                    break
-                depth += tj.nesting if tj.type not in ("list_item_open", "list_item_close") else 0
-                j += 1
-            b = make_block(text, "list_item", s, e, section=tuple(x[1] for x in section), level=list_depth)
-            if b.end > b.start:
-                out.append(_lines(b, lines_of))
-        elif list_depth and typ in ("paragraph_open",):
-            pass  # paragraphs inside list items belong to the item
+        elif typ == "list_item_open":
+            if not t.map or covered(t):
+                items.append(items[-1] if items else -1)
+            else:
+                s, e = span(t.map)
+                # the item's own text ends where a nested list begins
+                j, depth = i + 1, 0
+                while j < n and not (tokens[j].type == "list_item_close" and depth == 0):
+                    tj = tokens[j]
+                    if tj.type in ("bullet_list_open", "ordered_list_open") and tj.map:
+                        e = min(e, span(tj.map)[0])
+                        break
+                    depth += tj.nesting if tj.type not in ("list_item_open", "list_item_close") else 0
+                    j += 1
+                emit("list_item", s, e, level=list_depth)
+                items.append(e)
+        elif typ == "list_item_close":
+            items.pop()
         elif typ == "table_open" and t.map:
-            s, e = span(t.map)
-            rows, row_spans = [], []
             j = i + 1
-            cells: list[str] = []
             while j < n and tokens[j].type != "table_close":
-                tj = tokens[j]
-                if tj.type == "tr_open":
-                    cells = []
-                    if tj.map:
-                        rs, re_ = span(tj.map)
-                        rb = make_block(text, "other", rs, re_)
-                        row_spans.append([rb.start, rb.end])
-                elif tj.type == "inline":
-                    cells.append(tj.content.strip())
-                elif tj.type == "tr_close":
-                    rows.append(cells)
                 j += 1
-            # the delimiter row (|---|) has no token: include it with the header
-            if len(row_spans) >= 2:
-                first = row_spans[0]
-                nxt = text.find("\n", first[1] + 1)
-                if nxt != -1 and nxt < row_spans[1][0]:
-                    first[1] = nxt
-            b = make_block(text, "table", s, e, section=tuple(x[1] for x in section), meta={"rows": rows, "row_spans": row_spans})
-            if b.end > b.start:
-                out.append(_lines(b, lines_of))
+            if not covered(t):
+                out.extend(_table(text, tokens, i, j, span, section, lines_of))
             i = j + 1
             continue
-        elif typ in _CONTAINERS_LEAF and t.map:
-            s, e = span(t.map)
+        elif typ in _CONTAINERS_LEAF and t.map and not covered(t):
             meta = {"info": t.info.strip()} if typ == "fence" and t.info.strip() else {}
-            b = make_block(text, _CONTAINERS_LEAF[typ], s, e, section=tuple(x[1] for x in section), meta=meta)
-            if b.end > b.start:
-                out.append(_lines(b, lines_of))
+            kind = _CONTAINERS_LEAF[typ]
+            if typ == "html_block" and _COMMENTS_ONLY.fullmatch(t.content):
+                kind = "comment"
+            elif typ == "html_block" and _HTML_TABLE.fullmatch(t.content):
+                b = _html_table(text, *span(t.map), section)
+                if b is not None:
+                    out.append(_lines(b, lines_of))
+                    i += 1
+                    continue
+            emit(kind, *span(t.map), meta=meta)
         i += 1
     return out
+
+
+def _table(text: str, tokens, i: int, j: int, span, section, lines_of) -> list[Block]:
+    """The table of tokens[i:j] (table_open up to table_close), with its rows."""
+    s, e = span(tokens[i].map)
+    rows, row_spans = [], []
+    cells: list[str] = []
+    for tj in tokens[i + 1 : j]:
+        if tj.type == "tr_open":
+            cells = []
+            if tj.map:
+                rb = make_block(text, "other", *span(tj.map))
+                row_spans.append([rb.start, rb.end])
+        elif tj.type == "inline":
+            cells.append(tj.content.strip())
+        elif tj.type == "tr_close":
+            rows.append(cells)
+    # the delimiter row (|---|) has no token: include it with the header
+    if len(row_spans) >= 2:
+        first = row_spans[0]
+        nxt = text.find("\n", first[1] + 1)
+        if nxt != -1 and nxt < row_spans[1][0]:
+            first[1] = nxt
+    b = make_block(text, "table", s, e, section=tuple(x[1] for x in section), meta={"rows": rows, "row_spans": row_spans})
+    return [_lines(b, lines_of)] if b.end > b.start else []
+
+
+def _html_table(text: str, s: int, e: int, section) -> Block | None:
+    """An HTML table written in markdown, as a table block with rows and row spans."""
+    import html
+
+    rows, row_spans = [], []
+    for m in _HTML_ROW.finditer(text, s, e):
+        cells = [" ".join(html.unescape(_HTML_TAG.sub(" ", c.group(1))).split()) for c in _HTML_CELL.finditer(m.group(0))]
+        if cells:
+            rows.append(cells)
+            row_spans.append([m.start(), m.end()])
+    if not rows:
+        return None
+    return make_block(text, "table", s, e, section=tuple(x[1] for x in section), meta={"rows": rows, "row_spans": row_spans})
 
 
 def _lines(block: Block, lines_of) -> Block:
