@@ -28,6 +28,18 @@ _PAGE_NO = re.compile(
     re.I,
 )
 _NUMBER_EDGE = re.compile(r"^\d{1,4}\s+\S.*|.*\S\s+\d{1,4}$")
+_FOLIO_END = re.compile(r"\D\s+\d{1,3}$")
+_NUMBERED_HEAD = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[A-Z]\.|[IVX]{1,4}\.)\s")
+#: a number at the edge that belongs to the words before it, not a page number
+_NOT_A_FOLIO = re.compile(r"\b(?:chapter|section|part|vol(?:ume)?|no|nr|figure|fig|table|step|phase|level|top)\.?\s+\d+$", re.I)
+_SENTENCE_END = re.compile(r"(?<!\bal)[.!?]$")
+_FOOTNOTE_MARK = re.compile(r"^(?:\d{1,3}\s|\d{1,3}[a-z(]|[*†‡§¶])")
+#: journal, preprint and copyright stamps
+_STAMP = re.compile(
+    r"\((?:19|20)\d\d\)|\b(?:19|20)\d\d\b.*\b(?:vol|pp|no)\b|\bdoi\b|\barxiv\b|©|\(c\)\s*(?:19|20)\d\d|copyright|\bissn\b"
+    r"|\b(?:vol|volume)\.?\s*\d+|\bpp\.\s*\d+|\b\d+\s*[-–]\s*\d+\s*\((?:19|20)\d\d\)",
+    re.I,
+)
 
 
 def furniture_key(text: str) -> str:
@@ -74,16 +86,12 @@ def mark_furniture(pages: list[list[Unit]], heights: list[float], body_size: flo
             t = _text(u).strip()
             if _PAGE_NO.match(t) and (u.y1 < 0.15 * h or u.y0 > 0.85 * h):
                 _label(u, top)
-            elif (
-                len(u.lines) == 1
-                and len(t) <= 120
-                and _NUMBER_EDGE.match(t)
-                and u.size <= body_size + 0.1
-                and u.bold < 0.9
-                and (u.y1 < 0.12 * h or u.y0 > 0.88 * h)
-                and _isolated(u, units, top)
-            ):
+            elif _running_line(u, t, units, h, body_size, top):
                 _label(u, top)
+        # journal, preprint and copyright stamps in the outer tenth of the page
+        for u in units:
+            if not u.furniture and (u.y1 < 0.1 * h or u.y0 > 0.9 * h) and _stamp_line(u, units, body_size, u.y1 < 0.1 * h):
+                _label(u, u.y1 < 0.1 * h)
         # units on the same row as a page number at the edge (e.g. "9" beside a running title)
         for u in units:
             if u.furniture:
@@ -92,6 +100,41 @@ def mark_furniture(pages: list[list[Unit]], heights: list[float], body_size: flo
                 if f.furniture and f is not u and min(u.y1, f.y1) - max(u.y0, f.y0) > 0.5 * (u.y1 - u.y0) and len(u.lines) == 1 and u.size <= body_size + 0.1:
                     _label(u, f.kind == "page_header")
                     break
+
+
+def _running_line(u: Unit, t: str, units: list[Unit], h: float, body_size: float, top: bool) -> bool:
+    """The first or last line of a page that is a running head or foot,
+    recognisable without repetition (a single page, a first page): one short
+    line in the margin band, apart from the text, not bold, carrying a page
+    number at its outer edge ("Title of the paper 9", "4 A. Author et al.")."""
+    if len(u.lines) != 1 or len(t) > 120 or u.bold >= 0.9 or not _isolated(u, units, top):
+        return False
+    edge = u.y1 < 0.15 * h if top else u.y0 > 0.85 * h
+    if not edge:
+        return False
+    if not _NUMBER_EDGE.match(t) or _NOT_A_FOLIO.search(t):
+        return False
+    if not top and _FOOTNOTE_MARK.match(t) and _SENTENCE_END.search(t):
+        return False  # "3 Smith and Jones, Nature 12 (2019)." is a footnote
+    if u.size <= body_size + 0.1:
+        return True
+    # set larger than the body (a journal's italic running title): only with
+    # the folio at the end, never a numbered heading ("2 Methods") nor a title
+    # that ends in a count or a year
+    return bool(_FOLIO_END.search(t)) and not _NUMBERED_HEAD.match(t) and u.size < 1.4 * body_size
+
+
+def _stamp_line(u: Unit, units: list[Unit], body_size: float, top: bool) -> bool:
+    """A journal/preprint/copyright stamp in small type at the very edge of a
+    page ("MNRAS 000, 1-15 (2021)", "Vol. 99 (2013) 615-628", "DOI ...",
+    "(c) 2023 ..."): at most two short lines, set apart from the text, not a
+    footnote (which opens with its marker)."""
+    t = " ".join(_text(u).split())
+    if len(u.lines) > 2 or len(t) > 100 or u.size >= body_size - 0.4 or not _STAMP.search(t):
+        return False
+    if _FOOTNOTE_MARK.match(t) or u.lines[0].super_start:
+        return False
+    return _isolated(u, units, top)
 
 
 def _isolated(u: Unit, units: list[Unit], top: bool) -> bool:

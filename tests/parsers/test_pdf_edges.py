@@ -1,0 +1,105 @@
+"""PDF parser, fresh-eyes pass: running heads and stamps on single pages,
+headings, table-of-contents entries, footnotes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+pymupdf = pytest.importorskip("pymupdf")
+
+from chunkline.core.records import verify
+from chunkline.parsers.base import ParseContext, ParseOptions, parse_bytes
+
+SHARED = Path(os.environ.get("CHUNKLINE_SHARED") or Path(__file__).resolve().parents[2] / "../shared").resolve()
+PDFS = SHARED / "pdfs"
+needs_shared = pytest.mark.skipif(not PDFS.is_dir(), reason="../shared/pdfs not present")
+
+
+def parse(data: bytes):
+    parsed = parse_bytes(data, ParseContext("x.pdf", None, ParseOptions(format="pdf")))
+    verify(parsed.document.text, parsed.blocks)
+    return parsed
+
+
+def _doc(name: str):
+    path = PDFS / name
+    parsed = parse_bytes(path.read_bytes(), ParseContext(name, str(path), ParseOptions(format="pdf")))
+    verify(parsed.document.text, parsed.blocks)
+    return parsed
+
+
+def one_page(lines, width=595, height=842) -> bytes:
+    """One page of (x, y, text, size, font) lines."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=width, height=height)
+    for x, y, text, size, font in lines:
+        page.insert_text((x, y), text, fontsize=size, fontname=font)
+    return doc.tobytes()
+
+
+def prose(y: float, n: int = 10, size: float = 10) -> list:
+    out = []
+    for i in range(n):
+        out.append((72, y, f"body text line {i} goes on about the measurements and what they show us", size, "helv"))
+        y += size * 1.3
+    return out
+
+
+def by_text(parsed, start: str):
+    (b,) = [b for b in parsed.blocks if b.text.startswith(start)]
+    return b
+
+
+def test_single_page_running_head_with_folio_is_furniture_even_when_set_large():
+    # an italic 12 pt running title with its page number over 9 pt body text
+    # (MNRAS style), and a journal stamp in small type at the foot
+    lines = [(130, 86, "Observations of three localised bursts 5", 12, "helv")]
+    lines += [(72, 118, "tion to sources within five arcseconds of the position.", 9, "helv")]
+    lines += prose(131, 20, 9)
+    lines += [(72, 800, "MNRAS 000, 1-15 (2021)", 8, "helv")]
+    parsed = parse(one_page(lines))
+    head = by_text(parsed, "Observations of three")
+    assert head.furniture and head.kind == "page_header"
+    foot = by_text(parsed, "MNRAS 000")
+    assert foot.furniture and foot.kind == "page_footer"
+    assert not any(b.kind == "title" for b in parsed.blocks)
+
+
+def test_single_page_running_head_below_the_12_percent_band():
+    # LNCS: 9 pt running head with the folio, well inside the top margin
+    lines = [(190, 100, "Optimized Table Tokenization for Table Structure Recognition 9", 9, "helv")]
+    lines += prose(125, 20)
+    parsed = parse(one_page(lines, 612, 792))
+    assert by_text(parsed, "Optimized Table").furniture
+
+
+def test_real_titles_and_numbered_headings_at_the_top_stay_body():
+    for top in ("Annual Report 2023", "Introduction to Chapter 5", "Part 3"):
+        lines = [(72, 90, top, 14, "helv")] + prose(125, 20)
+        parsed = parse(one_page(lines))
+        b = by_text(parsed, top)
+        assert not b.furniture, top
+    lines = [(72, 90, "2 Methods of measurement 5", 12, "helv")] + prose(125, 20, 9)
+    assert not by_text(parse(one_page(lines)), "2 Methods").furniture
+    # a footnote at the foot of the page, small and apart, is text
+    lines = prose(100, 20) + [(72, 800, "3 Smith and Jones, Nature 12 (2019).", 8, "helv")]
+    assert not by_text(parse(one_page(lines)), "3 Smith").furniture
+
+
+@needs_shared
+def test_single_page_furniture_of_the_shared_pages():
+    parsed = _doc("pymupdf__2201.00069.pdf")
+    furn = {b.text for b in parsed.blocks if b.furniture}
+    assert furn == {"MeerKAT, e-MERLIN, Swift and H.E.S.S., observations of three localised FRBs 5", "MNRAS 000, 1–15 (2021)"}
+    assert not any(b.kind == "title" for b in parsed.blocks)
+    parsed = _doc("docling__2305.03393v1-pg9.pdf")
+    assert [b.text for b in parsed.blocks if b.furniture] == ["Optimized Table Tokenization for Table Structure Recognition 9"]
+    # first page of a journal paper: the stamps above the title are not body text
+    parsed = _doc("pymupdf__test_4435.pdf")
+    stamps = [b.text for b in parsed.blocks if b.furniture and b.page == 1]
+    assert "DOI 10.3813/AAA.918641" in stamps and any(s.startswith("ACTA ACUSTICA") for s in stamps)
+    title = [b for b in parsed.blocks if b.kind == "title"]
+    assert [b.text for b in title] == ["The Logical Clarinet: Numerical Optimization of the Geometry of Woodwind Instruments"]
