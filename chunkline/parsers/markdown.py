@@ -12,6 +12,7 @@ import bisect
 import re
 
 from ..core.records import Block, ParsedDocument
+from ..core.spans import trim
 from .base import ParseContext, line_starts, make_block, register_parser
 from .text import line_view
 
@@ -177,11 +178,10 @@ def _table(text: str, tokens, i: int, j: int, span, section, lines_of) -> list[B
         elif tj.type == "tr_close":
             rows.append(cells)
     # the delimiter row (|---|) has no token: include it with the header
-    if len(row_spans) >= 2:
+    # (whatever the line ends: the header row runs up to the next row)
+    if row_spans:
         first = row_spans[0]
-        nxt = text.find("\n", first[1] + 1)
-        if nxt != -1 and nxt < row_spans[1][0]:
-            first[1] = nxt
+        first[1] = trim(text, first[0], row_spans[1][0] if len(row_spans) >= 2 else e)[1]
     b = make_block(text, "table", s, e, section=tuple(x[1] for x in section), meta={"rows": rows, "row_spans": row_spans})
     return [_lines(b, lines_of)] if b.end > b.start else []
 

@@ -105,3 +105,10 @@ def test_node_docs_blocks_cover_all_text_without_overlap(name):
     verify(p.document.text, p.blocks)
     assert all(a.end <= b.start for a, b in zip(p.blocks, p.blocks[1:]))
     assert uncovered_lines(p) == []
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"])
+def test_table_header_row_span_includes_the_delimiter_row_whatever_the_line_ends(eol):
+    p = parse_md(eol.join(["# H", "", "| a | b |", "|---|---|", "| 1 | 2 |", ""]))
+    table = p.blocks[1]
+    assert [p.document.text[a:b] for a, b in table.meta["row_spans"]] == [f"| a | b |{eol}|---|---|", "| 1 | 2 |"]
