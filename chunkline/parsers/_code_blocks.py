@@ -29,8 +29,8 @@ from ..core.spans import trim
 from ._code_tree import CodeTree
 
 _IMPORT_TYPE = re.compile(r"import|include|^use_|using_directive|package_(clause|declaration|header)|extern_crate|namespace_use")
-_OPEN = re.compile(r"[(\[{]")
-_CLOSE = re.compile(r"[)\]}]")
+_OPEN = re.compile(r"[(\[]")
+_CLOSE = re.compile(r"[)\]]")
 _MAX_SIGNATURE_LINES = 6
 #: A signature line is cut after this many bytes (minified code is one line).
 _MAX_SIGNATURE_BYTES = 400
@@ -56,6 +56,7 @@ class Definition:
     signature: str = ""
     first_row: int = 0
     children: list = field(default_factory=list)
+    attached: list = field(default_factory=list)  # ids of the comment/attribute nodes widened over
 
 
 def _field_name(parent, child) -> str | None:
@@ -79,6 +80,11 @@ def _widen(node, raw_ids: set[int]):
         if fname == "body":
             return a
         if fname is not None:
+            # A field of a body (JavaScript's ``class_body`` names its members
+            # ``member``) lists the members of a container, not parts of one
+            # unit: widening there would merge every method into the body.
+            if _field_name(p.parent, p) == "body":
+                return a
             a = p
             continue
         if (
@@ -144,44 +150,86 @@ def find_definitions(ct: CodeTree, query) -> list[Definition]:
     return defs
 
 
+def is_attribute(node_type: str) -> bool:
+    """An outer attribute written as a sibling before the item it applies to
+    (Rust ``#[derive(Debug)]``); decorators and annotations of the other
+    grammars are children of their definition already."""
+    return node_type == "attribute_item"
+
+
 def _attach_comments(defs: list[Definition]) -> None:
-    """Widen each unit back over the comments right above it (no blank line
-    between): the comment documents the definition and belongs with it."""
+    """Widen each unit back over the comments and attributes right above it
+    (no blank line between): they document or qualify the definition and
+    belong with it."""
     for d in defs:
         node = d.node
         first_row = node.start_point.row
         prev = node.prev_sibling
-        while prev is not None and is_comment(prev.type) and prev.end_point.row >= first_row - 1:
+        while prev is not None and (is_comment(prev.type) or is_attribute(prev.type)) and _last_row(prev) >= first_row - 1:
             # a trailing comment on the previous statement's line is not ours
             before = prev.prev_sibling
-            if before is not None and before.end_point.row == prev.start_point.row:
+            if before is not None and _last_row(before) == prev.start_point.row:
                 break
             d.start_b = prev.start_byte
+            d.attached.append(prev.id)
             first_row = prev.start_point.row
             prev = before
 
 
+def _last_row(node) -> int:
+    """The last row holding text of ``node`` (Rust's ``///`` comments end
+    after their line break, at column 0 of the next row)."""
+    end = node.end_point
+    return end.row - 1 if end.column == 0 and end.row > node.start_point.row else end.row
+
+
 def _signatures(ct: CodeTree, defs: list[Definition]) -> None:
-    """The signature of a unit: the line its name is on, continued while
-    brackets stay open (multi-line parameter lists), trailing space dropped."""
+    """The signature of a unit: from the line its name is on up to where its
+    body starts (``public T get()``, ``def f(a,\n      b):``), trailing space
+    dropped.  Without a body field: the name's line, continued while
+    parentheses or brackets stay open (multi-line parameter lists)."""
     enc = ct.encoded
     for d in defs:
         node = d.inner
         row_start = _row_byte(enc, node, d.first_row)  # where the name's line starts
+        body = _body_start(d)
+        stop_at = body if body is not None and body > row_start else None
+        end = stop_at if stop_at is not None else d.end_b
         out = []
         pos = row_start
         depth = 0
         for _ in range(_MAX_SIGNATURE_LINES):
-            stop = min(d.end_b, pos + _MAX_SIGNATURE_BYTES)
+            stop = min(end, pos + _MAX_SIGNATURE_BYTES)
             nl = enc.find(b"\n", pos, stop)
             line_end = stop if nl == -1 else nl
             line = enc[pos:line_end].decode("utf-8", "replace").rstrip()
             out.append(line)
-            depth += len(_OPEN.findall(line)) - len(_CLOSE.findall(line))
-            if depth <= 0 or nl == -1:
+            if stop_at is None:
+                depth += len(_OPEN.findall(line)) - len(_CLOSE.findall(line))
+                if depth <= 0:
+                    break
+            if nl == -1:
                 break
             pos = nl + 1
+        while len(out) > 1 and not out[-1].strip():
+            out.pop()
+        if stop_at is None and out[-1].endswith("{") and out[-1][:-1].strip():
+            out[-1] = out[-1][:-1].rstrip()  # the body's brace, as where the body field stops
         d.signature = "\n".join(out)
+
+
+def _body_start(d: Definition) -> int | None:
+    """Byte where the unit's body starts (its ``body`` field, or the body of
+    the function a declarator holds: ``const f = (x) => {...}``), or None."""
+    for n in (d.inner, d.node):
+        b = n.child_by_field_name("body")
+        if b is not None:
+            return b.start_byte
+    for i in range(min(d.inner.named_child_count, 4)):
+        b = d.inner.named_child(i).child_by_field_name("body")
+        if b is not None:
+            return b.start_byte
+    return None
 
 
 def _row_byte(enc: bytes, node, row: int) -> int:
@@ -258,7 +306,7 @@ def code_blocks(ct: CodeTree, defs: list[Definition], language: str, byte_base: 
     by_node = {(d.node.start_byte, d.node.end_byte): d for d in defs}
     def_starts = [d.node.start_byte for d in defs]
     def_ends = [d.node.end_byte for d in defs]
-    attached = {d.start_b for d in defs if d.start_b < d.node.start_byte}
+    attached = {i for d in defs for i in d.attached}
 
     def contains_def(node) -> bool:
         i = bisect.bisect_left(def_starts, node.start_byte)
@@ -300,11 +348,11 @@ def code_blocks(ct: CodeTree, defs: list[Definition], language: str, byte_base: 
                 flush()
                 emit_definition(d)
                 continue
+            if c.id in attached:  # part of the definition that follows
+                flush()
+                continue
             t = c.type
             if is_comment(t):
-                if c.start_byte in attached:
-                    flush()
-                    continue
                 kind = "comment"
             elif doc is not None and c.id == doc.id:
                 flush()
@@ -322,7 +370,7 @@ def code_blocks(ct: CodeTree, defs: list[Definition], language: str, byte_base: 
                 em.add("statement", c.start_byte, c.end_byte, c.start_point.row, _end_row(c), c.has_error)
                 continue
             # group consecutive comments / imports / stray tokens (no blank line between comments)
-            if group and (kind != group_kind or (kind == "comment" and c.start_point.row > group[-1].end_point.row + 1)):
+            if group and (kind != group_kind or (kind == "comment" and c.start_point.row > _last_row(group[-1]) + 1)):
                 flush()
             group_kind = kind
             group.append(c)

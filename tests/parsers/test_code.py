@@ -242,3 +242,64 @@ def test_coding_declaration_rules():
     # an explicit --encoding wins over the cookie
     parsed = parse_bytes(b"# coding: koi8-r\nx = '\xe9'\n", ParseContext("m.py", "m.py", ParseOptions(encoding="latin-1")))
     assert "\u00e9" in parsed.document.text
+
+
+# A class with two methods, in every grammar with classes and brace bodies.
+_TWO_METHODS = {
+    "a.js": "class A {\n  one () {\n    return 1\n  }\n\n  two () {\n    return 2\n  }\n}\n",
+    "a.ts": "class A {\n  one (): number {\n    return 1\n  }\n\n  two (): number {\n    return 2\n  }\n}\n",
+    "a.tsx": "class A {\n  one () {\n    return 1\n  }\n\n  two () {\n    return 2\n  }\n}\n",
+    "A.java": "class A {\n    int one() {\n        return 1;\n    }\n\n    int two() {\n        return 2;\n    }\n}\n",
+    "a.cs": "class A {\n    int one() {\n        return 1;\n    }\n\n    int two() {\n        return 2;\n    }\n}\n",
+    "a.cpp": "class A {\n    int one() {\n        return 1;\n    }\n\n    int two() {\n        return 2;\n    }\n};\n",
+    "a.rs": "impl A {\n    fn one() -> i32 {\n        1\n    }\n\n    fn two() -> i32 {\n        2\n    }\n}\n",
+    "a.kt": "class A {\n    fun one(): Int {\n        return 1\n    }\n\n    fun two(): Int {\n        return 2\n    }\n}\n",
+    "a.swift": "class A {\n    func one() -> Int {\n        return 1\n    }\n\n    func two() -> Int {\n        return 2\n    }\n}\n",
+    "a.scala": "class A {\n  def one(): Int = {\n    1\n  }\n\n  def two(): Int = {\n    2\n  }\n}\n",
+    "a.php": "<?php\nclass A {\n    function one() {\n        return 1;\n    }\n\n    function two() {\n        return 2;\n    }\n}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_TWO_METHODS))
+def test_every_method_of_a_class_is_its_own_definition_with_a_one_line_signature(name):
+    src = _TWO_METHODS[name]
+    parsed = parse_bytes(src.encode(), ParseContext(name, None))
+    verify(parsed.document.text, parsed.blocks)
+    defs = {b.symbol: b for b in parsed.blocks if b.kind == "definition"}
+    assert set(defs) == {"A", "A.one", "A.two"}, defs.keys()
+    base = 1 if name.endswith(".php") else 0
+    assert defs["A"].lines == (base + 1, base + 9)
+    assert defs["A.one"].lines == (base + 2, base + 4) and defs["A.two"].lines == (base + 6, base + 8)
+    # the signature is the declaration up to its body, never body lines
+    assert defs["A"].meta["signature"] in ("class A", "impl A")
+    for m in ("A.one", "A.two"):
+        sig = defs[m].meta["signature"]
+        assert "\n" not in sig and m[-3:] in sig and "return" not in sig and not sig.endswith("{"), sig
+
+
+def test_multi_line_signatures_stop_at_the_body():
+    src = b"impl A {\n    pub fn retain<F>(&mut self, f: F)\n    where\n        F: FnMut(&T) -> bool,\n    {\n        self.x(f)\n    }\n}\n"
+    parsed = parse_bytes(src, ParseContext("a.rs", None))
+    (m,) = [b for b in parsed.blocks if b.symbol == "A.retain"]
+    assert m.meta["signature"] == "    pub fn retain<F>(&mut self, f: F)\n    where\n        F: FnMut(&T) -> bool,"
+    java = b"class A {\n    public void run(int a,\n                    int b)\n        throws IOException {\n        go();\n    }\n}\n"
+    parsed = parse_bytes(java, ParseContext("A.java", None))
+    (m,) = [b for b in parsed.blocks if b.symbol == "A.run"]
+    assert m.meta["signature"] == "    public void run(int a,\n                    int b)\n        throws IOException"
+
+
+def test_rust_doc_comments_and_attributes_belong_to_their_item():
+    src = b"use std::fmt;\n\n/// one\n/// two\n#[inline]\n#[must_use]\npub fn f(x: u32) -> u32 {\n    x + 1\n}\n\n#[derive(Debug)]\npub struct S;\n"
+    parsed = parse_bytes(src, ParseContext("a.rs", None))
+    verify(parsed.document.text, parsed.blocks)
+    assert [(b.kind, b.symbol, b.lines) for b in parsed.blocks] == [
+        ("import", None, (1, 1)),
+        ("definition", "f", (3, 9)),
+        ("definition", "S", (11, 12)),
+    ]
+
+
+def test_a_run_of_line_comments_above_a_definition_is_not_repeated_as_a_comment_block():
+    src = b"package p\n\n// Listen opens the socket.\n// It creates the directory first.\nfunc Listen() error {\n\treturn nil\n}\n"
+    parsed = parse_bytes(src, ParseContext("s.go", None))
+    assert [(b.kind, b.lines) for b in parsed.blocks] == [("import", (1, 1)), ("definition", (3, 7))]
