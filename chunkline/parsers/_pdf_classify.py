@@ -146,22 +146,42 @@ def assign_levels(headings: list[Unit], toc: list[tuple[int, str, int]], body: f
         u.level = min(6, rank[(u.size, u.bold > 0.9)])
 
 
+_SECTION_NO = re.compile(r"^(?:(?:chapter|section|part|appendix)\s+)?(?:\d{1,2}(?:\.\d{1,2}){0,5}\.?|[A-Z]\.(?:\d{1,2}\.?)*|[IVX]{1,4}\.)\s+", re.I)
+
+
+def outline_keys(toc: list[tuple[int, str, int]]) -> dict[int, set[str]]:
+    """Normalized outline titles by target page, with and without their
+    section number (outlines often leave the number out: "Introduction" for
+    "1 INTRODUCTION")."""
+    by_page: dict[int, set[str]] = {}
+    for _level, title, page in toc:
+        for t in (title, _SECTION_NO.sub("", title.strip())):
+            k = norm_title(t)
+            if len(k) >= 3:
+                by_page.setdefault(page, set()).add(k)
+    return by_page
+
+
+def is_outline_entry(u: Unit, keys: dict[int, set[str]]) -> bool:
+    """The unit's text, with or without its section number, is an outline entry on its page."""
+    page_keys = keys.get(u.page)
+    if not page_keys or len(u.lines) > 3:
+        return False
+    text = unit_text(u).strip()
+    return norm_title(text) in page_keys or norm_title(_SECTION_NO.sub("", text)) in page_keys
+
+
 def promote_toc_entries(pages: list[list[Unit]], toc: list[tuple[int, str, int]]) -> None:
     """Short body units whose text is an outline entry on its page are headings
     even when their typography is plain."""
     if not toc:
         return
-    by_page: dict[int, set[str]] = {}
-    for _level, title, page in toc:
-        k = norm_title(title)
-        if len(k) >= 3:
-            by_page.setdefault(page, set()).add(k)
+    keys = outline_keys(toc)
     for units in pages:
         for u in units:
-            if u.furniture or u.kind in ("heading", "title", "table") or len(u.lines) > 3:
+            if u.furniture or u.kind in ("heading", "title", "table", "caption"):
                 continue
-            keys = by_page.get(u.page)
-            if keys and norm_title(unit_text(u)) in keys:
+            if is_outline_entry(u, keys):
                 u.kind = "heading"
 
 
@@ -228,6 +248,46 @@ def demote_cover_pages(ordered: list[list], body: float) -> None:
             if u is not keep:
                 u.kind = "paragraph"
                 u.meta.pop("heading_by", None)
+
+
+_LEADER_NUM = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,6})$|…{2,}\s*(?:\d{1,4}|[ivxlc]{1,6})$", re.I)
+_FOLIO = re.compile(r"^(?:\d{1,4}|[ivxlc]{1,6})$", re.I)
+_ENDS_FOLIO = re.compile(r"\S\s+(?:\d{1,4}|[ivxlc]{1,6})$", re.I)
+
+
+def demote_toc_entries(ordered: list[list]) -> None:
+    """The entries of a printed table of contents are not sections: a heading
+    whose text runs into a dot leader and a page number is an entry anywhere;
+    on a contents page (three or more lines ending in a leader and a number,
+    or page numbers aligned at one right edge), so is a heading that ends in
+    a page number or has one at the end of its row."""
+    for items in ordered:
+        units = [u for u in items if isinstance(u, Unit)]
+        lines = [l for u in units for l in u.lines]
+        leaders = sum(1 for l in lines if _LEADER_NUM.search(l.text.strip()))
+        folios = [u for u in units if len(u.lines) == 1 and _FOLIO.match(unit_text(u).strip())]
+        right: dict[int, int] = {}  # lines ending in a page number, by right edge
+        for l in lines:
+            t = l.text.strip()
+            if _FOLIO.match(t) or _ENDS_FOLIO.search(t):
+                right[round(l.x1)] = right.get(round(l.x1), 0) + 1
+        aligned = max((right.get(k - 1, 0) + v + right.get(k + 1, 0) for k, v in right.items()), default=0)
+        toc_page = leaders >= 3 or aligned >= max(4, 0.3 * len(lines))
+        for h in units:
+            if h.kind != "heading" or h.furniture:
+                continue
+            text = unit_text(h).strip()
+            entry = bool(_LEADER_NUM.search(text))
+            if toc_page and not entry:
+                entry = bool(_ENDS_FOLIO.search(text)) and h.lines[-1].x1 > h.x0 + 0.5 * (max(u.x1 for u in units) - h.x0)
+                entry = entry or any(
+                    f is not h and f.x0 > h.x1 and min(f.y1, h.y1) - max(f.y0, h.y0) > 0.5 * (h.lines[0].y1 - h.lines[0].y0)
+                    for f in folios
+                )
+            if entry:
+                h.kind = "paragraph"
+                h.meta.pop("heading_by", None)
+                h.meta["toc_entry"] = True
 
 
 def _demote(run: list[Unit]) -> None:

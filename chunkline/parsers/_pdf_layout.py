@@ -46,9 +46,15 @@ def furniture_key(text: str) -> str:
     return _SPACES.sub(" ", _DIGITS.sub("#", text.lower())).strip()
 
 
-def mark_furniture(pages: list[list[Unit]], heights: list[float], body_size: float) -> None:
+def mark_furniture(pages: list[list[Unit]], heights: list[float], body_size: float, keep=None) -> None:
     """Set ``furniture`` and kind page_header/page_footer on running heads,
-    feet and page numbers, in place."""
+    feet and page numbers, in place.  ``keep(unit)`` true: never furniture
+    (a section heading named in the PDF outline)."""
+
+    def _label(u: Unit, top: bool) -> None:
+        if keep is None or not keep(u):
+            _set_label(u, top)
+
     n_pages = len(pages)
     cands: list[tuple[Unit, str, bool]] = []  # unit, key, at top
     for units, h in zip(pages, heights):
@@ -150,7 +156,7 @@ def _isolated(u: Unit, units: list[Unit], top: bool) -> bool:
     return prv is None or u.y0 - prv > 0.8 * lh
 
 
-def _label(u: Unit, top: bool) -> None:
+def _set_label(u: Unit, top: bool) -> None:
     u.furniture = True
     u.kind = "page_header" if top else "page_footer"
 

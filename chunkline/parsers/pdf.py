@@ -40,6 +40,9 @@ from ._pdf_classify import (
     demote_bold_runs,
     demote_cover_pages,
     demote_row_cells,
+    demote_toc_entries,
+    is_outline_entry,
+    outline_keys,
     pick_title,
     promote_toc_entries,
 )
@@ -169,7 +172,9 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
 
     heights = [h for _w, h in sizes]
     body = body_size(pages)
-    mark_furniture(pages, heights, body)
+    toc = _toc(doc)
+    outline = outline_keys(toc)
+    mark_furniture(pages, heights, body, keep=(lambda u: is_outline_entry(u, outline)) if outline else None)
     body = body_size(pages)
     for units, (w, h) in zip(pages, sizes):
         for u in units:
@@ -185,8 +190,8 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
         ordered.append(head + stamps + body_items + foot)
     _merge_line_units(ordered)
     demote_bold_runs(ordered)
+    demote_toc_entries(ordered)
     demote_cover_pages(ordered, body)
-    toc = _toc(doc)
     promote_toc_entries(pages, toc)
     pick_title(pages, body)
     assign_levels([u for items in ordered for u in items if isinstance(u, Unit) and u.kind == "heading"], toc, body)

@@ -103,3 +103,52 @@ def test_single_page_furniture_of_the_shared_pages():
     assert "DOI 10.3813/AAA.918641" in stamps and any(s.startswith("ACTA ACUSTICA") for s in stamps)
     title = [b for b in parsed.blocks if b.kind == "title"]
     assert [b.text for b in title] == ["The Logical Clarinet: Numerical Optimization of the Geometry of Woodwind Instruments"]
+
+
+def test_table_of_contents_entries_are_not_sections():
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 80), "Contents", fontsize=20, fontname="hebo")
+    y = 120
+    for n, (title, sub) in enumerate([("Introduction", "Scope"), ("Methods", "Sampling"), ("Results", "Errors"), ("Discussion", "Limits")], 1):
+        page.insert_text((72, y), f"{n} {title}", fontsize=11, fontname="hebo")
+        page.insert_text((510, y), str(2 * n), fontsize=11, fontname="hebo")
+        y += 16
+        page.insert_text((86, y), f"{n}.1 {sub} " + ". " * 42 + str(2 * n), fontsize=10, fontname="helv")
+        y += 20
+    for n, title in enumerate(["Introduction", "Methods"], 1):
+        page = doc.new_page(width=595, height=842)
+        page.insert_text((72, 80), f"{n} {title}", fontsize=14, fontname="hebo")
+        for i in range(12):
+            page.insert_text((72, 110 + 13 * i), f"Running text line {i} about the {title.lower()} of this small study.", fontsize=10, fontname="helv")
+    parsed = parse(doc.tobytes())
+    heads = [(b.page, b.text) for b in parsed.blocks if b.kind in ("heading", "title")]
+    assert heads == [(1, "Contents"), (2, "1 Introduction"), (3, "2 Methods")]
+    entries = [b for b in parsed.blocks if b.page == 1 and b.meta.get("toc_entry")]
+    assert [b.text for b in entries] == ["1 Introduction", "2 Methods", "3 Results", "4 Discussion"]
+
+
+@needs_shared
+def test_printed_contents_pages_of_the_shared_books_have_no_section_headings():
+    for name, pages in (("pymupdf__test_4751.pdf", {2}), ("pymupdf__mupdf_explored.pdf", range(5, 13)), ("pymupdf__test-3820.pdf", {4, 5})):
+        parsed = _doc(name)
+        bad = [b.text for b in parsed.blocks if b.kind == "heading" and b.page in pages and b.text.rstrip()[-1:].isdigit()]
+        assert not bad, (name, bad)
+    # the sections themselves: small-caps "1 INTRODUCTION" (smaller than the body
+    # text, at the top of its page) is a heading because the outline names it
+    qwen = _doc("pymupdf__test_4751.pdf")
+    heads = [(b.page, b.text, b.level) for b in qwen.blocks if b.kind == "heading" and b.page in (3, 4)]
+    assert heads[:4] == [(3, "1 INTRODUCTION", 1), (3, "2 TOKENIZER & MODEL", 1), (3, "2.1 TOKENIZER", 2), (4, "2.2 MODEL ARCHITECTURE", 2)]
+    assert not any(b.furniture and "INTRODUCTION" in b.text for b in qwen.blocks)
+
+
+def test_outline_entry_without_its_number_keeps_a_plain_heading_out_of_furniture():
+    doc = pymupdf.open()
+    for n, title in enumerate(["INTRODUCTION", "METHODS"], 1):
+        page = doc.new_page(width=612, height=792)
+        page.insert_text((108, 90), f"{n} {title}", fontsize=9.5, fontname="tiro")  # small caps, top of the page
+        for i in range(30):
+            page.insert_text((108, 115 + 13 * i), f"Running text line {i} of section {n}, set in the body size.", fontsize=10, fontname="tiro")
+    doc.set_toc([[1, "Introduction", 1], [1, "Methods", 2]])
+    parsed = parse(doc.tobytes())
+    assert [(b.kind, b.text) for b in parsed.blocks if b.text[:1].isdigit()] == [("heading", "1 INTRODUCTION"), ("heading", "2 METHODS")]
