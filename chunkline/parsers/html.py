@@ -49,12 +49,43 @@ def parse_html(data: bytes, ctx: ParseContext) -> ParsedDocument:
     # the main content element when the page marks one, else the body
     # drop boilerplate subtrees up front so no text lookup can reach them
     tree.strip_tags([t for t in _SKIP if not t.startswith("-") and t != "head"] + ["title"], recursive=True)
+    _drop_symbol_anchors(tree)
+    _separate_blocks(tree)
     root = tree.css_first("main") or tree.css_first("[role=main]") or tree.body or tree.root
     builder = _Builder()
     if root is not None:
         builder.walk(root)
     text = builder.text()
     return ParsedDocument(ctx.document("html", data, text, title=title) if title else ctx.document("html", data, text), tuple(builder.blocks))
+
+
+def _drop_symbol_anchors(tree) -> None:
+    """Drop in-page links whose text is only a symbol: heading permalinks
+    (Sphinx ``¶``, rustdoc ``§``, ``#``, ``🔗``) and tooltip marks (``ⓘ``).
+    They are page chrome, and left in they glue onto heading titles and the
+    section paths made of them (``Abstract¶``, ``§Examples``)."""
+    for a in tree.css('a[href^="#"]'):
+        label = a.text(deep=True) or ""
+        if not any(ch.isalnum() for ch in label):
+            a.decompose()
+
+
+#: Block elements inside table cells: a cell's text is flattened, so these
+#: must not run into the text around them (a cell's paragraphs, list items,
+#: a nested table's cells).  Elsewhere the walker keeps blocks apart itself.
+_SEPARATED = ", ".join(f"{cell} {tag}" for cell in ("td", "th") for tag in sorted(_BLOCK_TAGS - {"html", "body", "br"}))
+
+
+def _separate_blocks(tree) -> None:
+    """Make line breaks and block boundaries visible to flat text extraction:
+    ``a<br>b`` reads "a b", ``<td><p>x</p><p>y</p></td>`` reads "x y"
+    (not "ab", "xy").  Whitespace only, so a block's text gains a
+    space where the page showed a break, never a character of its own."""
+    for br in tree.css("br"):
+        br.insert_after("\n")
+    for node in tree.css(_SEPARATED):
+        node.insert_before(" ")
+        node.insert_after(" ")
 
 
 class _Builder:
@@ -83,17 +114,17 @@ class _Builder:
         self.blocks.append(Block(kind=kind, start=start, end=self.pos, text=content, section=sec, level=level, meta=meta or {}))
 
     def walk(self, node, list_depth: int = 0) -> None:
-        """Iterative-safe walk: deep nesting falls back to flattening the subtree's text."""
+        """Iterative walk (deep nesting cannot overflow the stack)."""
         stack = [(node, list_depth, False)]
         while stack:
-            cur, depth, _ = stack.pop()
+            cur, depth, quoted = stack.pop()
             if isinstance(cur, _Run):
-                self.emit("paragraph", _inline(cur))
+                self.emit("quote" if quoted else "paragraph", _inline(cur))
                 continue
             tag = cur.tag
             if tag in _SKIP or tag is None or tag == "-text":
                 continue
-            attrs = cur.attributes if tag not in ("-text",) else {}
+            attrs = cur.attributes
             if attrs and (
                 _BOILERPLATE_ROLE.search(attrs.get("role") or "")
                 or "hidden" in attrs
@@ -108,8 +139,6 @@ class _Builder:
                 if _has_block_child(cur):  # unclosed heading swallowed what follows
                     own, rest = _split_own(cur)
                     title = _WS.sub(" ", " ".join(_node_text(c) for c in own)).strip()
-                    for ch in reversed(rest):
-                        stack.append((ch, depth, False))
                 else:
                     title = _inline(cur)
                 if title:
@@ -117,12 +146,14 @@ class _Builder:
                         self.section.pop()
                     self.section.append((level, title))
                     self.emit("heading", title, level=level)
+                self._push(stack, rest, depth, quoted)
                 continue
             if tag == "pre":
-                self.emit("code", (cur.text(deep=True) or "").strip("\n"))
+                self.emit("code", _dedent(cur.text(deep=True) or ""))
                 continue
             if tag in _LEAF_KINDS and not _has_block_child(cur):
-                self.emit(_LEAF_KINDS[tag], _inline(cur))
+                kind = _LEAF_KINDS[tag]
+                self.emit("quote" if quoted and kind == "paragraph" else kind, _inline(cur))
                 continue
             if tag == "table":
                 self._table(cur)
@@ -132,34 +163,40 @@ class _Builder:
                     self.emit("list_item", _inline(cur), level=depth)
                     continue
                 # item text before its nested blocks, then the nested blocks
+                # and any text after them
                 own, rest = _split_own(cur)
                 self.emit("list_item", _WS.sub(" ", " ".join(_node_text(c) for c in own)).strip(), level=depth)
-                for ch in reversed(rest):
-                    stack.append((ch, depth, False))
+                self._push(stack, rest, depth, quoted)
                 continue
             # container: loose text runs become paragraphs, block children recurse
-            new_depth = depth + 1 if tag in ("ul", "ol") else depth
-            items = []
-            run: list = []
-            for ch in _children(cur):
-                if ch.tag == "-text" or ch.tag not in _BLOCK_TAGS and ch.tag not in _SKIP:
-                    run.append(ch)
-                else:
-                    if run:
-                        items.append(("run", run))
-                        run = []
-                    items.append(("node", ch))
-            if run:
-                items.append(("run", run))
-            for kind, item in reversed(items):
-                if kind == "run":
-                    stack.append((_Run(item), new_depth, True))
-                else:
-                    stack.append((item, new_depth, False))
+            self._push(stack, list(_children(cur)), depth + 1 if tag in ("ul", "ol") else depth, quoted or tag == "blockquote")
+
+    @staticmethod
+    def _push(stack, children, depth: int, quoted: bool) -> None:
+        """Schedule ``children`` in order: runs of inline nodes as paragraphs, blocks as nodes."""
+        items: list = []
+        run: list = []
+        for ch in children:
+            if ch.tag == "-text" or ch.tag not in _BLOCK_TAGS and ch.tag not in _SKIP:
+                run.append(ch)
+            else:
+                if run:
+                    items.append(_Run(run))
+                    run = []
+                items.append(ch)
+        if run:
+            items.append(_Run(run))
+        for item in reversed(items):
+            stack.append((item, depth, quoted))
 
     def _table(self, table) -> None:
+        for cap in _children(table):
+            if cap.tag == "caption":
+                self.emit("caption", _inline(cap))
         rows = []
         for tr in table.css("tr"):
+            if _owner_table(tr) != table:
+                continue  # a row of a nested table: its text is in the enclosing cell
             cells = [_inline(c) for c in tr.iter() if c.tag in ("td", "th")]
             if any(cells):
                 rows.append(cells)
@@ -192,6 +229,23 @@ class _Run:
     def __init__(self, nodes) -> None:
         self.nodes = nodes
         self.attributes = {}
+
+
+def _owner_table(tr):
+    node = tr.parent
+    while node is not None and node.tag != "table":
+        node = node.parent
+    return node
+
+
+def _dedent(code: str) -> str:
+    """A ``<pre>``'s text without blank edge lines and the indentation all its lines share."""
+    import textwrap
+
+    lines = code.split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return textwrap.dedent("\n".join(lines)).rstrip()
 
 
 def _children(node):
