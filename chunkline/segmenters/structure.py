@@ -144,9 +144,14 @@ def _pack_section(text: str, units: list[_Unit], ctx: SegmentContext, p: Structu
         c = counts[i]
         is_table = u.block.kind == "table"
         if c > limit:
-            yield from flush()
-            # headings carried over open the first piece of this unit
-            head_start = units[group[0]].start if group else u.start
+            # headings waiting at the end of the group open the first piece of
+            # this unit (a heading never ends a chunk, nor stands alone)
+            heads: list[int] = []
+            while group and units[group[-1]].heading_level is not None:
+                heads.insert(0, group.pop())
+            if group:
+                yield from _emit_group(text, [units[k] for k in group], ctx, p)
+            head_start = units[heads[0]].start if heads else u.start
             group, group_total = [], 0
             yield from _split_unit(text, u, ctx, p, head_start)
             continue
@@ -200,5 +205,31 @@ def _split_unit(text: str, u: _Unit, ctx: SegmentContext, p: StructureParams, st
                     yield Span(s, e, count=c, context=ctx_text, section=b.section, meta={"table_part": i + 1})
                 return
     seps = _LINE if b.kind in ("code", "table") else PROSE_SEPARATORS
-    for s, e, c in split_recursive(text, start, u.end, ctx.sizer, limit, seps):
+    pieces = split_recursive(text, u.start, u.end, ctx.sizer, limit, seps)
+    if start < u.start and pieces:
+        pieces = _with_headings(text, start, pieces, ctx, seps) + pieces[1:]
+    for s, e, c in pieces:
         yield Span(s, e, count=c, context=crumb, section=b.section)
+
+
+def _with_headings(text: str, start: int, pieces: list, ctx: SegmentContext, seps) -> list:
+    """The headings in ``[start, pieces[0][0])`` joined to the first piece of
+    the unit they open: the whole first piece when it fits, else as much of it
+    as fits (the rest re-split); alone only when not even a word fits."""
+    limit = ctx.budget.max_size
+    a, z, _c = pieces[0]
+    joined = ctx.sizer.count(text[start:z])
+    if joined <= limit:
+        return [(start, z, joined)]
+    heads = ctx.sizer.count(text[start:a].rstrip())
+    room = limit - heads - 2  # the blank line between, and BPE merges at the seam
+    while room > 0:
+        first = split_recursive(text, a, z, ctx.sizer, room, seps)
+        e0 = first[0][1]
+        c0 = ctx.sizer.count(text[start:e0])
+        if c0 <= limit:
+            rest = split_recursive(text, first[1][0], z, ctx.sizer, limit, seps) if len(first) > 1 else []
+            return [(start, e0, c0)] + rest
+        room -= max(1, c0 - limit)
+    s0, e0 = trim(text, start, a)
+    return [(s0, e0, ctx.sizer.count(text[s0:e0]))] + [pieces[0]] if s0 < e0 else [pieces[0]]
