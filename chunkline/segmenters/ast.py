@@ -125,6 +125,10 @@ class _Tiler:
         self.ascii = True
         self.def_starts: list[int] = []
         self.def_ends: list[int] = []
+        #: definition start -> end: where a definition opens with a comment
+        #: or attribute (a sibling node in the tree), the unit runs past the
+        #: child that starts it.
+        self.lead: dict[int, int] = {}
 
     def set_tree(self, ct, defs: list[Block]) -> None:
         from ..parsers._code_offsets import nws_prefix
@@ -138,6 +142,11 @@ class _Tiler:
             self.size = lambda s, e: pre[e] - pre[s]  # type: ignore[method-assign]
         self.def_starts = [d.start for d in defs]
         self.def_ends = [d.end for d in defs]
+        lead: dict[int, int] = {}
+        for d in defs:
+            if lead.get(d.start, -1) < d.end:
+                lead[d.start] = d.end
+        self.lead = lead
 
     # ------------------------------------------------------------ measuring
     def size(self, s: int, e: int) -> int:
@@ -153,28 +162,39 @@ class _Tiler:
         return any(self.def_ends[k] <= e for k in range(i, j))
 
     # ------------------------------------------------------------ splitting
-    def node(self, node, lo: int, hi: int, carry: Piece | None, root: bool = False, depth: int = 0) -> list[Piece]:
+    def node(self, node, lo: int, hi: int, carry: Piece | None, root: bool = False, depth: int = 0, lead: list[Piece] | None = None) -> list[Piece]:
         """Windows tiling ``[lo, hi)`` (the node plus its attached whitespace);
-        ``carry`` is a head window of the parent to glue onto the first window.
+        ``carry`` is a head window of the parent to glue onto the first window,
+        ``lead`` the line pieces of the comments and attributes that open the
+        node's definition (they precede ``lo``, after ``carry``).
         Below ``MAX_SPLIT_DEPTH`` levels of oversize nodes (deeply nested
         literals, generated code) the rest is split by lines: the recursion
         would otherwise exhaust Python's stack."""
         children = node.children
         if not children or depth >= MAX_SPLIT_DEPTH:
-            return self.text_pieces(lo, hi, carry)
+            return self.text_pieces(lo, hi, carry, lead)
         text = self.text
         ascii_ = self.ascii
         char = self.char
         merger = _Merger(self, carry)
+        head_lo = lo if carry is None else carry[0]
+        if lead:
+            for piece in lead:
+                merger.add(piece)
+            if carry is None:
+                head_lo = lead[0][0]  # the node's head starts with its leading comments
         out = merger.out
         limit = self.limit
         size = self.size
         pre = self.prefix  # nws prefix sums (a memoryview), or None
         # Child k owns [cut before it, cut after it): whitespace between two
         # children goes to the earlier one up to its last line break.
+        lead = self.lead
         s = lo
         n = len(children)
-        for k in range(n):
+        k = 0
+        cstart = children[0].start_byte if ascii_ else char(children[0].start_byte)
+        while k < n:
             c = children[k]
             if k + 1 < n:
                 if ascii_:
@@ -187,8 +207,20 @@ class _Tiler:
                 else:
                     e = nxt
                 e = hi if e > hi else (s if e < s else e)
+                # Comments and attributes opening a definition (Javadoc,
+                # ``#[derive]``) are siblings of its node: keep them with it.
+                g = lead.get(cstart)
+                if g is not None and g > prev_end:
+                    done = self._lead_group(children, k, g, s, head_lo, hi, root, depth, merger)
+                    if done is not None:
+                        k, s = done
+                        if k < n:
+                            cstart = children[k].start_byte if ascii_ else char(children[k].start_byte)
+                        continue
+                cstart = nxt
             else:
                 e = hi
+            k += 1
             if s >= e:
                 continue
             sz = pre[e] - pre[s] if pre is not None else size(s, e)
@@ -201,27 +233,83 @@ class _Tiler:
             else:
                 # An oversize child: its head (what is pending since the node's
                 # start, with no whole definition in it) rides along into it.
-                head = merger.take_head(lo if carry is None else carry[0], root)
+                head = merger.take_head(head_lo, root)
                 out.extend(self.node(c, s, e, head, depth=depth + 1))
             s = e
         merger.flush()
         return out
 
-    def text_pieces(self, lo: int, hi: int, carry: Piece | None) -> list[Piece]:
-        """A leaf (or a file without a tree): lines merged, over-long lines hard-cut."""
+    def _region_end(self, children, m: int, s: int, hi: int) -> int:
+        """End of child ``m``'s window (the same rule as in ``node``)."""
+        if m + 1 >= len(children):
+            return hi
+        char = self.char
+        prev_end, nxt = char(children[m].end_byte), char(children[m + 1].start_byte)
+        if nxt > prev_end:
+            nl = self.text.rfind("\n", prev_end, nxt)
+            e = nl + 1 if nl != -1 else nxt
+        else:
+            e = nxt
+        return hi if e > hi else (s if e < s else e)
+
+    def _lead_group(self, children, k: int, g: int, s: int, head_lo: int, hi: int, root: bool, depth: int, merger: "_Merger"):
+        """Children ``k..m`` form one definition ending at ``g`` (its leading
+        comments and attributes, then its node): add them as one window when
+        they fit, else glue the leading part onto the node's first window.
+        Returns (next child index, next window start), or None when the
+        children do not line up with the definition (then nothing is done)."""
+        from ..parsers._code_blocks import is_attribute, is_comment
+
+        char, text, n = self.char, self.text, len(children)
+        m = k
+        while m < n:
+            t = children[m].type
+            if not (is_comment(t) or is_attribute(t)):
+                break
+            m += 1
+        if m == k or m == n:  # no leading comment here: the definition's own first child
+            return None
+        end_m = char(children[m].end_byte)
+        if end_m < g:
+            return None
+        if end_m != g and text[g:end_m].strip():
+            return None
+        lead_end = self._region_end(children, m - 1, s, hi)
+        e = self._region_end(children, m, lead_end, hi)
+        if not (s <= lead_end <= e) or s >= e:
+            return None
+        sz = self.size(s, e)
+        if sz <= self.limit:
+            merger.add((s, e, sz))
+            return m + 1, e
+        # Over the budget: the definition is split, its leading lines merge
+        # with the first windows of its node, as siblings of its children.
+        head = merger.take_head(head_lo, root)
+        lines = self.text_pieces(s, lead_end, None, merge=False)
+        merger.out.extend(self.node(children[m], lead_end, e, head, depth=depth + 1, lead=lines))
+        return m + 1, e
+
+    def text_pieces(self, lo: int, hi: int, carry: Piece | None, lead: list[Piece] | None = None, merge: bool = True) -> list[Piece]:
+        """A leaf (or a file without a tree): lines merged, over-long lines
+        hard-cut.  ``merge=False``: the line pieces themselves."""
         text = self.text
         merger = _Merger(self, carry)
+        add = merger.add if merge else merger.pieces.append
+        for piece in lead or ():
+            add(piece)
         pos = lo
         while pos < hi:
             nl = text.find("\n", pos, hi)
             end = hi if nl == -1 else nl + 1
             sz = self.size(pos, end)
             if sz <= self.limit:
-                merger.add((pos, end, sz))
+                add((pos, end, sz))
             else:
                 for piece in hard_pieces(text, pos, end, self.sizer, self.limit):
-                    merger.add(piece)
+                    add(piece)
             pos = end
+        if not merge:
+            return merger.pieces
         merger.flush()
         return merger.out
 

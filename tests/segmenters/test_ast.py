@@ -210,3 +210,47 @@ def test_deeply_nested_code_tiles_without_recursion_error():
     chunks = segment(parsed, parse_strategy("ast", max_tokens=100, tokenizer="nws"))
     assert "".join(c.text for c in chunks) == parsed.document.text
     assert all(c.token_count <= 100 for c in chunks)
+
+
+def _javadoc_class(n: int) -> str:
+    methods = "".join(
+        f"    /**\n     * Returns the value number {i} of this holder, computed on demand.\n"
+        f"     * @return the value {i}\n     */\n    @Override\n    public int value{i}() {{\n"
+        f"        return compute({i}) + {i};\n    }}\n\n"
+        for i in range(n)
+    )
+    return f"package p;\n\nclass Holder {{\n{methods}}}\n"
+
+
+@pytest.mark.parametrize("budget", [130, 200, 333, 1000])
+def test_leading_doc_comments_stay_with_their_definition(budget):
+    # Javadoc is a sibling of its method in the tree: a chunk boundary must
+    # never fall between them when the whole definition fits.
+    parsed, strategy, chunks = chunks_of(_javadoc_class(12).encode(), "Holder.java", f"ast:max_tokens={budget}")
+    check(parsed, strategy, chunks)
+    methods = [b for b in parsed.blocks if b.kind == "definition" and b.symbol.startswith("Holder.value")]
+    assert len(methods) == 12 and all(m.text.startswith("/**") for m in methods)
+    for m in methods:
+        assert get_sizer("nws").count(m.text) <= budget
+        assert any(c.start <= m.start and m.end <= c.end for c in chunks), (m.symbol, [(c.start, c.end) for c in chunks])
+
+
+def test_rust_attributes_and_doc_comments_stay_with_their_item():
+    items = "".join(f"/// Item {i}: a small documented function.\n/// Second line of docs.\n#[inline]\n#[must_use]\npub fn f{i}(x: u32) -> u32 {{\n    x + {i}\n}}\n\n" for i in range(10))
+    parsed, strategy, chunks = chunks_of(items.encode(), "lib.rs", "ast:max_tokens=150")
+    check(parsed, strategy, chunks)
+    defs = [b for b in parsed.blocks if b.kind == "definition"]
+    assert len(defs) == 10 and all(d.text.startswith("/// Item") for d in defs)
+    for c in chunks:
+        assert c.text.lstrip().startswith("/// Item"), c.text
+
+
+def test_an_oversize_definition_keeps_the_end_of_its_doc_comment_with_its_head():
+    doc = "".join(f"     * Line {i} of a long description of what this method does.\n" for i in range(40))
+    body = "".join(f"        total += step({i});\n" for i in range(40))
+    src = f"class A {{\n    /**\n{doc}     */\n    public int run() {{\n        int total = 0;\n{body}        return total;\n    }}\n}}\n"
+    parsed, strategy, chunks = chunks_of(src.encode(), "A.java", "ast:max_tokens=600")
+    check(parsed, strategy, chunks)
+    head = [c for c in chunks if "public int run()" in c.text]
+    assert len(head) == 1 and "*/" in head[0].text  # the doc's last lines ride with the signature
+    assert not any(c.text.strip() in ("*/", "/**") for c in chunks)
