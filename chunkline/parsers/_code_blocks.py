@@ -34,6 +34,7 @@ _CLOSE = re.compile(r"[)\]]")
 _MAX_SIGNATURE_LINES = 6
 #: A signature line is cut after this many bytes (minified code is one line).
 _MAX_SIGNATURE_BYTES = 400
+_LINE_KINDS = ("statement", "other")
 _TYPE_KINDS = frozenset({"class", "interface", "impl", "object", "trait", "type"})
 
 
@@ -120,6 +121,8 @@ def find_definitions(ct: CodeTree, query) -> list[Definition]:
     encoded = ct.encoded
     units: dict[tuple[int, int], Definition] = {}
     for raw, name_node, kind in found:
+        if _in_parameters(raw):
+            continue
         unit = _widen(raw, raw_ids)
         key = (unit.start_byte, unit.end_byte)
         prev = units.get(key)
@@ -155,6 +158,20 @@ def is_attribute(node_type: str) -> bool:
     (Rust ``#[derive(Debug)]``); decorators and annotations of the other
     grammars are children of their definition already."""
     return node_type == "attribute_item"
+
+
+def _in_parameters(node) -> bool:
+    """A capture inside a parameter list is a parameter, not a definition
+    (C's ``PyObject *Py_UNUSED(module)`` or ``int (*cmp)(int, int)`` parse as
+    function declarators).  Parameters sit a few levels up at most."""
+    p = node.parent
+    for _ in range(4):
+        if p is None:
+            return False
+        if "parameter" in p.type:
+            return True
+        p = p.parent
+    return False
 
 
 def _attach_comments(defs: list[Definition]) -> None:
@@ -366,11 +383,17 @@ def code_blocks(ct: CodeTree, defs: list[Definition], language: str, byte_base: 
                 walk(c)
                 continue
             else:
-                flush()
-                em.add("statement", c.start_byte, c.end_byte, c.start_point.row, _end_row(c), c.has_error)
+                kind = "statement"
+            if group and group_kind in _LINE_KINDS and kind in _LINE_KINDS and c.start_point.row == _last_row(group[-1]):
+                # pieces of one line (``#ifndef`` and its name, a statement and
+                # its stray ``;``) are one block: a statement when any is one
+                if kind == "statement":
+                    group_kind = kind
+                group.append(c)
                 continue
-            # group consecutive comments / imports / stray tokens (no blank line between comments)
-            if group and (kind != group_kind or (kind == "comment" and c.start_point.row > _last_row(group[-1]) + 1)):
+            # group consecutive comments / imports / stray tokens (no blank line
+            # between comments); statements stand alone
+            if group and (kind != group_kind or kind == "statement" or (kind == "comment" and c.start_point.row > _last_row(group[-1]) + 1)):
                 flush()
             group_kind = kind
             group.append(c)

@@ -303,3 +303,23 @@ def test_a_run_of_line_comments_above_a_definition_is_not_repeated_as_a_comment_
     src = b"package p\n\n// Listen opens the socket.\n// It creates the directory first.\nfunc Listen() error {\n\treturn nil\n}\n"
     parsed = parse_bytes(src, ParseContext("s.go", None))
     assert [(b.kind, b.lines) for b in parsed.blocks] == [("import", (1, 1)), ("definition", (3, 7))]
+
+
+def test_c_parameters_that_look_like_declarators_are_not_definitions():
+    src = b"static PyObject *\nadd(PyObject *Py_UNUSED(module), PyObject *args)\n{\n    return args;\n}\n\nvoid sort(void *base, int (*compar)(const void *, const void *))\n{\n    compar(base, base);\n}\n"
+    parsed = parse_bytes(src, ParseContext("ext.c", None))
+    assert [(b.symbol, b.lines) for b in parsed.blocks if b.kind == "definition"] == [("add", (1, 5)), ("sort", (7, 10))]
+
+
+def test_a_preprocessor_line_is_one_block():
+    src = b"#ifndef MY_H\n#define MY_H\n#include <stdio.h>\n\nint f(int x);\nint g(int x) { return x; }\n\n#endif\n"
+    parsed = parse_bytes(src, ParseContext("my.h", None))
+    verify(parsed.document.text, parsed.blocks)
+    assert [(b.kind, b.text) for b in parsed.blocks] == [
+        ("statement", "#ifndef MY_H"),
+        ("statement", "#define MY_H"),
+        ("import", "#include <stdio.h>"),
+        ("definition", "int f(int x);"),
+        ("definition", "int g(int x) { return x; }"),
+        ("other", "#endif"),
+    ]
