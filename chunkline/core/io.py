@@ -47,10 +47,18 @@ class Output:
     def write(self, data: bytes) -> None:
         assert self._fh is not None
         try:
-            written = self._fh.write(data)
-            if written is not None and written < len(data):
-                # a buffered writer returns a short count at a file-size limit
-                raise OSError(errno.EFBIG, "short write")
+            view = memoryview(data)
+            while view:
+                written = self._fh.write(view)
+                if written is None or written >= len(view):
+                    break
+                if written == 0:  # no progress at all: the file cannot grow
+                    raise OSError(errno.EFBIG, "short write")
+                # A buffered writer returns a short count when the OS stopped
+                # it part-way: at a file-size limit, or when a pipe's reader
+                # left mid-write (| head).  Writing the rest makes the OS say
+                # which: EFBIG/ENOSPC, or EPIPE (a quiet end, not an error).
+                view = view[written:]
         except BrokenPipeError as exc:
             raise OutputClosed() from exc
         except OSError as exc:

@@ -136,6 +136,21 @@ def test_closed_pipe_is_quiet():
     assert b"Traceback" not in err and b"BrokenPipe" not in err
 
 
+def test_reader_leaving_mid_write_is_quiet(tmp_path):
+    """One file's output is written at once; when the reader leaves part-way
+    through it (the pipe takes 64 KiB), the short write must read as a closed
+    pipe (exit 0, nothing on stderr), not as a full disk."""
+    big = tmp_path / "big.md"
+    big.write_text("".join(f"## Section {i}\n\nSome text for paragraph {i}, long enough to matter.\n\n" for i in range(20000)))
+    for cmd in (["parse", str(big)], ["chunk", str(big), "-t", "32"]):
+        p = subprocess.Popen([sys.executable, "-m", "chunkline", *cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        p.stdout.readline()
+        p.stdout.close()
+        err = p.stderr.read()
+        assert p.wait(timeout=120) == 0, err
+        assert b"error" not in err and b"Traceback" not in err, err
+
+
 def test_sigterm_leaves_no_file(tmp_path):
     big = tmp_path / "big.txt"
     big.write_text(("All work and no play makes Jack a dull boy. " * 40 + "\n\n") * 4000)
