@@ -23,6 +23,7 @@ _CAPTION = re.compile(
 _NUMBERED = re.compile(r"^(?:(?:chapter|section|part|appendix|annex)\s+[\dIVXA-Z]+[.:]?|\d{1,2}(?:\.\d{1,2}){0,5}\.?|[A-Z]\.(?:\d{1,2}\.?)*|[IVX]{1,4}\.)\s+\S", re.I)
 _NUM_DEPTH = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,5})\.?\s")
 _FOOTNOTE_START = re.compile(r"^(?:\d{1,2}|[*†‡§¶a-z])(?:\s|[A-Z(])|^[*†‡§¶]")
+_URL_FOOTNOTE = re.compile(r"^(?:\d{1,3}|[*†‡§¶])\s*(?:https?://|www\.)\S+")
 _ENDS_SENTENCE = re.compile(r"[.;,]$")
 _LETTER = re.compile(r"[^\W\d_]", re.U)
 
@@ -49,6 +50,9 @@ def classify(u: Unit, body: float, page_height: float) -> None:
     size = u.size
     n = len(text)
     letters = len(_LETTER.findall(text))
+    if size < body - 0.9 and u.y0 > 0.6 * page_height and _URL_FOOTNOTE.match(text):
+        u.kind = "footnote"  # "7 https://..." set in typewriter type is a note, not code
+        return
     if u.mono > 0.8 and letters > 0:
         u.kind = "code"
         return
@@ -79,7 +83,9 @@ def _is_heading(u: Unit, text: str, body: float, letters: int) -> bool:
         return False
     if _WEB.match(text):  # "ibm.com/redbooks", an e-mail address: a link, not a section
         return False
-    if letters < 0.4 * n:  # numbers and punctuation: a table cell or a formula
+    m = _NUM_DEPTH.match(text)
+    rest = text[m.end() :] if m else text  # "3.3 H.E.S.S.": judge the title, not its number
+    if letters < 0.4 * len(rest):  # numbers and punctuation: a table cell or a formula
         return False
     size = u.size
     ends = text.endswith((".", ",", ";")) and not text.endswith("..")

@@ -74,8 +74,15 @@ def join_running(lines: list[Line], vocabulary: "Vocabulary") -> tuple[str, list
                 continue
             out += t  # keep a real hyphen, no space after it
             continue
+        if _URL_BROKEN.search(out) and t[:1] not in ("", " ") and not _URL_START.match(t):
+            out += t  # a URL broken after a slash goes on in the next line
+            continue
         out += " " + t
     return out, removed
+
+
+_URL_BROKEN = re.compile(r"(?:^|\s)(?:https?://|www\.)\S*[/?=&_#~%]$")
+_URL_START = re.compile(r"(?:https?://|www\.)")
 
 
 def join_code(lines: list[Line]) -> str:

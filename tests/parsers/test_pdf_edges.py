@@ -152,3 +152,14 @@ def test_outline_entry_without_its_number_keeps_a_plain_heading_out_of_furniture
     doc.set_toc([[1, "Introduction", 1], [1, "Methods", 2]])
     parsed = parse(doc.tobytes())
     assert [(b.kind, b.text) for b in parsed.blocks if b.text[:1].isdigit()] == [("heading", "1 INTRODUCTION"), ("heading", "2 METHODS")]
+
+
+def test_numbered_bold_acronym_heading_url_footnotes_and_broken_urls():
+    lines = [(72, 90, "3.3 H.E.S.S.", 10, "hebo")] + prose(110, 30)
+    lines += [(72, 720, "7 https://www.example.org/object/20171019a", 8, "cour")]
+    lines += [(72, 740, "8 See the archive at https://heasarc.example.gov/cgi-bin/Tools/", 8, "helv")]
+    lines += [(72, 749, "w3pimms.pl for the count rates.", 8, "helv")]
+    parsed = parse(one_page(lines))
+    assert by_text(parsed, "3.3 H.E.S.S.").kind == "heading"
+    assert by_text(parsed, "7 https://").kind == "footnote"  # typewriter type, but a note
+    assert "https://heasarc.example.gov/cgi-bin/Tools/w3pimms.pl for the" in parsed.document.text
