@@ -21,6 +21,7 @@ statement (``other`` for stray tokens and ERROR nodes).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -319,6 +320,8 @@ def _docstring(node):
 def code_blocks(ct: CodeTree, defs: list[Definition], language: str, byte_base: int | None) -> list[Block]:
     """All blocks of a file in reading order (nested definitions follow their parent)."""
     em = _Emitter(ct, language, byte_base)
+    imports = _import_pattern(language)
+    char = ct.offsets.char
     root = ct.tree.root_node  # type: ignore[attr-defined]
     by_node = {(d.node.start_byte, d.node.end_byte): d for d in defs}
     def_starts = [d.node.start_byte for d in defs]
@@ -382,6 +385,8 @@ def code_blocks(ct: CodeTree, defs: list[Definition], language: str, byte_base: 
                 flush()
                 walk(c)
                 continue
+            elif imports is not None and c.end_point.row - c.start_point.row < 3 and imports.fullmatch(ct.text, char(c.start_byte), char(c.end_byte)):
+                kind = "import"
             else:
                 kind = "statement"
             if group and group_kind in _LINE_KINDS and kind in _LINE_KINDS and c.start_point.row == _last_row(group[-1]):
@@ -402,6 +407,15 @@ def code_blocks(ct: CodeTree, defs: list[Definition], language: str, byte_base: 
     walk(root)
     em.blocks.sort(key=lambda b: (b.start, -b.end))
     return em.blocks
+
+
+@functools.lru_cache(maxsize=None)
+def _import_pattern(language: str):
+    """The compiled ``imports`` pattern of a language, or None."""
+    from ._code_languages import BY_NAME
+
+    spec = BY_NAME.get(language)
+    return re.compile(spec.imports) if spec is not None and spec.imports else None
 
 
 def _row_of(enc: bytes, byte: int, node) -> int:

@@ -27,7 +27,9 @@ class LanguageSpec:
 
     ``tags_from``: wheels whose tags query contributes definition patterns
     (TypeScript reuses JavaScript's, as upstream does).  ``extra_tags``:
-    definition patterns this table adds.
+    definition patterns this table adds.  ``imports``: a regular expression
+    for statements that are imports although the grammar parses them as
+    calls (CommonJS ``const x = require('x')``, Ruby ``require 'x'``).
     """
 
     name: str
@@ -38,6 +40,7 @@ class LanguageSpec:
     interpreters: tuple[str, ...] = ()
     tags_from: tuple[str, ...] = ()
     extra_tags: str = ""
+    imports: str = ""
 
 
 _CSHARP_TAGS = """
@@ -66,28 +69,44 @@ _BASH_TAGS = """
 (function_definition name: (_) @name) @definition.function
 """
 
+#: Class fields holding functions (``handleClick = () => {...}``), common in
+#: React and Angular code; the wheels' tags queries skip them.
+_JS_EXTRA = """
+(field_definition property: (_) @name value: [(arrow_function) (function_expression)]) @definition.method
+"""
+
+#: TypeScript's own declarations its wheel's tags query leaves out.
+_TS_EXTRA = """
+(public_field_definition name: (_) @name value: [(arrow_function) (function_expression)]) @definition.method
+(enum_declaration name: (_) @name) @definition.type
+(type_alias_declaration name: (_) @name) @definition.type
+(internal_module name: (_) @name) @definition.module
+"""
+
+_JS_IMPORTS = r"""(?:(?:const|let|var)\s+[^=;]+?=\s*)?require\s*\(\s*(['"`])[^'"`]+\1\s*\)(?:\.\w+)*\s*;?"""
+
 _RUST_EXTRA = """
 (impl_item type: (_) @name) @definition.impl
 """
 
 LANGUAGES: tuple[LanguageSpec, ...] = (
     LanguageSpec("python", "tree_sitter_python", extensions=(".py", ".pyi", ".pyw"), interpreters=("python", "python2", "python3", "pypy", "pypy3"), tags_from=("tree_sitter_python",)),
-    LanguageSpec("javascript", "tree_sitter_javascript", extensions=(".js", ".mjs", ".cjs", ".jsx"), interpreters=("node", "nodejs"), tags_from=("tree_sitter_javascript",)),
-    LanguageSpec("typescript", "tree_sitter_typescript", "language_typescript", extensions=(".ts", ".mts", ".cts"), interpreters=("deno", "ts-node", "tsx"), tags_from=("tree_sitter_javascript", "tree_sitter_typescript")),
-    LanguageSpec("tsx", "tree_sitter_typescript", "language_tsx", extensions=(".tsx",), tags_from=("tree_sitter_javascript", "tree_sitter_typescript")),
+    LanguageSpec("javascript", "tree_sitter_javascript", extensions=(".js", ".mjs", ".cjs", ".jsx"), interpreters=("node", "nodejs"), tags_from=("tree_sitter_javascript",), extra_tags=_JS_EXTRA, imports=_JS_IMPORTS),
+    LanguageSpec("typescript", "tree_sitter_typescript", "language_typescript", extensions=(".ts", ".mts", ".cts"), interpreters=("deno", "ts-node", "tsx"), tags_from=("tree_sitter_javascript", "tree_sitter_typescript"), extra_tags=_TS_EXTRA, imports=_JS_IMPORTS),
+    LanguageSpec("tsx", "tree_sitter_typescript", "language_tsx", extensions=(".tsx",), tags_from=("tree_sitter_javascript", "tree_sitter_typescript"), extra_tags=_TS_EXTRA, imports=_JS_IMPORTS),
     LanguageSpec("go", "tree_sitter_go", extensions=(".go",), tags_from=("tree_sitter_go",)),
     LanguageSpec("rust", "tree_sitter_rust", extensions=(".rs",), tags_from=("tree_sitter_rust",), extra_tags=_RUST_EXTRA),
     LanguageSpec("java", "tree_sitter_java", extensions=(".java",), tags_from=("tree_sitter_java",)),
     LanguageSpec("c", "tree_sitter_c", extensions=(".c", ".h"), tags_from=("tree_sitter_c",)),
     LanguageSpec("cpp", "tree_sitter_cpp", extensions=(".cc", ".cpp", ".cxx", ".c++", ".hpp", ".hh", ".hxx", ".h++", ".ipp", ".inl", ".tpp"), tags_from=("tree_sitter_cpp",)),
     LanguageSpec("c_sharp", "tree_sitter_c_sharp", extensions=(".cs",), extra_tags=_CSHARP_TAGS),
-    LanguageSpec("ruby", "tree_sitter_ruby", extensions=(".rb", ".rake", ".gemspec", ".ru"), filenames=("rakefile", "gemfile", "guardfile", "vagrantfile"), interpreters=("ruby", "jruby"), tags_from=("tree_sitter_ruby",)),
-    LanguageSpec("php", "tree_sitter_php", "language_php", extensions=(".php", ".phtml", ".php3", ".php4", ".php5", ".phps"), interpreters=("php",), tags_from=("tree_sitter_php",)),
-    LanguageSpec("bash", "tree_sitter_bash", extensions=(".sh", ".bash", ".ksh"), filenames=(".bashrc", ".bash_profile", ".profile"), interpreters=("sh", "bash", "dash", "ksh", "ash"), extra_tags=_BASH_TAGS),
+    LanguageSpec("ruby", "tree_sitter_ruby", extensions=(".rb", ".rake", ".gemspec", ".ru"), filenames=("rakefile", "gemfile", "guardfile", "vagrantfile"), interpreters=("ruby", "jruby"), tags_from=("tree_sitter_ruby",), imports=r"""(?:require|require_relative|load)\s*\(?\s*(['"])[^'"]+\1\s*\)?"""),
+    LanguageSpec("php", "tree_sitter_php", "language_php", extensions=(".php", ".phtml", ".php3", ".php4", ".php5", ".phps"), interpreters=("php",), tags_from=("tree_sitter_php",), imports=r"""(?:require|require_once|include|include_once)\b[^;]*;"""),
+    LanguageSpec("bash", "tree_sitter_bash", extensions=(".sh", ".bash", ".ksh"), filenames=(".bashrc", ".bash_profile", ".profile"), interpreters=("sh", "bash", "dash", "ksh", "ash"), extra_tags=_BASH_TAGS, imports=r"""(?:source|\.)\s+\S+"""),
     LanguageSpec("kotlin", "tree_sitter_kotlin", extensions=(".kt", ".kts"), interpreters=("kotlin",), extra_tags=_KOTLIN_TAGS),
     LanguageSpec("swift", "tree_sitter_swift", extensions=(".swift",), tags_from=("tree_sitter_swift",)),
     LanguageSpec("scala", "tree_sitter_scala", extensions=(".scala", ".sc"), interpreters=("scala",), tags_from=("tree_sitter_scala",)),
-    LanguageSpec("lua", "tree_sitter_lua", extensions=(".lua",), interpreters=("lua", "luajit", "texlua"), tags_from=("tree_sitter_lua",)),
+    LanguageSpec("lua", "tree_sitter_lua", extensions=(".lua",), interpreters=("lua", "luajit", "texlua"), tags_from=("tree_sitter_lua",), imports=r"""(?:local\s+[\w\s,]+=\s*)?require\s*\(?\s*(['"])[^'"]+\1\s*\)?(?:\.\w+)*"""),
 )
 
 BY_NAME: dict[str, LanguageSpec] = {s.name: s for s in LANGUAGES}

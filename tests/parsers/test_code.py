@@ -323,3 +323,62 @@ def test_a_preprocessor_line_is_one_block():
         ("definition", "int g(int x) { return x; }"),
         ("other", "#endif"),
     ]
+
+
+_TS = b"""import type { User } from './user';
+
+/** A user's role. */
+export enum Role {
+  Admin = 'admin',
+}
+
+export type Handler = (u: User) => void;
+
+export class UserService {
+  save = async (item: User): Promise<void> => {
+    this.cache.set(item.id, item);
+  };
+}
+
+namespace Util {
+  export function id<T>(x: T): T { return x; }
+}
+"""
+
+
+@pytest.mark.parametrize("name", ["svc.ts", "svc.tsx"])
+def test_typescript_enums_type_aliases_namespaces_and_function_fields_are_definitions(name):
+    parsed = parse_bytes(_TS, ParseContext(name, None))
+    verify(parsed.document.text, parsed.blocks)
+    defs = {b.symbol: b for b in parsed.blocks if b.kind == "definition"}
+    assert set(defs) == {"Role", "Handler", "UserService", "UserService.save", "Util", "Util.id"}
+    assert defs["Role"].text.startswith("/** A user's role. */") and defs["Role"].lines == (3, 6)
+    assert defs["UserService.save"].meta["def_kind"] == "method"
+    assert defs["UserService.save"].meta["signature"] == "  save = async (item: User): Promise<void> =>"
+    assert defs["Util"].meta["signature"] == "namespace Util"
+
+
+@pytest.mark.parametrize(
+    "name, src, n",
+    [
+        ("a.js", b"const fs = require('fs')\nconst { join } = require(\"path\");\nconst x = require('y').z\nimport './a.css';\n\nfs.readFileSync(join('a'))\n", 4),
+        ("a.ts", b"import a from 'a';\nconst b = require('b');\n\nconsole.log(a, b);\n", 2),
+        ("a.rb", b"require 'json'\nrequire_relative \"lib/x\"\n\nputs 1\n", 2),
+        ("a.lua", b'local json = require("cjson")\nlocal util = require "util"\n\nprint(1)\n', 2),
+        ("a.php", b'<?php\nrequire_once __DIR__ . "/vendor/autoload.php";\nuse Foo\\Bar;\n\necho 1;\n', 2),
+        ("a.sh", b"source ./lib.sh\n. /etc/profile\n\necho hi\n", 2),
+    ],
+)
+def test_require_style_statements_are_grouped_imports(name, src, n):
+    parsed = parse_bytes(src, ParseContext(name, None))
+    verify(parsed.document.text, parsed.blocks)
+    imports = [b for b in parsed.blocks if b.kind == "import"]
+    assert len(imports) == 1 and imports[0].text.count("\n") == n - 1, [(b.kind, b.text) for b in parsed.blocks]
+    assert parsed.blocks[-1].kind == "statement"  # the code after them is not an import
+
+
+def test_javascript_class_fields_holding_functions_are_methods():
+    src = b"class Counter extends React.Component {\n  state = { n: 0 };\n\n  handleClick = () => {\n    this.setState({ n: 1 });\n  };\n\n  render() {\n    return <b onClick={this.handleClick} />;\n  }\n}\n"
+    parsed = parse_bytes(src, ParseContext("app.jsx", None))
+    defs = {b.symbol: b.lines for b in parsed.blocks if b.kind == "definition"}
+    assert defs == {"Counter": (1, 11), "Counter.handleClick": (4, 6), "Counter.render": (8, 10)}
