@@ -159,10 +159,13 @@ class Strategy:
 
     @property
     def label(self) -> str:
-        """Short human name, e.g. ``recursive:max_tokens=512``."""
+        """Short human name, e.g. ``recursive:max_tokens=512``; parsed back by
+        ``parse_strategy`` it gives the same strategy (so the tokenizer is
+        named whenever it is not the strategy's own default: ``ast`` counts
+        ``nws`` unless told otherwise)."""
         unit = "max_chars" if self.budget.tokenizer == "chars" else "max_tokens"
         bits = [f"{unit}={self.budget.max_size}"]
-        if self.budget.tokenizer not in ("chars", "cl100k_base"):
+        if self.budget.tokenizer not in ("chars", self.spec.default_tokenizer or "cl100k_base"):
             bits.append(f"tokenizer={self.budget.tokenizer}")
         if self.budget.overlap:
             bits.append(f"overlap={self.budget.overlap}")

@@ -80,3 +80,15 @@ def test_empty_and_whitespace_documents_give_no_chunks(name):
     for text in ["", "   \n\n\t  "]:
         _, chunks = _run(name, text, "text", "chars", 10, 0)
         assert chunks == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("tok", ["chars", "nws", "words", "cl100k_base", "o200k_base"])
+def test_label_parses_back_to_the_same_strategy(name, tok):
+    """A strategy's label (recorded by auto and compare) names everything that
+    differs from the defaults, so it reproduces the strategy exactly; a
+    strategy whose default tokenizer is not cl100k (ast: nws) must name cl100k."""
+    kwargs = {"max_chars": 300} if tok == "chars" else {"max_tokens": 300}
+    strategy = parse_strategy(name, tokenizer=tok, overlap=5, **kwargs)
+    again = parse_strategy(strategy.label)
+    assert (again.name, again.budget, again.params_hash) == (strategy.name, strategy.budget, strategy.params_hash)
