@@ -5,22 +5,31 @@ computes the intrinsic metrics, the retrieval metrics when questions are
 given, a paired comparison with a baseline chunking when one is given, and
 checks the thresholds.  It returns a frozen report; rendering is the CLI's
 business.
+
+The steps are public so that ``compare`` (which has its chunks in memory,
+with offsets, and needs no reading or locating) computes every number with
+the same code: ``size_metrics``, ``intrinsic_metrics``, ``retrieve`` and
+``retrieval_metrics`` take a located ``Corpus`` (``loading``) and return
+plain metric dicts under the names ``ScoreReport.metrics`` uses.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from ..core.errors import UsageError
 from . import boundary, cohesion, references, retrieval, structure
 from .loading import Corpus, DocumentIndex, load_documents, locate, read_chunks
-from .questions import load_questions
+from .questions import Question, load_questions
 from .size import SizeStats, measure, size_stats
 from .thresholds import Threshold, ThresholdResult, check
+
+
+__all__ = ["ScoreOptions", "ScoreReport", "intrinsic_metrics", "retrieval_metrics", "retrieve", "score", "size_metrics"]
 
 
 @dataclass(frozen=True)
@@ -108,7 +117,24 @@ def _mean(values) -> float | None:
     return float(np.mean(values)) if len(values) else None
 
 
-def _intrinsic(corpus: Corpus, opts: ScoreOptions, tokenizer: str) -> tuple[dict[str, float | None], list[dict[str, Any]], dict[str, Any]]:
+def size_metrics(stats: SizeStats) -> dict[str, float | None]:
+    """The size rows of a report (``size_min`` ... ``size_mean``, ``size_compliance``, ``fill_ratio``)."""
+    return {
+        "size_min": float(stats.min), "size_p10": stats.p10, "size_median": stats.median, "size_p90": stats.p90,
+        "size_max": float(stats.max), "size_mean": stats.mean, "size_compliance": stats.compliance, "fill_ratio": stats.fill,
+    }
+
+
+def intrinsic_metrics(corpus: Corpus, opts: ScoreOptions, tokenizer: str) -> tuple[dict[str, float | None], list[dict[str, Any]], dict[str, Any]]:
+    """Every metric that needs the documents but no questions, over ``corpus``'s located chunks.
+
+    ``opts`` supplies the budget (``max_size``/``min_size`` for sc), ``semantic``
+    (ICC/DCC with ``embedder``), ``boundaries`` (BC/CS), ``window_tokens`` and
+    ``bi_tolerance``; ``tokenizer`` measures sizes.  Returns the flat metrics
+    (coverage, redundancy, blocks_cut, ..., None where not computed), one row
+    per document (``source``, ``chunks``, and its per-document sc/icc/dcc/BC/CS)
+    and the blocks cut per block kind (``{kind: {"blocks", "cut"}}``).
+    """
     from ..core.tokenizers import get_sizer
 
     metrics: dict[str, float | None] = {}
@@ -185,7 +211,11 @@ def _table(corpus: Corpus) -> retrieval.ChunkTable:
     )
 
 
-def _retrieve(corpus: Corpus, questions, opts: ScoreOptions) -> retrieval.QuestionScores:
+def retrieve(corpus: Corpus, questions: Sequence[Question], opts: ScoreOptions) -> retrieval.QuestionScores:
+    """Rank every located chunk for every question (``opts.retriever``) and score the rankings against the evidence.
+
+    Per-question arrays; ``retrieval_metrics`` turns them into the report's means.
+    """
     table = _table(corpus)
     if not table.texts:
         raise UsageError("no chunk could be located in the documents, so retrieval cannot be scored")
@@ -198,7 +228,9 @@ def _retrieve(corpus: Corpus, questions, opts: ScoreOptions) -> retrieval.Questi
     return retrieval.score_questions(table, questions, ranks, opts.ks, opts.k)
 
 
-def _summary(qs: retrieval.QuestionScores, opts: ScoreOptions) -> tuple[dict[str, float], dict[str, Any]]:
+def retrieval_metrics(qs: retrieval.QuestionScores, opts: ScoreOptions) -> tuple[dict[str, float], dict[str, Any]]:
+    """Means of ``retrieve``'s per-question scores (recall, precision, iou, precision_omega, mrr, recall@K, dcg@K)
+    and the detail of ``ScoreReport.retrieval`` (k, retriever, standard deviations, per-question rows)."""
     metrics: dict[str, float] = {}
     detail: dict[str, Any] = {"k": opts.k, "retriever": opts.retriever, "questions": int(qs.recall.size)}
     if opts.retriever == "dense":
@@ -227,26 +259,22 @@ def score(opts: ScoreOptions) -> ScoreReport:
     tokenizer = _declared_tokenizer(opts, corpus.tokenizers)
     sizes = measure(corpus.texts, tokenizer)
     stats = size_stats(sizes, tokenizer, opts.max_size, opts.min_size)
-    metrics: dict[str, float | None] = {
-        "size_min": float(stats.min), "size_p10": stats.p10, "size_median": stats.median, "size_p90": stats.p90,
-        "size_max": float(stats.max), "size_mean": stats.mean, "size_compliance": stats.compliance, "fill_ratio": stats.fill,
-        "unlocated": float(corpus.unlocated) if docs else None,
-    }
+    metrics: dict[str, float | None] = {**size_metrics(stats), "unlocated": float(corpus.unlocated) if docs else None}
     per_doc: list = []
     cut_by_kind: dict = {}
     if docs:
-        intrinsic, per_doc, cut_by_kind = _intrinsic(corpus, opts, tokenizer)
+        intrinsic, per_doc, cut_by_kind = intrinsic_metrics(corpus, opts, tokenizer)
         metrics.update(intrinsic)
     retrieval_detail = comparison = None
     if opts.questions:
         index = DocumentIndex(docs)
         questions = load_questions(opts.questions, index, [p.document.text for p in docs])
-        qs = _retrieve(corpus, questions, opts)
-        rmetrics, retrieval_detail = _summary(qs, opts)
+        qs = retrieve(corpus, questions, opts)
+        rmetrics, retrieval_detail = retrieval_metrics(qs, opts)
         metrics.update(rmetrics)
         if opts.baseline:
             base_corpus = locate(read_chunks(opts.baseline), docs)
-            bq = _retrieve(base_corpus, questions, opts)
+            bq = retrieve(base_corpus, questions, opts)
             comparison = {"baseline": opts.baseline, "baseline_unlocated": base_corpus.unlocated, "resamples": opts.bootstrap_resamples, "metrics": {}}
             pairs = [("recall", qs.recall, bq.recall), ("precision", qs.precision, bq.precision), ("iou", qs.iou, bq.iou), ("mrr", qs.mrr, bq.mrr)]
             pairs += [(f"recall@{kk}", qs.recall_at[kk], bq.recall_at[kk]) for kk in opts.ks]

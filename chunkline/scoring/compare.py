@@ -316,19 +316,16 @@ def _score_strategy(docs, chunk_lists, st: Strategy, opts: CompareOptions, quest
     )
     sizes = np.asarray(counts, dtype=np.int64)
     stats = size_stats(sizes, tok, st.budget.max_size, st.budget.min_size)
-    metrics: dict[str, float | None] = {
-        "chunks": float(len(texts)), "size_min": float(stats.min), "size_p10": stats.p10, "size_median": stats.median,
-        "size_p90": stats.p90, "size_max": float(stats.max), "size_mean": stats.mean, "size_compliance": stats.compliance, "fill_ratio": stats.fill,
-    }
-    intrinsic, _per_doc, _ = api._intrinsic(corpus, sopts, tok) if texts else ({}, [], {})
+    metrics: dict[str, float | None] = {"chunks": float(len(texts)), **api.size_metrics(stats)}
+    intrinsic, _per_doc, _ = api.intrinsic_metrics(corpus, sopts, tok) if texts else ({}, [], {})
     metrics.update(intrinsic)
     vals = [metrics.get(m) for m in ADAPTIVE_METRICS]
     vals = [v for v in vals if v is not None]
     metrics["adaptive"] = float(np.mean(vals)) if vals else None
     qs = None
     if questions is not None and texts:
-        qs = api._retrieve(corpus, questions, sopts)
-        rmetrics, _ = api._summary(qs, sopts)
+        qs = api.retrieve(corpus, questions, sopts)
+        rmetrics, _ = api.retrieval_metrics(qs, sopts)
         metrics.update(rmetrics)
     return metrics, sizes, qs
 

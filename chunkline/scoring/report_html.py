@@ -29,7 +29,8 @@ def _e(x: object) -> str:
     return html.escape(str(x), quote=True)
 
 
-def _fmt(metric: str, v: float | None) -> str:
+def format_value(metric: str, v: float | None) -> str:
+    """A metric value as the table and the HTML report show it (counts and sizes whole, seconds to 0.01, others to 0.001)."""
     if v is None:
         return "–"
     if metric in ("chunks",) or (metric.startswith("size_") and metric != "size_compliance"):
@@ -58,7 +59,7 @@ def _table(report: CompareReport) -> str:
         out.append(f"<tr><td>{r.rank}</td><td class=l title=\"{_e(r.label)}\">{_e(short_label(r.label, r.name))}</td>")
         for m in metrics:
             best = r.label in report.best.get(m, ())
-            out.append(f"<td{' class=best' if best else ''}>{_e(_fmt(m, r.metrics.get(m)))}</td>")
+            out.append(f"<td{' class=best' if best else ''}>{_e(format_value(m, r.metrics.get(m)))}</td>")
         out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)
@@ -145,7 +146,7 @@ def render(report: CompareReport) -> str:
     body.append("<h2>Metrics</h2><div style=\"overflow-x:auto\">" + _table(report) + "</div>")
     avb = report.auto_vs_best
     if avb:
-        line = f"auto {avb['metric']} = {_fmt('', avb['auto'])} vs best single strategy {_e(avb['best_single'])} = {_fmt('', avb['best_value'])}"
+        line = f"auto {avb['metric']} = {format_value('', avb['auto'])} vs best single strategy {_e(avb['best_single'])} = {format_value('', avb['best_value'])}"
         if "ci95" in avb:
             line += f"; paired bootstrap difference {avb['diff']:+.3f}, 95% CI [{avb['ci95'][0]:+.3f}, {avb['ci95'][1]:+.3f}]"
         body.append(f"<p class=note>{line}.</p>")

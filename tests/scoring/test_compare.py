@@ -137,3 +137,18 @@ def test_usage_errors(tmp_path):
         compare(CompareOptions(paths=(str(EXAMPLES / "emma-opening.txt"),), strategies=(parse_strategy("fixed"),), rank_by="recall@5", semantic=False))
     with pytest.raises(UsageError, match="no files match"):
         compare(CompareOptions(paths=(str(tmp_path / "none*.txt"),)))
+
+
+def test_compare_uses_only_the_public_scoring_steps():
+    """``compare`` computes its rows with ``api``'s documented steps, not its private helpers."""
+    import ast
+    import inspect
+
+    from chunkline.scoring import api, compare as compare_mod
+
+    public = {"size_metrics", "intrinsic_metrics", "retrieve", "retrieval_metrics"}
+    assert public <= set(api.__all__) and all(callable(getattr(api, n)) for n in public)
+    tree = ast.parse(inspect.getsource(compare_mod))
+    used = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "api"}
+    assert used and not {u for u in used if u.startswith("_")}, used
+    assert used <= set(api.__all__), used

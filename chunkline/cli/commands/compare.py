@@ -28,7 +28,7 @@ def _render(report, columns: tuple[str, ...]) -> None:
     from rich.table import Table
 
     from ...scoring.compare import LOWER_BETTER, NEUTRAL
-    from ...scoring.report_html import _fmt, short_label
+    from ...scoring.report_html import format_value, short_label
 
     console = Console(stderr=True)
     if not console.is_terminal:
@@ -47,7 +47,7 @@ def _render(report, columns: tuple[str, ...]) -> None:
     for r in report.results:
         cells = []
         for c in cols:
-            text = _fmt(c, r.metrics.get(c))
+            text = format_value(c, r.metrics.get(c))
             cells.append(f"[bold green]{text}[/]" if r.label in report.best.get(c, ()) else text)
         table.add_row(str(r.rank), short_label(r.label, r.name), *cells)
     console.print(table)
