@@ -7,13 +7,13 @@ Thin: options -> ``CompareOptions`` -> ``chunkline.scoring.compare.compare``
 
 from __future__ import annotations
 
-import sys
 from typing import List, Optional
 
 import typer
 
 from ...core.errors import ExitCode, UsageError
 from .._common import Reporter, opt_debug, opt_format, opt_jobs, opt_quiet, parse_cutoffs, parse_options
+from ._stdout import emit
 
 #: Columns of the terminal table (all metrics go to --json/--csv/--report).
 DEFAULT_COLUMNS = ("chunks", "size_median", "coverage", "blocks_cut", "sentences_cut", "references_completeness", "icc", "dcc", "bi", "boundary_clarity", "adaptive", "recall@1", "recall@5", "mrr", "seconds")
@@ -160,9 +160,9 @@ def register(app: typer.Typer) -> None:
         if as_json:
             import json
 
-            sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+            emit(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
         elif as_csv:
-            sys.stdout.write(_csv(report))
+            emit(_csv(report))
         if not quiet:
             cols = tuple(c.strip() for c in columns.split(",")) if columns else DEFAULT_COLUMNS
             _render(report, cols)

@@ -7,13 +7,13 @@ table on stderr (and the JSON report on stdout with ``--json``).  Exit code
 
 from __future__ import annotations
 
-import sys
 from typing import Any, List, Optional
 
 import typer
 
 from ...core.errors import ExitCode
 from .._common import parse_cutoffs
+from ._stdout import emit
 
 # ---------------------------------------------------------------- rendering (stderr)
 
@@ -146,7 +146,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             import json
 
-            sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+            emit(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
         if not quiet:
             _render(report, per_document)
         return int(ExitCode.OK if report.passed else ExitCode.THRESHOLD)

@@ -7,6 +7,7 @@ import json
 import typer
 
 from ...segmenters._describe import describe_parsers, describe_strategies
+from ._stdout import emit, stdout_console
 
 
 def register(app: typer.Typer) -> None:
@@ -16,12 +17,11 @@ def register(app: typer.Typer) -> None:
         strat = describe_strategies()
         fmts = describe_parsers()
         if as_json:
-            typer.echo(json.dumps({"strategies": strat, "formats": fmts}, ensure_ascii=False, indent=2))
+            emit(json.dumps({"strategies": strat, "formats": fmts}, ensure_ascii=False, indent=2) + "\n")
             return 0
-        from rich.console import Console
         from rich.table import Table
 
-        console = Console()
+        console = stdout_console()
         t = Table(title="strategies (-s NAME[:key=value,...])", show_lines=False)
         t.add_column("name", style="bold")
         t.add_column("what it does")
@@ -38,4 +38,5 @@ def register(app: typer.Typer) -> None:
         for p in fmts:
             f.add_row(p["name"], " ".join(p["extensions"][:12]) + (" ..." if len(p["extensions"]) > 12 else ""), p["summary"])
         console.print(f)
+        emit(console.file.getvalue())
         return 0
