@@ -49,3 +49,25 @@ def test_usage_errors_are_one_line(tmp_path, capsys):
     assert main(["score", chunks, "--docs", doc, "--fail-over", "nonsense=1"]) == ExitCode.USAGE
     assert main(["score", str(tmp_path / "missing.jsonl")]) == ExitCode.INPUTS_FAILED
     assert "no such file" in capsys.readouterr().err
+
+
+def test_quiet_still_explains_the_exit_code(tmp_path, capsys):
+    """--quiet drops the table, not the reason for a non-zero exit: missed thresholds and unreadable --docs print."""
+    doc, chunks, _ = _setup(tmp_path)
+    code = main(["score", chunks, "--docs", doc, "--tokenizer", "words", "--max-tokens", "4",
+                 "--fail-under", "size_compliance=0.99", "--fail-under", "coverage=0.5", "-q"])
+    out, err = capsys.readouterr()
+    assert code == ExitCode.THRESHOLD and out == ""
+    assert err.splitlines() == ["threshold size_compliance ≥ 0.99: 0.0000 FAILED"]
+
+
+def test_an_unreadable_docs_input_is_exit_1_with_its_error_line(tmp_path, capsys):
+    doc, chunks, _ = _setup(tmp_path)
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(b"\x00\x01\x02binary")
+    for quiet in ([], ["-q"]):
+        code = main(["score", chunks, "--docs", doc, "--docs", str(binary), "--json", *quiet])
+        out, err = capsys.readouterr()
+        assert code == ExitCode.INPUTS_FAILED, err
+        assert json.loads(out)["document_errors"]
+        assert f"chunkline: error: {binary}: binary file (NUL bytes), not text" in err.splitlines()

@@ -2,11 +2,13 @@
 
 Thin: options -> ``ScoreOptions`` -> ``chunkline.scoring.score`` -> a rich
 table on stderr (and the JSON report on stdout with ``--json``).  Exit code
-``THRESHOLD`` (4) when a --fail-under/--fail-over threshold is missed.
+``THRESHOLD`` (4) when a --fail-under/--fail-over threshold is missed, else
+``INPUTS_FAILED`` (1) when a --docs input could not be read or parsed.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any, List, Optional
 
 import typer
@@ -84,14 +86,22 @@ def _render(report, per_document: bool = False) -> None:
         for row in report.per_document:
             pt.add_row(*[(str(row.get(kname)) if not isinstance(row.get(kname), float) else f"{row[kname]:.3f}") if row.get(kname) is not None else "–" for kname in keys])
         console.print(pt)
+
+
+def _notes(report, quiet: bool) -> None:
+    """Lines after the table.  Errors and missed thresholds print even with --quiet: they explain the exit code."""
+    from .._common import say
+
     for err in report.document_errors:
-        console.print(f"chunkline: error: {err}", markup=False, highlight=False)
-    if report.unmatched_documents:
-        console.print(f"chunkline: warning: chunks name documents not in --docs: {', '.join(report.unmatched_documents[:5])}", markup=False, highlight=False)
+        say("error", err)
+    if report.unmatched_documents and not quiet:
+        say("warning", f"chunks name documents not in --docs: {', '.join(report.unmatched_documents[:5])}")
     for t in report.thresholds:
+        if quiet and t.passed:
+            continue
         sign = "≥" if t.op == "under" else "≤"
         status = "ok" if t.passed else "FAILED"
-        console.print(f"threshold {t.metric} {sign} {t.limit:g}: {t.value:.4f} {status}", markup=False, highlight=False)
+        sys.stderr.write(f"threshold {t.metric} {sign} {t.limit:g}: {t.value:.4f} {status}\n")
 
 
 
@@ -149,4 +159,7 @@ def register(app: typer.Typer) -> None:
             emit(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
         if not quiet:
             _render(report, per_document)
-        return int(ExitCode.OK if report.passed else ExitCode.THRESHOLD)
+        _notes(report, quiet)
+        if not report.passed:
+            return int(ExitCode.THRESHOLD)
+        return int(ExitCode.INPUTS_FAILED if report.document_errors else ExitCode.OK)
