@@ -29,7 +29,7 @@ from .size import SizeStats, measure, size_stats
 from .thresholds import Threshold, ThresholdResult, check
 
 
-__all__ = ["ScoreOptions", "ScoreReport", "intrinsic_metrics", "retrieval_metrics", "retrieve", "score", "size_metrics"]
+__all__ = ["ScoreOptions", "ScoreReport", "intrinsic_metrics", "metric_names", "retrieval_metrics", "retrieve", "score", "size_metrics"]
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,21 @@ def _declared_tokenizer(opts: ScoreOptions, corpus_tokenizers: tuple[str, ...]) 
 
 def _mean(values) -> float | None:
     return float(np.mean(values)) if len(values) else None
+
+
+#: Retrieval metrics that are means over questions (besides ``recall@K`` and ``dcg@K``).
+RETRIEVAL_MEANS = ("recall", "precision", "iou", "precision_omega", "mrr")
+
+
+def metric_names(opts: ScoreOptions, questions: bool) -> list[str]:
+    """Every name ``ScoreReport.metrics`` has for ``opts`` (values may be None), known before any work."""
+    from .loading import Corpus
+
+    names = [*size_metrics(size_stats(np.zeros(0, dtype=np.int64), "chars", opts.max_size, opts.min_size)), "unlocated"]
+    names += list(intrinsic_metrics(Corpus((), (), (), 0), opts, "chars")[0])
+    if questions:
+        names += [*RETRIEVAL_MEANS, *(f"{m}@{k}" for k in opts.ks for m in ("recall", "dcg"))]  # retrieval_metrics' order
+    return names
 
 
 def size_metrics(stats: SizeStats) -> dict[str, float | None]:
@@ -235,7 +250,8 @@ def retrieval_metrics(qs: retrieval.QuestionScores, opts: ScoreOptions) -> tuple
     detail: dict[str, Any] = {"k": opts.k, "retriever": opts.retriever, "questions": int(qs.recall.size)}
     if opts.retriever == "dense":
         detail["embedder"] = opts.embedder
-    for name, arr in (("recall", qs.recall), ("precision", qs.precision), ("iou", qs.iou), ("precision_omega", qs.precision_omega), ("mrr", qs.mrr)):
+    for name in RETRIEVAL_MEANS:
+        arr = getattr(qs, name)
         metrics[name] = float(arr.mean())
         detail[f"{name}_std"] = float(arr.std())
     for kk in opts.ks:

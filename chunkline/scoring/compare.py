@@ -295,6 +295,26 @@ def _formats(sources: Sequence[Source], popts: ParseOptions) -> list[str]:
 # ----------------------------------------------------------------- scoring
 
 
+def _score_options(st: Strategy, opts: CompareOptions):
+    """``score``'s options for one compared strategy (its budget; the run's metric settings)."""
+    from . import api
+
+    return api.ScoreOptions(
+        chunks="<compare>", docs=("<compare>",), k=opts.k, ks=opts.ks, retriever=opts.retriever, embedder=opts.embedder,
+        tokenizer=st.budget.tokenizer, max_size=st.budget.max_size, min_size=st.budget.min_size, semantic=opts.semantic, boundaries=opts.boundaries,
+    )
+
+
+def row_metric_names(st: Strategy, opts: CompareOptions, questions: bool) -> list[str]:
+    """The metrics of a row (what ``--rank-by`` accepts), known before anything is chunked."""
+    from . import api
+
+    sopts = _score_options(st, opts)
+    base = [n for n in api.metric_names(sopts, False) if n != "unlocated"]
+    retrieval = [n for n in api.metric_names(sopts, questions) if n not in base and n != "unlocated"]
+    return ["chunks", *base, "adaptive", *retrieval, "seconds"]
+
+
 def _score_strategy(docs, chunk_lists, st: Strategy, opts: CompareOptions, questions):
     from . import api
     from .loading import Corpus, LocatedChunk
@@ -310,10 +330,7 @@ def _score_strategy(docs, chunk_lists, st: Strategy, opts: CompareOptions, quest
             counts.append(c.token_count)
     tok = st.budget.tokenizer
     corpus = Corpus(tuple(docs), tuple(located), tuple(texts), len(texts), {"offsets": len(texts)}, 0, (), (), (tok,))
-    sopts = api.ScoreOptions(
-        chunks="<compare>", docs=("<compare>",), k=opts.k, ks=opts.ks, retriever=opts.retriever, embedder=opts.embedder,
-        tokenizer=tok, max_size=st.budget.max_size, min_size=st.budget.min_size, semantic=opts.semantic, boundaries=opts.boundaries,
-    )
+    sopts = _score_options(st, opts)
     sizes = np.asarray(counts, dtype=np.int64)
     stats = size_stats(sizes, tok, st.budget.max_size, st.budget.min_size)
     metrics: dict[str, float | None] = {"chunks": float(len(texts)), **api.size_metrics(stats)}
@@ -406,6 +423,13 @@ def compare(opts: CompareOptions, on_start: Callable[[int], None] | None = None,
         if a is not None:
             strategies = (*strategies, a)
     labels = [s.label for s in strategies]
+    # mistakes in what is asked are reported before the (long) chunking and scoring, not after
+    if opts.questions:
+        read_bytes(Source(opts.questions, opts.questions))  # missing or unreadable: its InputError now
+    if opts.rank_by:
+        known = {n for st in strategies for n in row_metric_names(st, opts, bool(opts.questions))}
+        if opts.rank_by not in known:
+            raise UsageError(f"--rank-by {opts.rank_by}: not a metric of this run; metrics: {', '.join(sorted(known))}")
     if on_start:
         on_start(len(sources))
     docs: list[ParsedDocument] = []
@@ -431,6 +455,8 @@ def compare(opts: CompareOptions, on_start: Callable[[int], None] | None = None,
             on_result(res.display, res.error, warns)
     if not docs:
         raise UsageError("none of the inputs could be parsed: " + "; ".join(errors[:3]))
+    if opts.show and DocumentIndex(docs).find(opts.show) is None:
+        raise UsageError(f"--show {opts.show}: not among the compared documents")
     t_chunked = time.perf_counter()
 
     questions = None

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from chunkline.core.errors import UsageError
+from chunkline.core.errors import InputError, UsageError
 from chunkline.core.jsonl import dumps_line
 from chunkline.parsers import ParseContext, ParseOptions, parse_bytes
 from chunkline.scoring import ScoreOptions, score
-from chunkline.scoring.compare import CompareOptions, auto_strategy, compare, default_strategies, load_config
+from chunkline.scoring.compare import CompareOptions, auto_strategy, compare, default_strategies, load_config, row_metric_names
 from chunkline.scoring.report_html import render
 from chunkline.segmenters import parse_strategy, segment
 
@@ -28,6 +28,13 @@ def report():
         show_pair=("fixed", "structure"),
     )
     return compare(opts)
+
+
+def test_row_metric_names_are_known_before_the_run(report):
+    for r in report.results:
+        st = parse_strategy(r.label) if r.name != "auto" else None
+        if st is not None:
+            assert list(r.metrics) == row_metric_names(st, CompareOptions(paths=("x",)), False)
 
 
 def test_rows_auto_and_ranking(report):
@@ -56,6 +63,9 @@ def test_a_row_equals_score_of_the_same_chunks(report, tmp_path):
             for c in segment(parsed, st):
                 fh.write(dumps_line(c))
     ref = score(ScoreOptions(chunks=str(out), docs=tuple(str(f) for f in files), max_size=128, semantic=True))
+    from chunkline.scoring.api import metric_names
+
+    assert list(ref.metrics) == metric_names(ScoreOptions(chunks=str(out), max_size=128, semantic=True), False)
     row = next(r for r in report.results if r.label == st.label)
     for name, value in ref.metrics.items():
         if name == "unlocated":
@@ -97,6 +107,9 @@ def test_retrieval_on_emma_and_recall_plot(shared):
         assert r.metrics["recall@1"] <= r.metrics["recall@5"] <= r.metrics["recall@20"]
     page = render(rep)
     assert page.count("<svg") == 3 and 'id="recall"' in page
+    # the names --rank-by is checked against up front are exactly a row's metrics
+    for r, st in zip(rep.results, rep.results):
+        assert list(r.metrics) == row_metric_names(parse_strategy(st.label), CompareOptions(paths=("x",), ks=(1, 2, 5, 10, 20)), True)
 
 
 def test_defaults_fit_the_formats():
@@ -137,6 +150,23 @@ def test_usage_errors(tmp_path):
         compare(CompareOptions(paths=(str(EXAMPLES / "emma-opening.txt"),), strategies=(parse_strategy("fixed"),), rank_by="recall@5", semantic=False))
     with pytest.raises(UsageError, match="no files match"):
         compare(CompareOptions(paths=(str(tmp_path / "none*.txt"),)))
+
+
+def test_mistakes_in_the_request_are_reported_before_chunking(tmp_path, monkeypatch):
+    """A missing --questions file, an unknown --rank-by or --show document: said before any strategy runs."""
+    import chunkline.scoring.compare as compare_mod
+
+    calls = []
+    monkeypatch.setattr(compare_mod, "segment", lambda parsed, st: calls.append(st) or [])
+    doc = str(EXAMPLES / "emma-opening.txt")
+    base = dict(paths=(doc,), strategies=(parse_strategy("fixed"), parse_strategy("recursive")), semantic=False)
+    with pytest.raises(InputError, match="no such file"):
+        compare(CompareOptions(**base, questions=str(tmp_path / "qa.jsonl")))
+    with pytest.raises(UsageError, match="--rank-by coverge: not a metric"):
+        compare(CompareOptions(**base, rank_by="coverge"))
+    assert calls == []
+    with pytest.raises(UsageError, match="--show nothere.md: not among"):
+        compare(CompareOptions(**base, show="nothere.md"))
 
 
 def test_compare_uses_only_the_public_scoring_steps():
