@@ -5,6 +5,10 @@
   it would not fit in what is left of the current one but fits in a fresh
   one, so small sibling sections merge and whole subsections stay together.
 * A heading is never left at the end of a chunk, away from its content.
+  Blocks with no prose of their own right after a heading (comments such as
+  Node's ``<!-- YAML added: ... -->``, empty blocks) travel with it, and a
+  section with no content at all (``# Title`` right before ``## Intro``)
+  opens the next section's first chunk rather than standing alone.
 * Tables and code blocks are kept whole when they fit (tables in chunks of
   their own with ``tables_alone``); otherwise tables split between rows,
   with the header row repeated in ``context``, and code between lines.
@@ -48,6 +52,9 @@ class _Unit:
     end: int
     block: Block
     count: int = -1
+    #: a heading unit carrying quiet blocks: where the first of them starts
+    body: int | None = None
+    body_block: Block | None = None
 
     @property
     def heading_level(self) -> int | None:
@@ -76,20 +83,58 @@ def _units(text: str, blocks: list[Block], rs: int, re_: int) -> list[_Unit]:
     return units
 
 
+_TAGS = re.compile(r"<[^<>]*>")
+
+
+def _quiet(b: Block) -> bool:
+    """A block with no prose of its own: a comment, an empty block, markup
+    with no text (Node's ``<a id="old-anchor"></a>`` before a heading)."""
+    if b.kind == "comment" or not b.text.strip():
+        return True
+    return b.kind in ("paragraph", "other") and b.text.lstrip().startswith("<") and not _TAGS.sub("", b.text).strip()
+
+
+def _with_quiet(text: str, units: list[_Unit], ctx: SegmentContext) -> list[_Unit]:
+    """Quiet units next to a heading become part of the heading's unit: those
+    right after it (``<!-- YAML added: ... -->``), and those between content
+    and the heading (an anchor announcing it) when they fit with it."""
+    out: list[_Unit] = []
+    pending: list[_Unit] = []  # quiet units after content, waiting for what follows
+    for u in units:
+        is_head = u.heading_level is not None
+        if not is_head and _quiet(u.block):
+            h = out[-1] if out else None
+            if h is not None and h.heading_level is not None and not pending:
+                body = h.body if h.body is not None else u.start
+                out[-1] = _Unit(h.start, u.end, h.block, body=body, body_block=h.body_block or u.block)
+            else:
+                pending.append(u)
+            continue
+        if is_head and pending and _measure(text, (lead := _Unit(pending[0].start, u.end, u.block)), ctx) <= ctx.budget.max_size:
+            u = lead
+        else:
+            out.extend(pending)
+        pending = []
+        out.append(u)
+    out.extend(pending)
+    return out
+
+
 @register_segmenter("structure", params=StructureParams, summary="heading-aware: never crosses a chosen heading level, merges small sections, keeps tables/code whole")
 def structure(parsed: ParsedDocument, ctx: SegmentContext):
     p: StructureParams = ctx.params or StructureParams()
     text = parsed.document.text
     blocks = ctx.blocks(parsed)
     for rs, re_ in ctx.regions(parsed):
-        units = _units(text, blocks, rs, re_)
-        # hard sections
+        units = _with_quiet(text, _units(text, blocks, rs, re_), ctx)
+        # hard sections; one with nothing but headings opens the next
         section: list[_Unit] = []
         for u in units:
             lvl = u.heading_level
             if lvl is not None and p.split_level and lvl <= p.split_level and section:
-                yield from _pack_section(text, section, ctx, p)
-                section = []
+                if any(v.heading_level is None for v in section):
+                    yield from _pack_section(text, section, ctx, p)
+                    section = []
             section.append(u)
         if section:
             yield from _pack_section(text, section, ctx, p)
@@ -128,48 +173,65 @@ def _pack_section(text: str, units: list[_Unit], ctx: SegmentContext, p: Structu
 
     group: list[int] = []
     group_total = 0
+    # headings (with their quiet blocks) that open the next unit may take up
+    # to a whole chunk (they then open as much of it as fits, down to a word)
+    heads_room = limit
 
-    def flush():
-        nonlocal group, group_total
-        if group:
-            # never end a chunk on a heading if content follows in this section
-            tail: list[int] = []
-            while len(group) > 1 and units[group[-1]].heading_level is not None:
-                tail.insert(0, group.pop())
-            yield from _emit_group(text, [units[k] for k in group], ctx, p)
-            group = tail
-            group_total = sum(counts[k] for k in tail)
+    def pop_heads(room: int) -> list[int]:
+        """Take the headings waiting at the end of the group (they open what
+        follows), as many as fit in ``room``."""
+        nonlocal group_total
+        heads: list[int] = []
+        size = 0
+        while group and units[group[-1]].heading_level is not None and size + counts[group[-1]] + 1 <= room:
+            k = group.pop()
+            heads.insert(0, k)
+            size += counts[k] + 1
+            group_total -= counts[k]
+        return heads
+
+    def emit(ks: list[int]):
+        if ks:
+            yield from _emit_group(text, [units[k] for k in ks], ctx, p)
 
     for i, u in enumerate(units):
         c = counts[i]
         is_table = u.block.kind == "table"
-        if c > limit:
-            # headings waiting at the end of the group open the first piece of
-            # this unit (a heading never ends a chunk, nor stands alone)
-            heads: list[int] = []
-            while group and units[group[-1]].heading_level is not None:
-                heads.insert(0, group.pop())
-            if group:
-                yield from _emit_group(text, [units[k] for k in group], ctx, p)
-            head_start = units[heads[0]].start if heads else u.start
-            group, group_total = [], 0
-            yield from _split_unit(text, u, ctx, p, head_start)
-            continue
-        start_new = False
-        if group:
+        if group and c <= limit:
+            only_heads = all(units[k].heading_level is not None for k in group)
+            start_new = False
             if group_total + c > limit:
                 start_new = True
+            elif only_heads:
+                pass  # headings stay with what they open
             elif u.heading_level is not None and subsection[i] <= limit and group_total + subsection[i] > limit:
                 start_new = True  # keep the whole subsection together in the next chunk
             elif p.tables_alone and (is_table or units[group[-1]].block.kind == "table"):
-                start_new = not all(units[k].heading_level is not None for k in group)
-        if start_new:
-            yield from flush()
+                start_new = True
+            if start_new:
+                # never end a chunk on a heading: trailing headings open the next
+                # one (leaving room for a bare heading that fits: it is not split)
+                bare_heading = u.heading_level is not None and u.body is None
+                heads = pop_heads(heads_room - c - 1 if bare_heading else heads_room)
+                yield from emit(group)
+                group = heads
+                group_total = sum(counts[k] for k in heads)
+        if c > limit or (group and group_total + c > limit):
+            # this unit does not fit in a chunk (or not after the headings that
+            # open it): those headings open its first piece, never standing alone
+            heads = pop_heads(heads_room)
+            yield from emit(group)
+            head_start = units[heads[0]].start if heads else u.start
+            group, group_total = [], 0
+            if u.body is not None and u.body_block is not None:
+                # a heading with its comments over budget: the heading opens their first piece
+                u = _Unit(u.body, u.end, u.body_block)
+            yield from _split_unit(text, u, ctx, p, head_start)
+            continue
         group.append(i)
         group_total += c
-    yield from flush()
-    if group:
-        yield from _emit_group(text, [units[k] for k in group], ctx, p)
+    # the section ends: trailing headings (empty subsections) stay with what precedes them
+    yield from emit(group)
 
 
 def _emit_group(text: str, group: list[_Unit], ctx: SegmentContext, p: StructureParams):
@@ -177,14 +239,57 @@ def _emit_group(text: str, group: list[_Unit], ctx: SegmentContext, p: Structure
     if s >= e:
         return
     c = ctx.sizer.count(text[s:e])
-    first = next((u.block for u in group if u.block.kind not in _HEADING_KINDS), group[0].block)
     if c <= ctx.budget.max_size:
+        first = _first_content(group)
         yield Span(s, e, count=c, context=_breadcrumb(first, p), section=first.section)
         return
-    # token counts are not additive: re-pack this group exactly
-    pieces = [(u.start, u.end, -1) for u in group]
-    for a, b, cnt in merge(text, pieces, ctx.sizer, ctx.budget.max_size):
-        yield Span(a, b, count=cnt, context=_breadcrumb(first, p), section=first.section)
+    # token counts are not additive (the blank lines between units count too):
+    # re-pack this group exactly, still never ending a piece on a heading
+    yield from _repack(text, group, ctx, p)
+
+
+def _first_content(group: list[_Unit]) -> Block:
+    return next((u.block for u in group if u.block.kind not in _HEADING_KINDS), group[0].block)
+
+
+def _repack(text: str, group: list[_Unit], ctx: SegmentContext, p: StructureParams):
+    """Pieces of a group whose units fit one by one (their counts sum to at
+    most the budget) but not together: the longest run that fits, backed off
+    past trailing headings when content follows them in the group."""
+    limit = ctx.budget.max_size
+    count = ctx.sizer.count
+    n = len(group)
+
+    def fit(i: int, j: int) -> tuple[int, int, int, int]:
+        """The longest run ``group[i:j']`` (j' <= j) that fits, with its trimmed span and count."""
+        while True:
+            s, e = trim(text, group[i].start, group[j - 1].end)
+            c = count(text[s:e]) if s < e else 0
+            if c <= limit or j == i + 1:
+                return j, s, e, c
+            j -= 1
+
+    content_after = [False] * (n + 1)  # content_after[j]: a non-heading unit in group[j:]
+    for k in range(n - 1, -1, -1):
+        content_after[k] = content_after[k + 1] or group[k].heading_level is None
+    i = 0
+    while i < n:
+        j, s, e, c = fit(i, n)
+        if j < n and content_after[j]:
+            k = j
+            while k > i + 1 and group[k - 1].heading_level is not None:
+                k -= 1
+            if k < j and group[k - 1].heading_level is None:
+                j, s, e, c = fit(i, k)
+        if s < e:
+            first = _first_content(group[i:j])
+            crumb = _breadcrumb(first, p)
+            if c <= limit:
+                yield Span(s, e, count=c, context=crumb, section=first.section)
+            else:  # one unit whose trimmed form grew past the budget
+                for a, z, cz in split_recursive(text, s, e, ctx.sizer, limit, PROSE_SEPARATORS):
+                    yield Span(a, z, count=cz, context=crumb, section=first.section)
+        i = j
 
 
 def _split_unit(text: str, u: _Unit, ctx: SegmentContext, p: StructureParams, start: int):
@@ -222,7 +327,8 @@ def _with_headings(text: str, start: int, pieces: list, ctx: SegmentContext, sep
     if joined <= limit:
         return [(start, z, joined)]
     heads = ctx.sizer.count(text[start:a].rstrip())
-    room = limit - heads - 2  # the blank line between, and BPE merges at the seam
+    # the blank line between, and BPE merges at the seam; at least one try
+    room = max(1, limit - heads - 2) if heads < limit else 0
     while room > 0:
         first = split_recursive(text, a, z, ctx.sizer, room, seps)
         e0 = first[0][1]
@@ -231,5 +337,4 @@ def _with_headings(text: str, start: int, pieces: list, ctx: SegmentContext, sep
             rest = split_recursive(text, first[1][0], z, ctx.sizer, limit, seps) if len(first) > 1 else []
             return [(start, e0, c0)] + rest
         room -= max(1, c0 - limit)
-    s0, e0 = trim(text, start, a)
-    return [(s0, e0, ctx.sizer.count(text[s0:e0]))] + [pieces[0]] if s0 < e0 else [pieces[0]]
+    return split_recursive(text, start, a, ctx.sizer, limit, PROSE_SEPARATORS) + [pieces[0]]

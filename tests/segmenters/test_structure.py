@@ -4,6 +4,7 @@ the section's first paragraph is over the budget."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,126 @@ def test_pdf_section_headings_do_not_stand_alone():
     assert _heading_only(parsed, chunks) == []
     assert any(c.text.startswith("3.1.2 e-MERLIN detection") and "Compact persistent emission" in c.text for c in chunks)
     assert not any("MNRAS 000" in c.text or "observations of three localised FRBs 5" in c.text for c in chunks)
+
+
+# ------------------------------------------------ a heading never ends a chunk
+
+NODE_API = Path("/usr/share/doc/nodejs/api")
+_HEADS = ("heading", "title")
+
+
+def _quiet(b) -> bool:
+    """Blocks with no prose of their own (``<!-- YAML -->`` metadata, empty blocks, bare anchors)."""
+    return b.kind == "comment" or (b.kind != "code" and not re.sub(r"<[^<>]*>", "", b.text).strip())
+
+
+def _ends_on_heading(parsed, chunks, budget: int, split_level: int = 2, sizer=None):
+    """Chunks whose last block is a heading, or a heading followed only by
+    quiet blocks, while the section's content comes after them.  Allowed: the
+    next block is a heading at a hard boundary or at the same level or above
+    (the heading's section is empty), nothing follows, or the heading and its quiet blocks leave
+    no room for even a word of what follows."""
+    flat = []
+    for b in sorted((b for b in parsed.blocks if not b.furniture), key=lambda b: (b.start, -b.end)):
+        if not (flat and b.start < flat[-1].end):
+            flat.append(b)
+    text = parsed.document.text
+    bad = []
+    for c in chunks:
+        inside = [b for b in flat if c.start <= b.start < c.end]
+        while inside and _quiet(inside[-1]):
+            inside.pop()
+        if not inside or inside[-1].kind not in _HEADS:
+            continue
+        after = next((b for b in flat if b.start >= c.end and not _quiet(b)), None)
+        if after is None or (after.kind in _HEADS and (after.level or 1) <= max(split_level, inside[-1].level or 1)):
+            continue  # the end, a hard boundary, or the heading's section is empty
+        if sizer is not None:
+            k = len(inside) - 1  # the run of headings (and quiet blocks) ending the chunk
+            while k > 0 and (inside[k - 1].kind in _HEADS or _quiet(inside[k - 1])):
+                k -= 1
+            content = next((b for b in flat if b.start >= c.end and not _quiet(b) and b.kind not in _HEADS), after)
+            word = re.search(r"\w+", content.text)
+            end = content.start + (word.end() if word else len(content.text))
+            if sizer.count(text[inside[k].start : end]) > budget:
+                continue  # not even a word of the content fits after the headings
+        bad.append(c.text[-120:])
+    return bad
+
+
+def _filler(n: int, word: str = "alpha") -> str:
+    return " ".join(f"{word}{i}" for i in range(n)) + "."
+
+
+def test_heading_and_its_comments_open_the_next_chunk():
+    # Node's API docs: a heading, then `<!-- YAML added: ... -->` metadata, then the content
+    md = (
+        f"# Doc\n\n{_filler(40)}\n\n"
+        "### Class: `FileHandle`\n\n<!-- YAML\nadded: v10.0.0\n-->\n\n<!-- type=class -->\n\n"
+        f"{_filler(60, 'beta')}\n"
+    ).encode()
+    parsed, chunks = _chunks(md, "markdown", "structure", max_tokens=128)
+    assert [b.kind for b in parsed.blocks].count("comment") == 2
+    assert _ends_on_heading(parsed, chunks, 128) == []
+    (c,) = [c for c in chunks if "FileHandle" in c.text]
+    assert c.text.startswith("### Class: `FileHandle`") and "beta0" in c.text and "alpha0" not in c.text
+
+
+def test_heading_and_comments_before_an_oversize_paragraph_open_its_first_piece():
+    md = f"# Doc\n\n{_filler(20)}\n\n## A\n\n<!-- YAML\nadded: v1.0.0\n-->\n\n{LONG}\n".encode()
+    parsed, chunks = _chunks(md, "markdown", "structure", max_tokens=64)
+    assert _ends_on_heading(parsed, chunks, 64) == []
+    (c,) = [c for c in chunks if c.text.startswith("## A")]
+    assert "added: v1.0.0" in c.text and "Sentence 0 of" in c.text
+
+
+def test_exact_repack_carries_a_trailing_heading_forward():
+    # The units' counts sum to the budget, but the blank lines between them add
+    # tokens: the group is re-packed exactly, and the heading must not end a piece.
+    from chunkline.core.tokenizers import get_sizer
+
+    sizer = get_sizer("cl100k_base")
+    paras = [_filler(9, "gamma"), _filler(9, "delta"), "### Function arguments", _filler(7, "omega")]
+    counts = [sizer.count(p) for p in paras]
+    whole = "\n\n".join(paras)
+    limit = sum(counts)
+    assert sizer.count(whole) > limit  # the precondition of the re-pack path
+    parsed, chunks = _chunks(f"{whole}\n".encode(), "markdown", "structure", max_tokens=limit)
+    assert _ends_on_heading(parsed, chunks, limit) == []
+    assert any(c.text.startswith("### Function arguments") and "omega0" in c.text for c in chunks)
+
+
+@pytest.mark.parametrize("md", [
+    "# Title\n\n## Section A\n\nText of section A.\n\n## Section B\n\nText of B.\n",
+    "# Modules\n\n<!--introduced_in=v0.10.0-->\n\n<!-- type=misc -->\n\n## The `Module` object\n\nText.\n",
+    "## Empty\n\n## Also empty\n\n## Full\n\nText.\n",
+])
+def test_a_section_with_no_content_travels_with_the_next(md):
+    parsed, chunks = _chunks(md.encode(), "markdown", "structure", max_tokens=64)
+    assert _heading_only(parsed, chunks) == []
+    assert not any(all(b.kind in _HEADS or _quiet(b) for b in parsed.blocks if c.start <= b.start < c.end) for c in chunks)
+    # the hard boundary still holds between sections that have content
+    assert not any("Text of section A" in c.text and "Text of B" in c.text for c in chunks)
+
+
+def test_a_trailing_empty_subsection_stays_with_its_section():
+    md = b"## A\n\nText of A.\n\n### Empty\n\n## B\n\nText of B.\n"
+    parsed, chunks = _chunks(md, "markdown", "structure", max_tokens=64)
+    assert [c.text for c in chunks] == ["## A\n\nText of A.\n\n### Empty", "## B\n\nText of B."]
+
+
+@pytest.mark.skipif(not NODE_API.is_dir(), reason="Node.js API markdown not installed")
+@pytest.mark.parametrize("budget", [128, 256, 512])
+def test_node_api_docs_never_end_a_chunk_on_a_heading(budget):
+    from chunkline.core.tokenizers import get_sizer
+
+    sizer = get_sizer("cl100k_base")
+    bad = {}
+    for name in ("addons.md", "assert.md", "buffer.md", "cli.md", "esm.md", "module.md", "http.md", "n-api.md", "stream.md"):
+        path = NODE_API / name
+        if not path.exists():
+            continue
+        parsed, chunks = _chunks(path.read_bytes(), "markdown", "structure", max_tokens=budget)
+        if found := _ends_on_heading(parsed, chunks, budget, sizer=sizer):
+            bad[name] = found
+    assert bad == {}
