@@ -29,7 +29,23 @@ from .size import SizeStats, measure, size_stats
 from .thresholds import Threshold, ThresholdResult, check
 
 
-__all__ = ["ScoreOptions", "ScoreReport", "intrinsic_metrics", "metric_names", "retrieval_metrics", "retrieve", "score", "size_metrics"]
+__all__ = ["ScoreOptions", "ScoreReport", "check_metric_settings", "intrinsic_metrics", "metric_names", "retrieval_metrics", "retrieve", "score", "size_metrics"]
+
+
+def _check_embedder(name: str) -> None:
+    from ..embeddings import EMBEDDERS
+
+    if name not in EMBEDDERS:
+        raise UsageError(f"--embedder must be one of {', '.join(EMBEDDERS)}")
+
+
+def check_metric_settings(k: int, retriever: str, embedder: str) -> None:
+    """The checks ``ScoreOptions`` makes of ``-k``, ``--retriever`` and ``--embedder`` (``compare`` makes them before it chunks)."""
+    if k < 1:
+        raise UsageError("-k must be at least 1")
+    if retriever not in retrieval.RETRIEVERS:
+        raise UsageError(f"--retriever must be one of {', '.join(retrieval.RETRIEVERS)}")
+    _check_embedder(embedder)
 
 
 @dataclass(frozen=True)
@@ -58,10 +74,7 @@ class ScoreOptions:
     thresholds: tuple[Threshold, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.k < 1:
-            raise UsageError("-k must be at least 1")
-        if self.retriever not in retrieval.RETRIEVERS:
-            raise UsageError(f"--retriever must be one of {', '.join(retrieval.RETRIEVERS)}")
+        check_metric_settings(self.k, self.retriever, self.embedder)
         if self.max_size is not None and self.max_size < 1:
             raise UsageError("the size budget must be at least 1")
         if self.baseline and not self.questions:

@@ -76,8 +76,9 @@ class CompareOptions:
             raise UsageError("compare needs documents (files, directories or globs)")
         if "-" in self.paths:
             raise UsageError("compare reads files, not stdin (every strategy needs the same document)")
-        if self.k < 1:
-            raise UsageError("-k must be at least 1")
+        from .api import check_metric_settings
+
+        check_metric_settings(self.k, self.retriever, self.embedder)
         if self.jobs < 1:
             raise UsageError("--jobs must be at least 1")
         labels = [s.label for s in self.strategies]

@@ -167,6 +167,12 @@ def test_mistakes_in_the_request_are_reported_before_chunking(tmp_path, monkeypa
     assert calls == []
     with pytest.raises(UsageError, match="--show nothere.md: not among"):
         compare(CompareOptions(**base, show="nothere.md"))
+    with pytest.raises(UsageError, match="--retriever must be one of"):
+        compare(CompareOptions(**base, retriever="nope"))
+    with pytest.raises(UsageError, match="--embedder must be one of lexical, minilm"):
+        compare(CompareOptions(**base, embedder="nope"))
+    with pytest.raises(UsageError, match="--embedder must be one of"):
+        ScoreOptions(chunks="c.jsonl", embedder="nope")
 
 
 def test_compare_uses_only_the_public_scoring_steps():
