@@ -91,12 +91,18 @@ def size_svg(report: CompareReport) -> str:
     return "".join(parts)
 
 
+def _label_width(text: str, font_px: float = 11) -> int:
+    """A generous estimate of the width of ``text`` in a sans-serif font (no font metrics offline)."""
+    return int(len(text) * font_px * 0.62 + 0.5)
+
+
 def metric_bars_svg(report: CompareReport) -> str:
     """Grouped bars: for each quality metric, one bar per strategy."""
     metrics = [m for m in _BAR_METRICS if any(r.metrics.get(m) is not None for r in report.results)]
     rows = report.results
     n = max(len(rows), 1)
-    group_w = max(24 * n + 20, 90)
+    # wide enough for its label too ("references_completeness ↑" at 11px): labels never run into each other
+    group_w = max(24 * n + 20, 90, *(_label_width(f"{m} ↑") + 12 for m in metrics))
     w, h, base = 60 + group_w * len(metrics), 260, 210
     top = max([1.0] + [float(r.metrics.get(m) or 0.0) for r in rows for m in metrics])
     parts = [f'<svg class="plot" id="metrics" width="{w}" height="{h}" viewBox="0 0 {w} {h}">']
@@ -154,7 +160,7 @@ def render(report: CompareReport) -> str:
         if r.choices:
             body.append("<p class=note>auto chose: " + ", ".join(f"{_e(k)} for {v} document(s)" for k, v in sorted(r.choices.items(), key=lambda kv: -kv[1])) + "</p>")
     body.append("<h2>Chunk size distribution</h2>" + size_svg(report))
-    body.append("<h2>Quality metrics</h2>" + _legend(labels) + metric_bars_svg(report))
+    body.append("<h2>Quality metrics</h2>" + _legend(labels) + "<div style=\"overflow-x:auto\">" + metric_bars_svg(report) + "</div>")
     if report.questions:
         body.append(f"<h2>Retrieval: recall@k ({report.questions} questions)</h2>" + _legend(labels) + recall_svg(report))
     for err in report.document_errors:

@@ -95,6 +95,17 @@ def test_html_report_is_self_contained(report):
     assert page.count("<tr>") == 1 + len(report.results)
 
 
+
+def test_metric_bar_labels_do_not_run_into_each_other(report):
+    from chunkline.scoring.report_html import _label_width, metric_bars_svg
+
+    svg = metric_bars_svg(report)
+    labels = re.findall(r'<text x="(\d+)" y="\d+" font-size="11">([^<]+)</text>', svg)
+    assert any(t.startswith("references_completeness") for _, t in labels)
+    for (x0, t0), (x1, _) in zip(labels, labels[1:]):
+        assert int(x1) - int(x0) >= _label_width(t0), t0
+
+
 def test_retrieval_on_emma_and_recall_plot(shared):
     emma = shared / "gutenqa_emma"
     rep = compare(CompareOptions(
