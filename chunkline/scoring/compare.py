@@ -431,6 +431,11 @@ def compare(opts: CompareOptions, on_start: Callable[[int], None] | None = None,
         known = {n for st in strategies for n in row_metric_names(st, opts, bool(opts.questions))}
         if opts.rank_by not in known:
             raise UsageError(f"--rank-by {opts.rank_by}: not a metric of this run; metrics: {', '.join(sorted(known))}")
+    if opts.show and len(strategies) < 2:
+        raise UsageError("--show needs two strategies")
+    for ref in opts.show_pair or ():
+        if not (ref.isdigit() and 1 <= int(ref) <= len(strategies)) and not any(ref in (st.label, st.name) for st in strategies):
+            raise UsageError(f"--show-pair: no compared strategy {ref!r}; give a rank (1..{len(strategies)}) or one of: {', '.join(labels)}")
     if on_start:
         on_start(len(sources))
     docs: list[ParsedDocument] = []

@@ -175,6 +175,10 @@ def test_mistakes_in_the_request_are_reported_before_chunking(tmp_path, monkeypa
         compare(CompareOptions(**base, questions=str(tmp_path / "qa.jsonl")))
     with pytest.raises(UsageError, match="--rank-by coverge: not a metric"):
         compare(CompareOptions(**base, rank_by="coverge"))
+    with pytest.raises(UsageError, match="--show-pair: no compared strategy 'semantic'"):
+        compare(CompareOptions(**base, show="emma-opening.txt", show_pair=("fixed", "semantic")))
+    with pytest.raises(UsageError, match="--show needs two strategies"):
+        compare(CompareOptions(**{**base, "strategies": (parse_strategy("fixed"),)}, include_auto=False, show="emma-opening.txt"))
     assert calls == []
     with pytest.raises(UsageError, match="--show nothere.md: not among"):
         compare(CompareOptions(**base, show="nothere.md"))
