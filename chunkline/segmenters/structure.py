@@ -275,6 +275,14 @@ def _repack(text: str, group: list[_Unit], ctx: SegmentContext, p: StructurePara
     i = 0
     while i < n:
         j, s, e, c = fit(i, n)
+        if j < n and all(u.heading_level is not None for u in group[i:j]):
+            # only headings fit: they open the first piece of the unit after them
+            u = group[j]
+            if u.body is not None and u.body_block is not None:
+                u = _Unit(u.body, u.end, u.body_block)
+            yield from _split_unit(text, u, ctx, p, group[i].start)
+            i = j + 1
+            continue
         if j < n and content_after[j]:
             k = j
             while k > i + 1 and group[k - 1].heading_level is not None:
@@ -297,6 +305,7 @@ def _split_unit(text: str, u: _Unit, ctx: SegmentContext, p: StructureParams, st
     limit = ctx.budget.max_size
     b = u.block
     crumb = _breadcrumb(b, p)
+    start = trim(text, start, u.end)[0] if start < u.start else start  # chunks never open on blank space
     if b.kind == "table" and b.meta.get("row_spans"):
         rows = [(int(a), int(z)) for a, z in b.meta["row_spans"] if b.start <= a < z <= b.end]
         if rows:

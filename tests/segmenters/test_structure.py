@@ -181,3 +181,13 @@ def test_node_api_docs_never_end_a_chunk_on_a_heading(budget):
         if found := _ends_on_heading(parsed, chunks, budget, sizer=sizer):
             bad[name] = found
     assert bad == {}
+
+
+@pytest.mark.skipif(not PDFS.is_dir(), reason="../shared/pdfs not present")
+def test_pdf_heading_whose_paragraph_fits_only_alone_opens_it():
+    # 'Formula' (1 token) + its 255-token paragraph: the summed counts fit 256,
+    # the exact count (with the blank line between) does not
+    parsed, chunks = _chunks((PDFS / "docling__code_and_formula.pdf").read_bytes(), "pdf", "structure", max_tokens=256)
+    assert _heading_only(parsed, chunks) == []
+    (c,) = [c for c in chunks if c.text.startswith("Formula")]
+    assert c.text.startswith("Formula\n\nLorem ipsum")
