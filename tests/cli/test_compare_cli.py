@@ -44,3 +44,12 @@ def test_usage_errors(capsys):
     assert main(["compare", str(EXAMPLES / "emma-opening.txt"), "-s", "nosuch"]) == ExitCode.USAGE
     assert main(["compare", str(EXAMPLES / "emma-opening.txt"), "--json", "--csv"]) == ExitCode.USAGE
     assert "unknown strategy" in capsys.readouterr().err
+
+
+def test_an_unknown_column_is_named_not_dropped_silently(capsys):
+    code = main(["compare", str(EXAMPLES / "emma-opening.txt"), "-s", "fixed:max_tokens=128", "-s", "sentence", "--no-auto", "--no-semantic",
+                 "--columns", "chunks,recal@5,coverage"])
+    assert code == ExitCode.OK
+    err = capsys.readouterr().err
+    assert "chunkline: warning: --columns: not a metric of this run: recal@5 (metrics: chunks," in err
+    assert "cover" in err  # the known columns are still shown

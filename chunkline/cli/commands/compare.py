@@ -35,6 +35,9 @@ def _render(report, columns: tuple[str, ...]) -> None:
         console = Console(stderr=True, width=220)  # a log file: no need to squeeze into 80 columns
     names = report.metric_names()
     cols = [c for c in columns if c in names]
+    unknown = [c for c in columns if c not in names]
+    if unknown and columns is not DEFAULT_COLUMNS:
+        console.print(f"chunkline: warning: --columns: not a metric of this run: {', '.join(unknown)} (metrics: {', '.join(names)})", markup=False, highlight=False)
     title = f"chunkline compare: {report.documents} documents, ranked by {report.rank_by}"
     if report.questions:
         title += f" ({report.questions} questions, {report.settings.get('retriever')})"
