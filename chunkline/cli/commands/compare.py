@@ -12,7 +12,7 @@ from typing import List, Optional
 import typer
 
 from ...core.errors import ExitCode, UsageError
-from .._common import Reporter, opt_debug, opt_format, opt_jobs, opt_quiet, parse_cutoffs, parse_options
+from .._common import Reporter, opt_debug, opt_format, opt_jobs, opt_quiet, parse_cutoffs, parse_options, say
 from ._stdout import emit
 
 #: Columns of the terminal table (all metrics go to --json/--csv/--report).
@@ -37,7 +37,7 @@ def _render(report, columns: tuple[str, ...]) -> None:
     cols = [c for c in columns if c in names]
     unknown = [c for c in columns if c not in names]
     if unknown and columns is not DEFAULT_COLUMNS:
-        console.print(f"chunkline: warning: --columns: not a metric of this run: {', '.join(unknown)} (metrics: {', '.join(names)})", markup=False, highlight=False)
+        say("warning", f"--columns: not a metric of this run: {', '.join(unknown)} (metrics: {', '.join(names)})")
     title = f"chunkline compare: {report.documents} documents, ranked by {report.rank_by}"
     if report.questions:
         title += f" ({report.questions} questions, {report.settings.get('retriever')})"
