@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import sys
 import tempfile
 from typing import BinaryIO
@@ -35,6 +36,19 @@ class Output:
     def __enter__(self) -> "Output":
         if self.path is None:
             self._fh = sys.stdout.buffer
+            return self
+        try:
+            special = not stat.S_ISREG(os.stat(self.path).st_mode)
+        except OSError:
+            special = False
+        if special:
+            # A device, FIFO or socket (``-o /dev/null``, a named pipe): write
+            # into it.  Renaming a temporary over it would replace the device
+            # with a regular file, for the whole machine when run as root.
+            try:
+                self._fh = open(self.path, "wb", buffering=1 << 20)
+            except OSError as exc:
+                raise RunError(f"cannot write {self.path}: {_why(exc)}") from exc
             return self
         directory = os.path.dirname(os.path.abspath(self.path)) or "."
         try:
@@ -81,7 +95,18 @@ class Output:
                 except OutputClosed:
                     silence_stdout()
             return
-        assert self._fh is not None and self._tmp is not None
+        assert self._fh is not None
+        if self._tmp is None:  # written in place (a device or FIFO): nothing to rename
+            try:
+                if exc_type is None:
+                    self._fh.flush()
+                self._fh.close()
+            except BrokenPipeError:
+                pass  # a FIFO's reader left: as on stdout, a quiet end
+            except OSError as err:
+                if exc_type is None:
+                    raise RunError(f"cannot write {self.path}: {_why(err)}") from err
+            return
         ok = exc_type is None
         try:
             if ok:

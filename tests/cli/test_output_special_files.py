@@ -5,8 +5,7 @@ For a device or a FIFO that *replaces* it: as root, ``-o /dev/null`` turns
 /dev/null into a regular file for the whole machine (the hostile tests' own
 ``-o os.devnull`` does it on every root CI run).  Such a PATH must be opened
 and written, never replaced.  The fix belongs to ``chunkline/core/io.py``
-(the lead's file), hence the strict xfail: it starts failing the day the fix
-lands, as a reminder to drop the marker.
+(``Output`` opens such a path and writes into it).
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ import pytest
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
-@pytest.mark.xfail(strict=True, reason="needs core/io.py Output to write into an existing non-regular file instead of renaming over it")
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs")
 def test_output_to_a_named_pipe_writes_into_it_and_keeps_it(tmp_path):
     fifo = tmp_path / "chunks.pipe"
