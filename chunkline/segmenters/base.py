@@ -235,7 +235,7 @@ def parse_strategy(
     if b_max_tokens is None and b_max_chars is None:
         b_max_tokens, b_max_chars = max_tokens, max_chars
     if b_max_tokens is not None and b_max_chars is not None:
-        raise UsageError("give either max_tokens or max_chars, not both")
+        raise UsageError("give either --max-tokens or --max-chars (max_tokens or max_chars), not both")
     tok = kv.pop("tokenizer", None) or tokenizer
     if b_max_chars is not None:
         size, tok = b_max_chars, (tok if tok in ("chars", "nws") else "chars")
