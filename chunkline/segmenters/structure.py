@@ -28,6 +28,7 @@ from ._packing import PROSE_SEPARATORS, merge, split_recursive, trim
 from .base import SegmentContext, Span, register_segmenter
 
 _HEADING_KINDS = frozenset({"heading", "title"})
+_NO_LEVEL = 99  # above every heading level: content is opened by any heading
 _LINE = (re.compile(r"\n"),) + PROSE_SEPARATORS[3:]
 
 
@@ -177,17 +178,26 @@ def _pack_section(text: str, units: list[_Unit], ctx: SegmentContext, p: Structu
     # to a whole chunk (they then open as much of it as fits, down to a word)
     heads_room = limit
 
-    def pop_heads(room: int) -> list[int]:
-        """Take the headings waiting at the end of the group (they open what
-        follows), as many as fit in ``room``."""
+    def pop_heads(room: int, opens: _Unit) -> list[int]:
+        """Take the headings at the end of the group that open ``opens``: the
+        last heading and its ancestors, as many as fit in ``room``, and empty
+        sections before them (``## f(a)`` right before ``## f(a, b)``) while
+        they take at most half of it, so a run of them leaves room for content."""
         nonlocal group_total
         heads: list[int] = []
-        size = 0
-        while group and units[group[-1]].heading_level is not None and size + counts[group[-1]] + 1 <= room:
-            k = group.pop()
+        size = empty = 0
+        below = _NO_LEVEL if opens.heading_level is None else opens.heading_level
+        while group and (lvl := units[group[-1]].heading_level) is not None:
+            k = group[-1]
+            opener = lvl < below
+            if size + counts[k] + 1 > room or (not opener and empty + counts[k] + 1 > room // 2):
+                break
+            group.pop()
             heads.insert(0, k)
             size += counts[k] + 1
+            empty += 0 if opener else counts[k] + 1
             group_total -= counts[k]
+            below = min(below, lvl)
         return heads
 
     def emit(ks: list[int]):
@@ -212,14 +222,14 @@ def _pack_section(text: str, units: list[_Unit], ctx: SegmentContext, p: Structu
                 # never end a chunk on a heading: trailing headings open the next
                 # one (leaving room for a bare heading that fits: it is not split)
                 bare_heading = u.heading_level is not None and u.body is None
-                heads = pop_heads(heads_room - c - 1 if bare_heading else heads_room)
+                heads = pop_heads(heads_room - c - 1 if bare_heading else heads_room, u)
                 yield from emit(group)
                 group = heads
                 group_total = sum(counts[k] for k in heads)
         if c > limit or (group and group_total + c > limit):
             # this unit does not fit in a chunk (or not after the headings that
             # open it): those headings open its first piece, never standing alone
-            heads = pop_heads(heads_room)
+            heads = pop_heads(heads_room, u)
             yield from emit(group)
             head_start = units[heads[0]].start if heads else u.start
             group, group_total = [], 0
@@ -284,10 +294,14 @@ def _repack(text: str, group: list[_Unit], ctx: SegmentContext, p: StructurePara
             i = j + 1
             continue
         if j < n and content_after[j]:
+            # back off past the headings that open group[j] (it and its ancestors)
             k = j
-            while k > i + 1 and group[k - 1].heading_level is not None:
+            below = _NO_LEVEL if group[j].heading_level is None else group[j].heading_level
+            while k > i + 1 and (lvl := group[k - 1].heading_level) is not None and lvl < below:
                 k -= 1
-            if k < j and group[k - 1].heading_level is None:
+                below = lvl
+            lvl = group[k - 1].heading_level
+            if k < j and (lvl is None or lvl >= below):  # something that is not opening group[j] remains
                 j, s, e, c = fit(i, k)
         if s < e:
             first = _first_content(group[i:j])

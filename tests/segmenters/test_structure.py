@@ -191,3 +191,23 @@ def test_pdf_heading_whose_paragraph_fits_only_alone_opens_it():
     assert _heading_only(parsed, chunks) == []
     (c,) = [c for c in chunks if c.text.startswith("Formula")]
     assert c.text.startswith("Formula\n\nLorem ipsum")
+
+
+def test_a_run_of_empty_headings_leaves_room_for_the_content_they_precede():
+    # cli.md's V8 options: many sibling headings with no content, then one with content
+    empty = "".join(f"### `--option-number-{i}`\n\n" for i in range(30))
+    para = " ".join(f"Sets limit {i} of the engine." for i in range(12))
+    md = f"## Options\n\n{empty}### `--max-old-space-size`\n\n<!-- anchor -->\n\n{para}\n".encode()
+    parsed, chunks = _chunks(md, "markdown", "structure", max_chars=400)
+    assert _heading_only(parsed, chunks) == []
+    (c,) = [c for c in chunks if "Sets limit 0 " in c.text]
+    assert "### `--max-old-space-size`" in c.text and "Sets limit 3 " in c.text  # a third of the chunk, not a word
+
+
+def test_alternate_signature_headings_stay_together():
+    yaml = "\n".join(f"  - version: v1{i}.0.0\n    description: change number {i} to the function." for i in range(6))
+    body = " ".join(f"Sentence {i} documents the function." for i in range(30))
+    md = f"Intro paragraph.\n\n## `f(options)`\n\n## `f(url, options)`\n\n<!-- YAML\nchanges:\n{yaml}\n-->\n\n{body}\n".encode()
+    parsed, chunks = _chunks(md, "markdown", "structure", max_tokens=128)
+    assert _heading_only(parsed, chunks) == []
+    assert any(c.text.startswith("## `f(options)`\n\n## `f(url, options)`") for c in chunks)
