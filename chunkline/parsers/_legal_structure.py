@@ -68,6 +68,23 @@ _BULLETS = frozenset("\u2022\u00b7\u25cf\u25aa\u2023\u2043\x95")
 _STAR_PAGE = re.compile(r"(?:\d+)?\*\d+(?=\s)")
 # a bare footnote number opening a footnote paragraph: "3 Katz did not...", "1* United States v."
 _FOOTNOTE_NUMBER = re.compile(r"\d{1,3}\*?(?=[ \t]+[\"\u201c]?[A-Z][a-z]*(?![.\w]))")
+# the "court below" line of a caption (the procedural posture), not a section
+# heading: "CERTIORARI TO THE UNITED STATES COURT OF APPEALS ...", "APPEAL FROM
+# THE ...", "ERROR TO THE ...", "ON WRIT OF CERTIORARI TO ...", "ON PETITION FOR
+# REVIEW OF AN ORDER OF ..."
+_POSTURE = re.compile(
+    r"(?:ON\s+)?(?:(?:PETITION\s+FOR\s+(?:A\s+)?)?(?:WRITS?\s+OF\s+)?CERTIORARI|APPEALS?|ERROR|CERTIFICATES?"
+    r"|PETITIONS?\s+FOR\s+REVIEW|MOTIONS?)\s+(?:TO|FROM|OF|IN)\s"
+)
+# a signature rule ("_____") on the line right above: the ALL-CAPS line under
+# it is the signer's name, not a heading
+_RULE_ABOVE = re.compile(r"[ \t]*_{3,}[ \t]*\r?\n[ \t]*\Z")
+# a part number alone on its line, as slip opinions set them: "II", "A"
+_BARE_PART = re.compile(r"(?:[IVXLC]{1,6}|[A-Z])")
+#: the first value of each numbering style: a list that the outline has not
+#: seen yet starts there ("(b)" or "3." out of the blue is a quoted statute's
+#: subsection or an excerpt, not a part of this document)
+_FIRST_VALUES = frozenset(("1", "a", "A", "i", "I"))
 _TITLE_STOP = frozenset("of and the to for in on by with or a an under de la et".split())
 _DEFINES = re.compile(
     r"[\"\u201c](?P<term>[^\"\u201d]{1,80})[\"\u201d]\s+(?:shall\s+)?(?:means?|has\s+the\s+meaning|shall\s+have\s+the\s+meaning|"
@@ -80,9 +97,12 @@ _PAREN_DEFINED = re.compile(r"\((?:the\s+|each,?\s+an?\s+|an?\s+)?[\"\u201c](?P<
 class Unit:
     """A piece of the document whose edges are sentence boundaries.
 
-    ``kind``: ``heading`` (section heading or heading title), ``marker``
-    (list number / clause letter, own sentence), ``footnote_marker``,
-    ``page_marker`` (reporter star page), ``omission`` (``* * *``), or ``prose`` (one or more
+    ``kind``: ``heading`` (section heading or heading title),
+    ``heading_marker`` (the number of a numbered heading: "I." of "I.
+    BACKGROUND", a lone "II"), ``marker`` (number / letter opening a clause,
+    own sentence; ``level`` None when it is no part of the outline), ``footnote_marker``,
+    ``page_marker`` (reporter star page), ``omission`` (``* * *``), ``signature``
+    (the signer's name under a signature rule, one sentence), or ``prose`` (one or more
     sentences, split further by the spaCy component).  ``section`` is the
     section path in force for the unit; ``level`` its depth for headings.
     """
@@ -271,11 +291,27 @@ class _Outline:
                 if st.startswith("caps:"):
                     del self.stack[i:]
                     break
+        if style.startswith(("caps:", "article", "section")) and self.under_notes():
+            self.stack.pop()  # a heading after the notes opens the next part (a concurrence, an exhibit)
         for i, (st, _, _) in enumerate(self.stack):
             if st == style:
                 del self.stack[i:]
                 break
         self.stack.append((style, label, value))
+        return len(self.stack)
+
+    def under_notes(self) -> bool:
+        return bool(self.stack) and self.stack[-1][0] == "notes"
+
+    def may_open(self, style: str, value: str) -> bool:
+        """A numbering continues a style in force, or starts at its first value."""
+        return value in _FIRST_VALUES or any(st == style for st, _, _ in self.stack)
+
+    def push_notes(self, label: str) -> int:
+        """The notes section: at the top, under the document title only."""
+        keep = 1 if self.stack and self.stack[0][0] == "title" else 0
+        del self.stack[keep:]
+        self.stack.append(("notes", label, ""))
         return len(self.stack)
 
     @property
@@ -325,8 +361,13 @@ def structure_units(text: str) -> list[Unit]:
     outline = _Outline()
     units: list[Unit] = []
     last_heading_unit = -2
+    quote_open = False  # inside a quotation that runs over lines (reset by a blank line)
     for gi, group in enumerate(groups):
         s, e = group[0][0], group[-1][1]
+        if gi and _blank_between(text, groups[gi - 1][-1][1], s):
+            quote_open = False
+        quoted = quote_open
+        quote_open = _quote_state(text, s, e, quote_open)
         pos = s
         if text[pos] in _BULLETS:  # "\u2022 tracking devices, ...": the bullet is layout
             pos = _trim(text, pos + 1, e)[0]
@@ -358,24 +399,52 @@ def structure_units(text: str) -> list[Unit]:
                 rest = _trim(text, m.end(), e)[0]
                 after = text[rest : rest + 2].lstrip("\"'\u201c\u2018")
                 if after[:1].isupper() or after[:1].isdigit():
-                    cls = _classify_enum(outline, m.group("label"))
+                    label = m.group("label")
+                    cls = _classify_enum(outline, label)
+                    if cls is not None and outline.under_notes() and cls[0] in ("digit", "digit)"):
+                        # "1.   I note that ..." under FOOTNOTES: a footnote's number
+                        units.append(Unit("footnote_marker", pos, m.end(), outline.path))
+                        pos = rest
+                        continue
+                    title_end = _marker_title(text, rest, e, len(group)) if cls is not None else None
+                    if cls is not None and (quoted or (title_end is None and not outline.may_open(*cls))):
+                        # a quoted statute's "(b)", an excerpt's "3.": its own sentence,
+                        # not a part of this document's outline
+                        units.append(Unit("marker", pos, m.end(), outline.path))
+                        pos = rest
+                        continue
                     if cls is not None:
                         style, value = cls
-                        label = m.group("label")
-                        title_end = _marker_title(text, rest, e, len(group))
                         full = f"{label} {text[rest:title_end]}".rstrip() if title_end is not None else label
                         level = outline.push(style, full, value)
-                        units.append(Unit("marker", pos, m.end(), outline.path, level))
-                        pos = rest
-                        if title_end is not None:
-                            units.append(Unit("heading", pos, title_end, outline.path, level))
+                        if title_end is not None:  # "I. BACKGROUND": number and title are the heading
+                            units.append(Unit("heading_marker", pos, m.end(), outline.path, level))
+                            units.append(Unit("heading", rest, title_end, outline.path, level))
+                            last_heading_unit = gi
                             pos = _trim(text, title_end, e)[0]
+                        else:  # "1.  Entitlement to ...": a numbered clause
+                            units.append(Unit("marker", pos, m.end(), outline.path, level))
+                            pos = rest
                         continue
             break
         if pos >= e:
             continue
         line = text[pos:e]
-        if len(group) == 1 or pos > group[0][0]:
+        if len(group) == 1 and pos == s and not quoted and not group[0][2]:
+            if line.rstrip(":") in _NOTES_HEADING:
+                # the notes close the opinion's outline: "NOTES" is no part of its last section
+                level = outline.push_notes(line)
+                units.append(Unit("heading", pos, e, outline.path, level))
+                last_heading_unit = gi
+                continue
+            part = _bare_part(outline, line)
+            if part is not None:
+                # "II" / "A" alone on a line (slip opinions): the part's heading
+                level = outline.push(*part)
+                units.append(Unit("heading_marker", pos, e, outline.path, level))
+                last_heading_unit = gi
+                continue
+        if (len(group) == 1 or pos > group[0][0]) and not quoted:
             hm = heading_match(line) if "\n" not in line else None
             if hm is not None:
                 style, label, t_end = hm
@@ -386,7 +455,11 @@ def structure_units(text: str) -> list[Unit]:
                 if pos >= e:
                     continue
                 line = text[pos:e]
-            elif "\n" not in line and _is_caps_heading(line):
+            elif "\n" not in line and _is_caps_heading(line) and _RULE_ABOVE.search(text, max(0, pos - 400), pos):
+                # "MICHAEL MARTIN" under "_______": the signer, one sentence (initials and all)
+                units.append(Unit("signature", pos, e, outline.path))
+                continue
+            elif "\n" not in line and _is_caps_heading(line) and not _caps_not_heading(group, line, quote_open):
                 if last_heading_unit == gi - 1 and outline.stack and outline.stack[-1][0] in ("article", "section"):
                     # "ARTICLE IV" / "PAYMENT TERMS": the title of the heading above (the path keeps "ARTICLE IV")
                     units.append(Unit("heading", pos, e, outline.path, len(outline.stack)))
@@ -400,6 +473,37 @@ def structure_units(text: str) -> list[Unit]:
                 continue
         units.append(Unit("prose", pos, e, outline.path))
     return units
+
+
+def _blank_between(text: str, a: int, b: int) -> bool:
+    return text.count("\n", a, b) > 1
+
+
+def _quote_state(text: str, s: int, e: int, open_: bool) -> bool:
+    """Is a quotation open after ``text[s:e]``, given ``open_`` before it?"""
+    for ch in re.findall(r"[\"\u201c\u201d]", text[s:e]):
+        open_ = (not open_) if ch == '"' else ch == "\u201c"
+    return open_
+
+
+def _caps_not_heading(group: list[tuple[int, int, bool]], line: str, quote_open: bool) -> bool:
+    """ALL-CAPS lines that are no section heading: a caption column's cell
+    ("DOCKET NO. 10-10 851 ) DATE"), the court-below line of a caption
+    ("CERTIORARI TO THE ..."), the first line of a quotation that runs on
+    ('"YOU KILLED MY HEART, ...')."""
+    return group[0][2] or quote_open or _POSTURE.match(line) is not None
+
+
+def _bare_part(outline: "_Outline", line: str) -> tuple[str, str, str] | None:
+    """``(style, label, value)`` of a part number alone on its line ("II", "A",
+    "IV."), when it opens or continues a numbering; else None."""
+    core = line.rstrip(".")
+    if not _BARE_PART.fullmatch(core):
+        return None
+    cls = _classify_enum(outline, core + ".")
+    if cls is None or not outline.may_open(*cls):
+        return None
+    return cls[0], line, cls[1]
 
 
 def _footnote_may_open(text: str, groups: list[list[tuple[int, int, bool]]], gi: int) -> bool:
@@ -432,11 +536,12 @@ def _marker_title(text: str, pos: int, end: int, nlines: int) -> int | None:
         return None
     if _is_caps_heading(seg):
         return e
-    words = seg.split()
-    if seg[-1] in ".!?:;," or len(words) > 10:
+    # a line of its own that is no sentence (no closing punctuation), Title
+    # Case or not: "a. Plaintiff's role in collecting royalties", "b. Standard
+    # of Review — Motion to Dismiss under Fed. R. Civ. P. 12(b)(6)"
+    if seg[-1] in ".!?:;,\"\u201d" or len(seg.split()) > 15:
         return None
-    t = _title_end(seg, 0)
-    return s + t if t is not None and s + t == e else None
+    return e
 
 
 def definitions(sentence: str) -> dict[str, object]:

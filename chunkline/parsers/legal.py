@@ -15,8 +15,11 @@ Two passes, both offset-exact:
    + chunkline's legal sentence component, ``_legal_spacy``) with
    ``nlp.pipe``, so ``nlp.max_length`` never applies to the whole file.
 
-Blocks: ``heading`` (section headings, list-number markers; ``level`` =
-depth), ``sentence`` (``meta["defines"]`` on definitions, ``defined_terms``
+Blocks: ``heading`` (section headings, and the number of a numbered
+heading: ``I.`` of "I. BACKGROUND", a slip opinion's lone ``II``; ``level`` =
+depth), ``list_item`` (the number or letter opening a clause, "1.  Entitlement
+to ...", ``(b)``: a sentence of its own, ``level`` = depth, ``meta["enumerator"]``),
+``sentence`` (``meta["defines"]`` on definitions, ``defined_terms``
 on inline ``(the "Buyer")`` definitions, ``signature`` on signature-block
 lines), ``other`` (footnote / star-page markers and ``* * *`` omissions,
 ``meta`` says which).  Every
@@ -82,13 +85,17 @@ def legal_blocks(text: str, *, tokenizer: str = "light") -> list[Block]:
             blocks.append(Block(b.kind, b.start, b.end, b.text, b.section, b.level, lines=lines, meta=b.meta))
 
     for u in units:
-        if u.kind in ("heading", "marker"):
-            meta = {"enumerator": view[u.start : u.end]} if u.kind == "marker" else {}
+        if u.kind in ("heading", "heading_marker"):
+            meta = {"enumerator": view[u.start : u.end]} if u.kind == "heading_marker" else {}
             add("heading", u.start, u.end, u.section, level=u.level, meta=meta)
+        elif u.kind == "marker":  # a clause number opening its text: "1.", "(b)"
+            add("list_item", u.start, u.end, u.section, level=u.level, meta={"enumerator": view[u.start : u.end]})
         elif u.kind == "page_marker":
             add("other", u.start, u.end, u.section, meta={"page_marker": text[u.start : u.end]})
         elif u.kind == "footnote_marker":
             add("other", u.start, u.end, u.section, meta={"footnote_marker": text[u.start : u.end]})
+        elif u.kind == "signature":
+            add("sentence", u.start, u.end, u.section, meta={"signature": True})
         elif u.kind == "omission":
             add("other", u.start, u.end, u.section, meta={"omission": text[u.start : u.end]})
         else:

@@ -187,3 +187,136 @@ def test_long_paragraph_beyond_spacy_max_length_parses():
     text = "The court held that the claim fails. " * 40000  # ~1.5M chars in one paragraph
     spans = legal_sentence_spans(text)
     assert len(spans) == 40000
+
+
+# -- structure on real decisions (excerpts of ../shared/legal_sbd, CC BY 4.0) --
+
+BVA_HEAD = (
+    "Citation Nr: 1510760\t\r\nDecision Date: 03/13/15    Archive Date: 03/24/15\r\n\r\n"
+    "DOCKET NO.  10-10 851\t)\tDATE\r\n\t)\r\n\t)\r\n\r\nOn appeal from the\r\n"
+    "Department of Veterans Affairs Regional Office in Portland, Oregon\r\n\r\n\r\nTHE ISSUES\r\n\r\n"
+    "1.  Entitlement to service connection for an acquired psychiatric disability.\r\n\r\n"
+    "2.  Entitlement to total rating for compensation purposes (TDIU).\r\n\r\n\r\n"
+    "REASONS AND BASES FOR FINDINGS AND CONCLUSIONS\r\n\r\nI.  Criteria\r\n\r\nThe law applies.\r\n\r\n"
+    "ORDER\r\n\r\nThe appeal is denied.\r\n\r\n\r\n\r\n"
+    "____________________________________________\r\nK. A. KENNERLY\r\n"
+    "Acting Veterans Law Judge, Board of Veterans' Appeals\r\n\r\n"
+    "Department of Veterans Affairs\r\n"
+)
+
+
+def test_bva_caption_cell_and_signer_are_not_headings():
+    blocks = legal_blocks(BVA_HEAD)
+    by_text = {b.text: b for b in blocks}
+    # the caption box's "DATE" cell is a sentence of its own, not the section of what follows
+    assert by_text["DATE"].kind == "sentence"
+    assert by_text["On appeal from the\r\nDepartment of Veterans Affairs Regional Office in Portland, Oregon"].section == ()
+    # the judge's name under the signature rule: one sentence (initials kept), marked as a signature
+    signer = by_text["K. A. KENNERLY"]
+    assert signer.kind == "sentence" and signer.meta.get("signature") is True
+    assert signer.section == ("ORDER",)
+    assert by_text["Department of Veterans Affairs"].section == ("ORDER",)
+    assert [b.text for b in blocks if b.kind == "heading"] == [
+        "THE ISSUES", "REASONS AND BASES FOR FINDINGS AND CONCLUSIONS", "I.", "Criteria", "ORDER"
+    ]
+
+
+def test_clause_numbers_are_list_items_titled_numbers_are_headings():
+    by_text = {b.text: b for b in legal_blocks(BVA_HEAD)}
+    one = next(b for b in legal_blocks(BVA_HEAD) if b.text == "1.")
+    assert one.kind == "list_item" and one.level == 2 and one.meta["enumerator"] == "1."
+    assert one.section == ("THE ISSUES", "1.")
+    assert by_text["Entitlement to total rating for compensation purposes (TDIU)."].section == ("THE ISSUES", "2.")
+    # "I.  Criteria": number and title form the heading
+    assert by_text["I."].kind == "heading" and by_text["I."].meta["enumerator"] == "I."
+    assert by_text["Criteria"].kind == "heading" and by_text["Criteria"].level == 2
+    assert by_text["The law applies."].section == ("REASONS AND BASES FOR FINDINGS AND CONCLUSIONS", "I. Criteria")
+
+
+def test_supreme_court_caption_posture_line_is_not_the_opinions_section():
+    text = (FIX.parents[2] / "examples" / "scotus-opinion.legal.txt").read_text(encoding="utf-8")
+    blocks = legal_blocks(text)
+    posture = next(b for b in blocks if b.text.startswith("CERTIORARI TO THE UNITED STATES"))
+    assert posture.kind == "sentence" and posture.section == ()
+    body = next(b for b in blocks if b.text.startswith("This case challenges the validity"))
+    assert body.section == ()
+    notes = next(b for b in blocks if b.text == "NOTES")
+    assert notes.kind == "heading" and notes.level == 1
+    for line in ("APPEAL FROM THE UNITED STATES DISTRICT COURT FOR THE DISTRICT OF KANSAS.",
+                 "ERROR TO THE SUPREME COURT OF THE STATE OF LOUISIANA.",
+                 "ON WRIT OF CERTIORARI TO THE UNITED STATES COURT OF APPEALS FOR THE NINTH CIRCUIT"):
+        assert [b.kind for b in legal_blocks(f"Decided May 18, 1896.\n{line}\nMr. A. for plaintiff.\n")][1] == "sentence"
+
+
+def test_notes_close_the_outline_and_a_later_heading_closes_the_notes():
+    text = (
+        "1. Computer Restriction\n\nWe vacate the condition.\n\n2. Reporting Requirement\n\nWe affirm it.\n\n"
+        "NOTES\n\n[1] Barsumyan also argues otherwise.\n\nFOOTNOTES\n\n1.   I note that history is used here.\n\n"
+        "CONCURRENCE\n\nI concur.\n"
+    )
+    by_text = {b.text: b for b in legal_blocks(text)}
+    assert by_text["We affirm it."].section == ("2. Reporting Requirement",)
+    assert by_text["NOTES"].section == ("NOTES",) and by_text["NOTES"].level == 1
+    assert by_text["Barsumyan also argues otherwise."].section == ("NOTES",)
+    # a number opening a paragraph under FOOTNOTES is the footnote's number
+    assert by_text["1."].kind == "other" and by_text["1."].meta["footnote_marker"] == "1."
+    assert by_text["I concur."].section == ("CONCURRENCE",)
+
+
+def test_quoted_statute_subsections_and_excerpt_numbers_stay_out_of_the_outline():
+    text = (
+        "II. ANALYSIS\n\nThe statute provided:\n\n"
+        '"(a) A person commits cyberstalking when he or she harasses another person and:\n'
+        "(1) at any time transmits a threat; or\n(2) places that person in apprehension.\n* * *\n"
+        "(b) As used in this Section:\n`Harass' means to engage in conduct.\n"
+        '(c) Sentence. Cyberstalking is a Class 4 felony." 720 ILCS 5/12-7.5 (West 2006).\n'
+        "The statute has been amended.\n\nA. Overbreadth\n\nDefendant contends otherwise.\n\n"
+        "The court imposed these conditions:\n\n3. The defendant shall comply with the rules.\n. . .\n"
+        "5. The defendant shall not access any computer.\n\nB. Vagueness\n\nWe disagree.\n"
+    )
+    blocks = legal_blocks(text)
+    by_text = {b.text: b for b in blocks}
+    for label in ('"(a)', "(b)", "(c)", "3.", "5."):
+        assert by_text[label].kind == "list_item" and by_text[label].level is None, label
+    assert by_text["The statute has been amended."].section == ("II. ANALYSIS",)
+    assert by_text["Defendant contends otherwise."].section == ("II. ANALYSIS", "A. Overbreadth")
+    assert by_text["We disagree."].section == ("II. ANALYSIS", "B. Vagueness")
+
+
+def test_capitals_inside_a_quotation_are_not_headings():
+    text = (
+        "I. BACKGROUND\n\nIn this e-mail, defendant wrote:\n\n"
+        '"YOU KILLED MY HEART, I WILL GET EVEN\n* * *\nDEAL IS ME OR YOU KNOW ... TRY ME\n'
+        'I AM SO DESPERATE I DO NOT MIND DYING AS OF NOW\nTRY ME KILLER"\n'
+        "Stern testified about the message.\n\nJURISDICTION\n\nWe have jurisdiction.\n"
+    )
+    blocks = legal_blocks(text)
+    assert [b.text for b in blocks if b.kind == "heading"] == ["I.", "BACKGROUND", "JURISDICTION"]
+    assert next(b for b in blocks if b.text.startswith("Stern")).section == ("I. BACKGROUND",)
+
+
+def test_slip_opinion_parts_alone_on_their_line():
+    text = (
+        "Justice Scalia delivered the opinion of the Court.\n\nWe decide the question.\n\nI\n\n"
+        "In 2004 respondent came under suspicion.\n\nII\n\nA\n\nThe Fourth Amendment provides it.\n\n"
+        "B\n\nThe Government contends otherwise.\n\nIII\n\nWe affirm.\n\nNotes\n1 Agents installed a device.\n"
+    )
+    by_text = {b.text: b for b in legal_blocks(text)}
+    assert by_text["I"].kind == "heading" and by_text["I"].level == 1
+    assert by_text["The Fourth Amendment provides it."].section == ("II", "A")
+    assert by_text["The Government contends otherwise."].section == ("II", "B")
+    assert by_text["We affirm."].section == ("III",)
+    assert by_text["Notes"].kind == "heading" and by_text["Agents installed a device."].section == ("Notes",)
+
+
+def test_sentence_case_titles_after_a_number():
+    text = (
+        "I. BACKGROUND\n\na. Plaintiff's role in collecting royalties under the Copyright Act\n\nPlaintiff collects.\n\n"
+        "b. Standard of Review \u2014 Motion to Dismiss under Fed. R. Civ. P. 12(b)(6)\n\nDefendant moves.\n\n"
+        "c. The Buyer shall pay the fees.\n"
+    )
+    by_text = {b.text: b for b in legal_blocks(text)}
+    assert by_text["Plaintiff collects."].section[-1] == "a. Plaintiff's role in collecting royalties under the Copyright Act"
+    assert by_text["Defendant moves."].section[-1].startswith("b. Standard of Review")
+    # a sentence after a number is a clause, not a title
+    assert by_text["c."].kind == "list_item" and by_text["The Buyer shall pay the fees."].section[-1] == "c."
