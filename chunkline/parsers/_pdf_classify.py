@@ -135,6 +135,9 @@ def assign_levels(headings: list[Unit], toc: list[tuple[int, str, int]], body: f
         toc_map.setdefault(norm_title(title), []).append((level, page))
     for u in headings:
         text = unit_text(u)
+        if u.meta.get("level_from") == "contents":
+            u.level = 1  # "Contents", "List of Figures": a top-level part of the book
+            continue
         key = norm_title(text)
         hit = None
         for level, page in toc_map.get(key, ()):

@@ -49,6 +49,7 @@ from ._pdf_classify import (
 from ._pdf_layout import mark_furniture, reading_order
 from ._pdf_lines import Line, Unit, page_lines, split_units
 from ._pdf_tables import TableItem, detect_tables
+from ._pdf_toc import rebuild_contents_pages
 from ._pdf_text import Vocabulary, bad_glyphs, clean, fix_rtl_ligatures, has_rtl, join_code, join_running
 from .base import ParseContext, register_parser
 
@@ -189,6 +190,7 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
         stamps = [_rotated_unit(units[0].page if units else 0, rot)] if rot else []
         ordered.append(head + stamps + body_items + foot)
     _merge_line_units(ordered)
+    rebuild_contents_pages(ordered, [w for w, _h in sizes], reading_order)
     demote_bold_runs(ordered)
     demote_toc_entries(ordered)
     demote_cover_pages(ordered, body)

@@ -125,7 +125,11 @@ def test_table_of_contents_entries_are_not_sections():
     heads = [(b.page, b.text) for b in parsed.blocks if b.kind in ("heading", "title")]
     assert heads == [(1, "Contents"), (2, "1 Introduction"), (3, "2 Methods")]
     entries = [b for b in parsed.blocks if b.page == 1 and b.meta.get("toc_entry")]
-    assert [b.text for b in entries] == ["1 Introduction", "2 Methods", "3 Results", "4 Discussion"]
+    # one block per entry, its page number on it (the sub-entries too, not glued into one paragraph)
+    assert [b.text.replace(" .", "") for b in entries] == [
+        "1 Introduction 2", "1.1 Scope 2", "2 Methods 4", "2.1 Sampling 4",
+        "3 Results 6", "3.1 Errors 6", "4 Discussion 8", "4.1 Limits 8",
+    ]
 
 
 @needs_shared
@@ -163,3 +167,70 @@ def test_numbered_bold_acronym_heading_url_footnotes_and_broken_urls():
     assert by_text(parsed, "3.3 H.E.S.S.").kind == "heading"
     assert by_text(parsed, "7 https://").kind == "footnote"  # typewriter type, but a note
     assert "https://heasarc.example.gov/cgi-bin/Tools/w3pimms.pl for the" in parsed.document.text
+
+
+def test_contents_page_entries_are_one_block_each_with_their_page_number():
+    """A title column beside a page-number column, an entry wrapped over two
+    lines, a heading with no page number, an entry ending in a year, and a
+    plain-set 'CONTENTS' title."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=453, height=680)
+    page.insert_text((36, 60), "CONTENTS", fontsize=9.5, fontname="helv")
+    rows = [
+        ("CHAPTER 1. INTRODUCTION", "1", "hebo"),
+        ("1.1 Objectives and scope", "1", "helv"),
+        ("1.2 Related guidelines", "2", "helv"),
+        ("CHAPTER 2. TREATMENT FOR ADULTS, ADOLESCENTS AND CHILDREN", None, "hebo"),
+        ("(3 YEARS AND OLDER)", "18", "hebo"),
+        ("2.1 Evidence from the guidelines of 2017", None, "helv"),
+        ("on hepatitis testing", "21", "helv"),
+        ("2.2 Background", "25", "helv"),
+        ("WEB ANNEXES", None, "hebo"),
+        ("Web Annex A. Summary of declarations of interest", None, "helv"),
+        ("Web Annex B. Evidence to Decision tables", None, "helv"),
+    ]
+    y = 90
+    for text, folio, font in rows:
+        page.insert_text((36, y), text, fontsize=10, fontname=font)
+        if folio:
+            page.insert_text((416 - 5.6 * len(folio), y), folio, fontsize=10, fontname=font)
+        y += 14
+    for n in range(2):
+        page = doc.new_page(width=453, height=680)
+        page.insert_text((36, 60), f"CHAPTER {n + 1}. TITLE", fontsize=14, fontname="hebo")
+        for i in range(20):
+            page.insert_text((36, 90 + 13 * i), f"Running text line {i} of the chapter, set in the body size.", fontsize=10, fontname="helv")
+    parsed = parse(doc.tobytes())
+    first = [b for b in parsed.blocks if b.page == 1]
+    assert (first[0].kind, first[0].text, first[0].level) == ("heading", "CONTENTS", 1)
+    assert [b.text for b in first[1:]] == [
+        "CHAPTER 1. INTRODUCTION 1",
+        "1.1 Objectives and scope 1",
+        "1.2 Related guidelines 2",
+        "CHAPTER 2. TREATMENT FOR ADULTS, ADOLESCENTS AND CHILDREN (3 YEARS AND OLDER) 18",
+        "2.1 Evidence from the guidelines of 2017 on hepatitis testing 21",
+        "2.2 Background 25",
+        "WEB ANNEXES",
+        "Web Annex A. Summary of declarations of interest",
+        "Web Annex B. Evidence to Decision tables",
+    ]
+    assert all(b.kind == "paragraph" and b.meta.get("toc_entry") for b in first[1:])
+
+
+@needs_shared
+def test_contents_pages_of_the_shared_files_one_entry_per_block():
+    qwen = _doc("pymupdf__test_4751.pdf")
+    p2 = [b for b in qwen.blocks if b.page == 2 and not b.furniture]
+    assert (p2[0].kind, p2[0].text) == ("heading", "CONTENTS")
+    assert [b.text.split(" .")[0] for b in p2[1:5]] == ["1 Introduction 3", "2 Tokenizer & Model 3", "2.1 Tokenizer", "2.2 Model Architecture"]
+    assert all(b.meta.get("toc_entry") for b in p2[1:])
+    who = _doc("pymupdf__test-3820.pdf")
+    p6 = [b.text for b in who.blocks if b.page == 6 and not b.furniture]
+    assert "WEB ANNEXES" in p6 and not any(b.kind == "heading" for b in who.blocks if b.page == 6)
+    assert "CHAPTER 10. LABORATORY-BASED REFLEX TESTING AND REFLEX SAMPLE COLLECTION FOR HCV VIRAEMIA 96" in p6
+    # a three-column contents page (rotated A3): entries stay in their column
+    fr = _doc("pymupdf__test_2634.pdf")
+    p3 = [b.text for b in fr.blocks if b.page == 3 and not b.furniture]
+    i = p3.index(next(t for t in p3 if t.startswith("2 PRINCIPE DE FONCTIONNEMENT")))
+    assert p3[i].startswith("2 PRINCIPE DE FONCTIONNEMENT D’UNE CENTRALE PHOTOVOLTAÏQUE ...") and p3[i].endswith(" 16")
+    assert p3[i + 1].startswith("2.1 PRINCIPES GENERAUX")
