@@ -276,28 +276,33 @@ class _Outline:
     """The section path, with levels assigned by order of numbering styles."""
 
     def __init__(self) -> None:
-        self.stack: list[tuple[str, str, str]] = []  # (style, label, value)
+        self.stack: list[tuple[str, str, str, bool]] = []  # (style, label, value, is a clause)
 
     def last_value(self, style: str) -> str | None:
-        for st, _, v in reversed(self.stack):
+        for st, _, v, _ in reversed(self.stack):
             if st == style:
                 return v
         return None
 
-    def push(self, style: str, label: str, value: str = "") -> int:
+    def push(self, style: str, label: str, value: str = "", clause: bool = False) -> int:
         if style == "article":  # articles close ALL-CAPS part headings ("RECITALS"), not the title
             keep = 1 if self.stack and self.stack[0][0] == "title" else 0
-            for i, (st, _, _) in enumerate(self.stack[keep:], keep):
+            for i, (st, _, _, _) in enumerate(self.stack[keep:], keep):
                 if st.startswith("caps:"):
                     del self.stack[i:]
                     break
         if style.startswith(("caps:", "article", "section")) and self.under_notes():
             self.stack.pop()  # a heading after the notes opens the next part (a concurrence, an exhibit)
-        for i, (st, _, _) in enumerate(self.stack):
+        if style.startswith("caps:"):
+            # an ALL-CAPS heading is never part of a numbered clause ("REPRESENTATION"
+            # after "2.  Entitlement to ..."): the clauses above it end
+            while self.stack and self.stack[-1][3]:
+                self.stack.pop()
+        for i, (st, _, _, _) in enumerate(self.stack):
             if st == style:
                 del self.stack[i:]
                 break
-        self.stack.append((style, label, value))
+        self.stack.append((style, label, value, clause))
         return len(self.stack)
 
     def under_notes(self) -> bool:
@@ -305,18 +310,20 @@ class _Outline:
 
     def may_open(self, style: str, value: str) -> bool:
         """A numbering continues a style in force, or starts at its first value."""
-        return value in _FIRST_VALUES or any(st == style for st, _, _ in self.stack)
+        return value in _FIRST_VALUES or any(st[0] == style for st in self.stack)
+
+    def close_body(self) -> None:
+        del self.stack[1 if self.stack and self.stack[0][0] == "title" else 0 :]
 
     def push_notes(self, label: str) -> int:
         """The notes section: at the top, under the document title only."""
-        keep = 1 if self.stack and self.stack[0][0] == "title" else 0
-        del self.stack[keep:]
-        self.stack.append(("notes", label, ""))
+        self.close_body()
+        self.stack.append(("notes", label, "", False))
         return len(self.stack)
 
     @property
     def path(self) -> tuple[str, ...]:
-        return tuple(label for _, label, _ in self.stack)
+        return tuple(entry[1] for entry in self.stack)
 
 
 def _classify_enum(outline: _Outline, label: str) -> tuple[str, str] | None:
@@ -416,7 +423,7 @@ def structure_units(text: str) -> list[Unit]:
                     if cls is not None:
                         style, value = cls
                         full = f"{label} {text[rest:title_end]}".rstrip() if title_end is not None else label
-                        level = outline.push(style, full, value)
+                        level = outline.push(style, full, value, clause=title_end is None)
                         if title_end is not None:  # "I. BACKGROUND": number and title are the heading
                             units.append(Unit("heading_marker", pos, m.end(), outline.path, level))
                             units.append(Unit("heading", rest, title_end, outline.path, level))
@@ -458,6 +465,7 @@ def structure_units(text: str) -> list[Unit]:
             elif "\n" not in line and _is_caps_heading(line) and _RULE_ABOVE.search(text, max(0, pos - 400), pos):
                 # "MICHAEL MARTIN" under "_______": the signer, one sentence (initials and all)
                 units.append(Unit("signature", pos, e, outline.path))
+                outline.close_body()  # what follows a signature (a notice of appeal rights) is no part of the last section
                 continue
             elif "\n" not in line and _is_caps_heading(line) and not _caps_not_heading(group, line, quote_open):
                 if last_heading_unit == gi - 1 and outline.stack and outline.stack[-1][0] in ("article", "section"):
@@ -519,7 +527,7 @@ def _footnote_may_open(text: str, groups: list[list[tuple[int, int, bool]]], gi:
 
 def _caps_rank(outline: _Outline) -> int:
     """ALL-CAPS headings share one style: they sit at the level of the first one."""
-    for st, _, _ in outline.stack:
+    for st, _, _, _ in outline.stack:
         if st.startswith("caps:"):
             return int(st[5:])
     return 0
@@ -539,7 +547,8 @@ def _marker_title(text: str, pos: int, end: int, nlines: int) -> int | None:
     # a line of its own that is no sentence (no closing punctuation), Title
     # Case or not: "a. Plaintiff's role in collecting royalties", "b. Standard
     # of Review — Motion to Dismiss under Fed. R. Civ. P. 12(b)(6)"
-    if seg[-1] in ".!?:;,\"\u201d" or len(seg.split()) > 15:
+    # (a catchline's dash, "(f) Authority to Use ... Information. —", leads into its text)
+    if seg[-1] in ".!?:;,-\"\u201d" + _DASHES or len(seg.split()) > 15:
         return None
     return e
 

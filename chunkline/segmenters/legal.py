@@ -80,33 +80,93 @@ def legal(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
         i = bisect.bisect_right(starts, pos) - 1
         return tuple(blocks[i].section) if i >= 0 else ()
 
+    #: blocks that open what follows: headings and clause numbers ("1.", "(b)")
+    openers = {b.start for b in blocks if _opens(b)}
+
+    def chunk_section(s: int, e: int) -> tuple[str, ...]:
+        """The section path true of the whole chunk: the common prefix of its
+        content's paths (headings and clause numbers lead to their content)."""
+        common: tuple[str, ...] | None = None
+        for i in range(max(bisect.bisect_right(starts, s) - 1, 0), bisect.bisect_left(starts, e)):
+            blk = blocks[i]
+            if blk.start in openers and i + 1 < len(blocks) and blocks[i + 1].start < e:
+                continue
+            sec = tuple(blk.section)
+            if common is None:
+                common = sec
+            else:
+                n = 0
+                while n < min(len(common), len(sec)) and common[n] == sec[n]:
+                    n += 1
+                common = common[:n]
+        return section_at(s) if common is None else common
+
     def spans(triples: list[tuple[int, int, int]]) -> Iterator[Span]:
         for s, e, c in triples:
-            sec = section_at(s)
+            sec = chunk_section(s, e)
             context = " > ".join(sec) if (p.context and sec) else None
             yield Span(s, e, count=c, context=context, section=sec)
+
+    def flush(group: list[tuple[int, int, int]]) -> Iterator[Span]:
+        yield from spans(merge(text, group, sizer, budget.max_size, budget.overlap, budget.min_size))
 
     for rs, re_ in ctx.regions(parsed):
         cuts = _cuts(text, rs, re_, blocks, starts, has_sentences)
         bounds = [rs, *cuts, re_]
         group: list[tuple[int, int, int]] = []
+        pending = False  # group[-1] ends with a heading or clause number: it goes with what follows
         key: tuple[str, ...] | None = None
         for a, b in zip(bounds, bounds[1:]):
             ts, te = trim(text, a, b)
             if ts >= te:
                 continue
             k = section_at(ts)[: p.section_level] if p.section_level else ()
+            carried: list[tuple[int, int, int]] = []
             if k != key:
-                yield from spans(merge(text, group, sizer, budget.max_size, budget.overlap, budget.min_size))
-                group, key = [], k
+                # headings that open the new section ("THE ISSUES" before "1.  ...") go with it
+                if pending and _prefix(section_at(group[-1][0]), section_at(ts)):
+                    carried = [group.pop()]
+                yield from flush(group)
+                group, key, pending = carried, k, bool(carried)
+            opener = ts in openers
             c = sizer.count(text[ts:te])
+            if pending and group:
+                # never end a chunk on a heading: glue it to the piece it opens when both fit
+                hs = group[-1][0]
+                cc = sizer.count(text[hs:te]) if c <= budget.max_size else budget.max_size + 1
+                if cc <= budget.max_size:
+                    group[-1] = (hs, te, cc)
+                    pending = opener
+                    continue
             if c <= budget.max_size:
                 group.append((ts, te, c))
+                pending = opener
                 continue
-            yield from spans(merge(text, group, sizer, budget.max_size, budget.overlap, budget.min_size))
-            group = []
-            yield from spans(split_recursive(text, ts, te, sizer, budget.max_size, CLAUSE_SEPARATORS))
-        yield from spans(merge(text, group, sizer, budget.max_size, budget.overlap, budget.min_size))
+            # an over-long sentence is cut at clauses; a heading right above it
+            # opens its first piece when the two fit
+            head = group.pop() if pending and group else None
+            yield from flush(group)
+            group, pending = [], False
+            pieces = split_recursive(text, ts, te, sizer, budget.max_size, CLAUSE_SEPARATORS)
+            if head is not None and pieces:
+                cc = sizer.count(text[head[0] : pieces[0][1]])
+                if cc <= budget.max_size:
+                    pieces[0] = (head[0], pieces[0][1], cc)
+                else:
+                    yield from spans([head])
+            elif head is not None:
+                yield from spans([head])
+            yield from spans(pieces)
+        yield from flush(group)
+
+
+def _opens(b: Block) -> bool:
+    """A heading, or the number of a clause (legal ``list_item`` with ``meta.enumerator``)."""
+    return b.kind == "heading" or (b.kind == "list_item" and "enumerator" in (b.meta or {}))
+
+
+def _prefix(head: tuple[str, ...], sec: tuple[str, ...]) -> bool:
+    return bool(head) and sec[: len(head)] == head
 
 
 def _cuts(text: str, rs: int, re_: int, blocks: list[Block], starts: list[int], has_sentences: bool) -> list[int]:

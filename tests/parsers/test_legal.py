@@ -215,7 +215,8 @@ def test_bva_caption_cell_and_signer_are_not_headings():
     signer = by_text["K. A. KENNERLY"]
     assert signer.kind == "sentence" and signer.meta.get("signature") is True
     assert signer.section == ("ORDER",)
-    assert by_text["Department of Veterans Affairs"].section == ("ORDER",)
+    # the signature ends the decision: the notice after it is no part of ORDER
+    assert by_text["Department of Veterans Affairs"].section == ()
     assert [b.text for b in blocks if b.kind == "heading"] == [
         "THE ISSUES", "REASONS AND BASES FOR FINDINGS AND CONCLUSIONS", "I.", "Criteria", "ORDER"
     ]

@@ -53,8 +53,13 @@ def test_budget_coverage_and_context(contract, limit):
 def test_never_crosses_a_section_at_the_chosen_level(contract, level):
     chunks = segment(contract, parse_strategy(f"legal:section_level={level}", max_tokens=400))
     for c in chunks:
-        keys = {b.section[:level] for b in contract.blocks if c.start <= b.start < c.end}
+        inside = [b for b in contract.blocks if c.start <= b.start < c.end]
+        # headings may lead into the section they open ("ARTICLE I" before Section 1.1's text)
+        content = [b for b in inside if b.kind not in ("heading", "list_item")] or inside
+        keys = {b.section[:level] for b in content}
         assert len(keys) == 1, (c.text, keys)
+        (key,) = keys
+        assert all(key[: len(b.section)] == b.section[:level] for b in inside if b not in content), c.text
 
 
 def test_section_level_controls_packing(contract):
@@ -112,3 +117,58 @@ def test_bad_option():
         parse_strategy("legal:section_level=-1", max_tokens=100)
     with pytest.raises(UsageError):
         parse_strategy("legal:levels=2", max_tokens=100)
+
+
+# excerpt of a Board of Veterans' Appeals decision (../shared/legal_sbd, bva, CC BY 4.0)
+BVA = (
+    "Citation Nr: 1510760\t\r\nDecision Date: 03/13/15    Archive Date: 03/24/15\r\n\r\nTHE ISSUES\r\n\r\n"
+    "1.  Entitlement to service connection for an acquired psychiatric disability, to include posttraumatic "
+    "stress disorder (PTSD) and major depression.\r\n\r\n"
+    "2.  Entitlement to total rating for compensation purposes based on individual unemployability (TDIU).\r\n\r\n\r\n"
+    "REPRESENTATION\r\n\r\nAppellant represented by:\tHarold H. Hoffman III, Attorney\r\n\r\n\r\n"
+    "REASONS AND BASES FOR FINDINGS AND CONCLUSIONS\r\n\r\nI.  Criteria\r\n\r\n"
+    "Service connection may be granted for disability resulting from disease or injury incurred in service.  "
+    "38 U.S.C.A. \u00a7 1110.\r\n\r\n"
+)
+
+
+def test_a_heading_never_ends_a_chunk_and_leads_into_the_section_it_opens():
+    pd = parsed(BVA.encode())
+    heads = {b.start for b in pd.blocks if b.kind == "heading"}
+    for limit in (30, 60, 400):
+        chunks = segment(pd, parse_strategy("legal", max_tokens=limit))
+        check(pd, chunks, limit, "cl100k_base")
+        if limit == 30:  # "THE ISSUES 1." and the whole issue sentence do not fit together: nothing to glue
+            continue
+        for c in chunks:
+            last = max((b for b in pd.blocks if c.start <= b.start < c.end), key=lambda b: b.start)
+            assert last.kind not in ("heading", "list_item"), (limit, c.text)
+    chunks = segment(pd, parse_strategy("legal", max_tokens=60))
+    first = chunks[1]
+    assert first.text.startswith("THE ISSUES\r\n\r\n1.  Entitlement to service connection")
+    assert first.context == "THE ISSUES > 1."
+    reasons = next(c for c in chunks if c.text.startswith("REASONS AND BASES"))
+    assert reasons.context == "REASONS AND BASES FOR FINDINGS AND CONCLUSIONS > I. Criteria"
+    assert "Service connection may be granted" in reasons.text
+    assert heads  # the excerpt has headings at all
+
+
+def test_context_is_true_of_the_whole_chunk(contract):
+    # clauses (a) and (b) of Section 2.1 share a chunk: its context is Section 2.1, not "(a)"
+    chunks = segment(contract, parse_strategy("legal:section_level=3", max_tokens=400))
+    both = next(c for c in chunks if "(a)" in c.text and "(b)" in c.text)
+    assert both.context == "MASTER SERVICES AGREEMENT > ARTICLE II > Section 2.1"
+    for c in chunks:
+        for b in contract.blocks:
+            if c.start <= b.start < c.end and b.kind == "sentence":
+                assert b.section[: len(c.section)] == c.section, (c.context, b.text)
+
+
+def test_a_heading_above_an_over_long_sentence_opens_its_first_piece():
+    clause = "the Supplier shall deliver the goods to the Company at the agreed place and time"
+    text = f"ARTICLE I\n\n{clause}; {clause}; and {clause}.\n"
+    pd = parsed(text.encode())
+    limit = get_sizer("cl100k_base").count("ARTICLE I\n\n" + clause + ";")
+    chunks = segment(pd, parse_strategy("legal", max_tokens=limit))
+    check(pd, chunks, limit, "cl100k_base")
+    assert chunks[0].text == f"ARTICLE I\n\n{clause};"
