@@ -321,3 +321,14 @@ def test_sentence_case_titles_after_a_number():
     assert by_text["Defendant moves."].section[-1].startswith("b. Standard of Review")
     # a sentence after a number is a clause, not a title
     assert by_text["c."].kind == "list_item" and by_text["The Buyer shall pay the fees."].section[-1] == "c."
+
+
+def test_capitals_heading_closes_the_numbered_clauses_above_it():
+    text = (
+        "SETTLEMENT AGREEMENT\n\n1.  The Company shall pay the sum of $10,000.\n\n"
+        "2.  The Employee releases all claims.\n\nGOVERNING LAW\n\nThis Agreement is governed by Ohio law.\n"
+    )
+    by_text = {b.text: b for b in legal_blocks(text)}
+    assert by_text["The Employee releases all claims."].section == ("SETTLEMENT AGREEMENT", "2.")
+    assert by_text["GOVERNING LAW"].section == ("SETTLEMENT AGREEMENT", "GOVERNING LAW")
+    assert by_text["This Agreement is governed by Ohio law."].section == ("SETTLEMENT AGREEMENT", "GOVERNING LAW")
