@@ -16,9 +16,10 @@ import unicodedata
 
 from ._pdf_lines import Unit, is_list_start
 
+#: "Figure 3", "TABLE IV", "Fig. A.1": the label in any case, the number or letter after it as set
+#: ("TABLE OF CONTENTS" and "Figure out" are no captions)
 _CAPTION = re.compile(
-    r"^(?:figure|fig\.|table|tab\.|listing|chart|exhibit|scheme|algorithm|plate|abbildung|tabelle|图|表)\s*[\dIVXA-Z][\d.\-–:]*",
-    re.I,
+    r"^(?i:figure|fig\.|table|tab\.|listing|chart|exhibit|scheme|algorithm|plate|abbildung|tabelle|图|表)\s*(?:\d[\d.\-–:]*|[IVX]+\b[.:]?|[A-Z](?:[.\-–:]?\d[\d.\-–:]*)?\b)"
 )
 _NUMBERED = re.compile(r"^(?:(?:chapter|section|part|appendix|annex)\s+[\dIVXA-Z]+[.:]?|\d{1,2}(?:\.\d{1,2}){0,5}\.?|[A-Z]\.(?:\d{1,2}\.?)*|[IVX]{1,4}\.)\s+\S", re.I)
 _NUM_DEPTH = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,5})\.?\s")
@@ -74,6 +75,15 @@ def classify(u: Unit, body: float, page_height: float) -> None:
     u.kind = "paragraph"
 
 
+#: an IEEE-style section: roman number, title in capitals
+_ROMAN_CAPS = re.compile(r"^[IVX]{1,5}\.\s+[A-Z][A-Z0-9 ,:;&'’/()\-–]{2,80}$")
+_LETTER_SECTION = re.compile(r"^[A-Z]\.\s+\S")
+#: a section known by its name, alone on its line
+_NAMED_SECTION = re.compile(
+    r"^(?:abstract|introduction|conclusions?|acknowledge?ments?|references|bibliography|appendix|appendices"
+    r"|keywords|index\s+terms|preface|foreword|glossary)\s*:?$",
+    re.I,
+)
 _WEB = re.compile(r"^(?:https?://|www\.)\S+$|^[\w.-]+\.(?:com|org|net|gov|edu|io|int)(?:/\S*)?$|^\S+@\S+\.\w+$", re.I)
 
 
@@ -87,7 +97,15 @@ def _is_heading(u: Unit, text: str, body: float, letters: int) -> bool:
     rest = text[m.end() :] if m else text  # "3.3 H.E.S.S.": judge the title, not its number
     if letters < 0.4 * len(rest):  # numbers and punctuation: a table cell or a formula
         return False
+    tokens = text.split()
+    if len(tokens) >= 2 and all(any(c.isdigit() for c in t) for t in tokens):
+        return False  # "1a 2aa 3a": compound labels over a table or a scheme
     size = u.size
+    if len(u.lines) == 1 and size >= body - 2.5 and (_ROMAN_CAPS.match(text) or _NAMED_SECTION.match(text)):
+        # "II. MOTIVATION AND BACKGROUND", "REFERENCES", "ABSTRACT": set in small
+        # caps (a smaller size) or plain, still a section
+        u.meta["heading_by"] = "name"
+        return True
     ends = text.endswith((".", ",", ";")) and not text.endswith("..")
     numbered = bool(_NUMBERED.match(text))
     if size - body >= max(1.0, 0.08 * body):
@@ -133,6 +151,7 @@ def assign_levels(headings: list[Unit], toc: list[tuple[int, str, int]], body: f
     toc_map: dict[str, list[tuple[int, int]]] = {}
     for level, title, page in toc:
         toc_map.setdefault(norm_title(title), []).append((level, page))
+    roman = any(_ROMAN_CAPS.match(unit_text(u)) for u in headings)
     for u in headings:
         text = unit_text(u)
         if u.meta.get("level_from") == "contents":
@@ -151,6 +170,12 @@ def assign_levels(headings: list[Unit], toc: list[tuple[int, str, int]], body: f
         depth = numbering_depth(text)
         if depth is not None:
             u.level = depth
+            continue
+        if _ROMAN_CAPS.match(text) or u.meta.get("heading_by") == "name":
+            u.level = 1  # "II. DESIGN", "REFERENCES": top-level sections, whatever their type size
+            continue
+        if roman and _LETTER_SECTION.match(text):
+            u.level = 2  # "A. Scale" under "III. DESIGN"
             continue
         u.level = min(6, rank[(u.size, u.bold > 0.9)])
 
@@ -206,6 +231,60 @@ def pick_title(pages: list[list[Unit]], body: float) -> None:
             u = min(first, key=lambda v: v.y0)
             u.kind = "title"
         return
+
+
+_AFFIL_MARK = re.compile(r"(?<=[^\W_])[*∗†‡§]|(?<=[,\d])\s?[*∗†‡§]|[*∗†‡§](?=,)")
+_SUPER_DIGITS = re.compile(r"(?<=[a-z])\d{1,2}(?:[,–-]\d{1,2})*(?=[,;\s]|$)")
+_NAME_GLUE = frozenset("and & de del della der di da van von le la du dos das y et und".split())
+
+
+def demote_bylines(ordered: list[list]) -> None:
+    """Author lines under the title are not sections: on the first page with
+    text, a "heading" below the title or another heading that carries an
+    affiliation mark ("Masahiro Sai*", "Qwen Team, Alibaba Group∗", "Hala
+    Faragalla 1,*, Anna Plotkin 2, ...", "A. Smith1, B. Jones2") and reads as
+    capitalised names becomes a paragraph (``meta.byline``).  Only the front
+    matter: the search ends at the first paragraph of running text."""
+    for items in ordered:
+        units = [u for u in items if isinstance(u, Unit) and not u.furniture]
+        if not units:
+            continue
+        seen_head = False
+        for u in units:
+            if u.kind == "paragraph" and len(u.lines) >= 2 and _running_text(unit_text(u)):
+                break  # the front matter is over
+            if u.kind not in ("heading", "title"):
+                continue
+            if u.kind == "heading" and seen_head and _is_byline(unit_text(u).strip()):
+                u.kind = "paragraph"
+                u.meta.pop("heading_by", None)
+                u.meta["byline"] = True
+            seen_head = True
+        return  # only the first page with text
+
+
+def _running_text(text: str) -> bool:
+    """Sentences, not a list of names (which has a comma every few words)."""
+    t = text.rstrip()
+    return t.endswith((".", "!", "?")) or t.count(",") < len(t.split()) / 6
+
+
+def _is_byline(text: str) -> bool:
+    if len(text) > 400 or _NUM_DEPTH.match(text):
+        return False
+    marks = len(_AFFIL_MARK.findall(text))
+    supers = len(_SUPER_DIGITS.findall(text))
+    if not marks and not (supers >= 2 and "," in text):
+        return False
+    bare = _SUPER_DIGITS.sub(" ", _AFFIL_MARK.sub(" ", text))
+    words = [w for w in re.split(r"[\s,;]+", bare) if any(c.isalpha() for c in w)]
+    if not words or len(words) > 80:
+        return False
+    names = [w for w in words if w.lower() not in _NAME_GLUE]
+    if not names:
+        return False
+    caps = sum(1 for w in names if w[:1].isupper())
+    return caps >= 0.85 * len(names) and not text.rstrip().endswith((".", ":", "?"))
 
 
 def demote_bold_runs(ordered: list[list]) -> None:
@@ -319,6 +398,10 @@ def demote_row_cells(units: list[Unit], page_width: float) -> None:
                 continue
             if abs(v.y0 - h.y0) > 0.5 * lh:
                 continue
+            if v.size < 0.7 * h.size:
+                continue  # a badge in the margin beside a title set much larger ("OPEN" beside a 24 pt title)
+            if v.x1 - v.x0 > 0.35 * page_width or len(unit_text(v)) > 80:
+                continue  # a line of the next column, not a short cell
             gap = v.x0 - h.x1 if v.x0 >= h.x1 else h.x0 - v.x1
             if 0 <= gap < 0.3 * page_width:
                 h.kind = "paragraph"

@@ -38,6 +38,7 @@ from ._pdf_classify import (
     body_size,
     classify,
     demote_bold_runs,
+    demote_bylines,
     demote_cover_pages,
     demote_row_cells,
     demote_toc_entries,
@@ -196,6 +197,7 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
     demote_cover_pages(ordered, body)
     promote_toc_entries(pages, toc)
     pick_title(pages, body)
+    demote_bylines(ordered)
     assign_levels([u for items in ordered for u in items if isinstance(u, Unit) and u.kind == "heading"], toc, body)
     _set_list_levels(ordered)
     _merge_column_breaks(ordered)

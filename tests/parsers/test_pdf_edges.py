@@ -234,3 +234,57 @@ def test_contents_pages_of_the_shared_files_one_entry_per_block():
     i = p3.index(next(t for t in p3 if t.startswith("2 PRINCIPE DE FONCTIONNEMENT")))
     assert p3[i].startswith("2 PRINCIPE DE FONCTIONNEMENT D’UNE CENTRALE PHOTOVOLTAÏQUE ...") and p3[i].endswith(" 16")
     assert p3[i + 1].startswith("2.1 PRINCIPES GENERAUX")
+
+
+def test_author_lines_under_the_title_are_not_headings():
+    for byline, size, font in (
+        ("Masahiro Sai*", 12, "helv"),
+        ("Qwen Team, Alibaba Group*", 10, "hebo"),  # base-14 fonts have no ∗ (the real file below has)
+        ("Hala Faragalla 1,*, Anna Plotkin 2, Penny Barnes 3 and Sharon Mozes 2", 10, "hebo"),
+        ("S.-T. Wang1,2, C. Shen1,3 & L.-M. Duan1,2", 12, "helv"),
+    ):
+        lines = [(72, 80, "Synthesis of Silyl Dienol Ethers via Peterson Olefination", 17, "hebo")]
+        lines += [(72, 110, byline, size, font), (72, 130, "Faculty of Materials, Shimane University, Japan", 9, "helv")]
+        lines += [(72, 175, "Related Work", 10, "hebo")] + prose(195, 12)
+        parsed = parse(one_page(lines))
+        assert by_text(parsed, "Synthesis of").kind == "title"
+        b = by_text(parsed, byline[:8])
+        assert b.kind == "paragraph" and b.meta.get("byline"), byline
+        assert by_text(parsed, "Related Work").kind == "heading"
+        assert by_text(parsed, "Related Work").section == ("Synthesis of Silyl Dienol Ethers via Peterson Olefination",)
+
+
+def test_a_starred_heading_after_the_front_matter_stays_a_heading():
+    lines = [(72, 80, "A Study of Things", 17, "hebo")] + prose(110, 6)
+    lines += [(72, 200, "Materials and Methods*", 10, "hebo")] + prose(220, 8)
+    parsed = parse(one_page(lines))
+    assert by_text(parsed, "Materials and Methods*").kind == "heading"
+
+
+def test_ieee_small_caps_sections_named_sections_and_caption_labels():
+    lines = [(72, 80, "II. MOTIVATION AND BACKGROUND", 8, "helv")] + prose(100, 8)
+    lines += [(72, 215, "A. High Performance", 10, "heit")] + prose(235, 8)
+    lines += [(72, 350, "REFERENCES", 8, "helv")] + prose(370, 4)
+    lines += [(72, 440, "Table of Contents and other matters are discussed in the annex, as agreed.", 10, "helv")]
+    parsed = parse(one_page(lines))
+    assert (by_text(parsed, "II. MOTIVATION").kind, by_text(parsed, "II. MOTIVATION").level) == ("heading", 1)
+    assert (by_text(parsed, "A. High").kind, by_text(parsed, "A. High").level) == ("heading", 2)
+    assert (by_text(parsed, "REFERENCES").kind, by_text(parsed, "REFERENCES").level) == ("heading", 1)
+    assert by_text(parsed, "Table of Contents and").kind == "paragraph"  # "Table o..." is no caption
+
+
+@needs_shared
+def test_front_matter_of_the_shared_papers():
+    for name, byline in (("p4llm__test_370.pdf", "Masahiro Sai*"), ("pymupdf__test_4026.pdf", "Hala Faragalla"), ("pymupdf__test_4751.pdf", "Qwen Team, Alibaba")):
+        b = next(b for b in _doc(name).blocks if b.text.startswith(byline))
+        assert b.page == 1 and b.kind == "paragraph" and b.meta.get("byline"), (name, b.kind)
+    # a journal badge beside the title does not take the title's place
+    sr = _doc("pymupdf__test_3780.pdf")
+    assert [b.text for b in sr.blocks if b.kind == "title"] == ["Quantum Computation under Micromotion in a Planar Ion Crystal"]
+    # a section heading beside a reference list in the other column is no table cell
+    assert by_text(sr, "Acknowledgments").kind == "heading"
+    heads = [(b.text, b.level) for b in _doc("pymupdf__test_open2.pdf").blocks if b.kind == "heading"]
+    assert heads[:3] == [("II. MOTIVATION AND BACKGROUND", 1), ("A. High Performance", 2), ("B. Modern C++", 2)]
+    assert ("REFERENCES", 1) in heads
+    nist = _doc("pymupdf__test_3842.pdf")
+    assert by_text(nist, "Table of Contents").kind == "heading"
