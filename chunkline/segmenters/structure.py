@@ -13,6 +13,11 @@
   their own with ``tables_alone``); otherwise tables split between rows,
   with the header row repeated in ``context``, and code between lines.
 * Every chunk's ``context`` carries its heading path (``A > B > C``).
+* With ``--overlap``, a chunk that continues a section (it does not open
+  with a heading) repeats the tail of the previous chunk of that section:
+  whole sentences of prose, whole lines of code, whole rows of the table it
+  continues (its header row is in ``context``), never a heading, up to
+  ``overlap`` units and only as much as fits beside the chunk's own content.
 
 Units tile each content region (text between blocks goes with the block
 before it), so no non-space text is lost.
@@ -21,10 +26,11 @@ before it), so no non-space text is lost.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..core.records import Block, ParsedDocument
-from ._packing import PROSE_SEPARATORS, merge, split_recursive, trim
+from ._packing import PROSE_SEPARATORS, merge, sentence_cuts, split_recursive, trim
 from .base import SegmentContext, Span, register_segmenter
 
 _HEADING_KINDS = frozenset({"heading", "title"})
@@ -62,15 +68,19 @@ class _Unit:
         return (self.block.level or 1) if self.block.kind in _HEADING_KINDS else None
 
 
-def _units(text: str, blocks: list[Block], rs: int, re_: int) -> list[_Unit]:
-    """Blocks inside a region, extended to tile it (gaps join the block before)."""
-    inside = [b for b in blocks if rs <= b.start < re_]
-    # nested blocks (code definitions inside classes): keep outermost only
+def _outermost(blocks: list[Block], rs: int, re_: int) -> list[Block]:
+    """Blocks starting inside a region, in text order; of nested blocks (code
+    definitions inside classes) only the outermost."""
     flat: list[Block] = []
-    for b in sorted(inside, key=lambda b: (b.start, -b.end)):
+    for b in sorted((b for b in blocks if rs <= b.start < re_), key=lambda b: (b.start, -b.end)):
         if flat and b.start < flat[-1].end:
             continue
         flat.append(b)
+    return flat
+
+
+def _units(text: str, flat: list[Block], rs: int, re_: int) -> list[_Unit]:
+    """Blocks inside a region, extended to tile it (gaps join the block before)."""
     if not flat:
         s, e = trim(text, rs, re_)
         if s >= e:
@@ -127,18 +137,24 @@ def structure(parsed: ParsedDocument, ctx: SegmentContext):
     text = parsed.document.text
     blocks = ctx.blocks(parsed)
     for rs, re_ in ctx.regions(parsed):
-        units = _with_quiet(text, _units(text, blocks, rs, re_), ctx)
+        flat = _outermost(blocks, rs, re_)
+        units = _with_quiet(text, _units(text, flat, rs, re_), ctx)
+        if ctx.budget.overlap:
+            overlap = _Overlap(text, flat, ctx, p)
+            pack = lambda section: overlap.apply(_pack_section(text, section, ctx, p))  # noqa: E731
+        else:
+            pack = lambda section: _pack_section(text, section, ctx, p)  # noqa: E731
         # hard sections; one with nothing but headings opens the next
         section: list[_Unit] = []
         for u in units:
             lvl = u.heading_level
             if lvl is not None and p.split_level and lvl <= p.split_level and section:
                 if any(v.heading_level is None for v in section):
-                    yield from _pack_section(text, section, ctx, p)
+                    yield from pack(section)
                     section = []
             section.append(u)
         if section:
-            yield from _pack_section(text, section, ctx, p)
+            yield from pack(section)
 
 
 def _breadcrumb(block: Block, p: StructureParams) -> str | None:
@@ -174,6 +190,15 @@ def _pack_section(text: str, units: list[_Unit], ctx: SegmentContext, p: Structu
 
     group: list[int] = []
     group_total = 0
+    # with --overlap, a chunk that continues the section is packed leaving
+    # room for what it repeats of the one before (``_Overlap`` fills it)
+    reserve = _reserve(ctx)
+    emitted = False
+
+    def room_for(first: int | None) -> int:
+        """The budget of a group opened by unit ``first``."""
+        return limit - reserve if emitted and first is not None and units[first].heading_level is None else limit
+
     # headings (with their quiet blocks) that open the next unit may take up
     # to a whole chunk (they then open as much of it as fits, down to a word)
     heads_room = limit
@@ -201,8 +226,10 @@ def _pack_section(text: str, units: list[_Unit], ctx: SegmentContext, p: Structu
         return heads
 
     def emit(ks: list[int]):
+        nonlocal emitted
         if ks:
             yield from _emit_group(text, [units[k] for k in ks], ctx, p)
+            emitted = True
 
     for i, u in enumerate(units):
         c = counts[i]
@@ -210,7 +237,7 @@ def _pack_section(text: str, units: list[_Unit], ctx: SegmentContext, p: Structu
         if group and c <= limit:
             only_heads = all(units[k].heading_level is not None for k in group)
             start_new = False
-            if group_total + c > limit:
+            if group_total + c > room_for(group[0]):
                 start_new = True
             elif only_heads:
                 pass  # headings stay with what they open
@@ -236,7 +263,8 @@ def _pack_section(text: str, units: list[_Unit], ctx: SegmentContext, p: Structu
             if u.body is not None and u.body_block is not None:
                 # a heading with its comments over budget: the heading opens their first piece
                 u = _Unit(u.body, u.end, u.body_block)
-            yield from _split_unit(text, u, ctx, p, head_start)
+            yield from _split_unit(text, u, ctx, p, head_start, cont=emitted)
+            emitted = True
             continue
         group.append(i)
         group_total += c
@@ -314,33 +342,68 @@ def _repack(text: str, group: list[_Unit], ctx: SegmentContext, p: StructurePara
         i = j
 
 
-def _split_unit(text: str, u: _Unit, ctx: SegmentContext, p: StructureParams, start: int):
-    """A unit over budget: tables by rows (header in context), code by lines, prose recursively."""
+def _reserve(ctx: SegmentContext) -> int:
+    """Room a chunk continuing a section keeps for ``--overlap``: the overlap,
+    at most half the budget, leaving at least a character's worth of units."""
+    b = ctx.budget
+    floor = 1 if b.tokenizer in ("chars", "nws", "words") else 4
+    return max(0, min(b.overlap, b.max_size // 2, b.max_size - floor))
+
+
+def _split(text: str, a: int, z: int, ctx: SegmentContext, seps, reserve: int, first_full: bool) -> list:
+    """``split_recursive`` where every piece but the first (all of them unless
+    ``first_full``) leaves ``reserve`` units for the overlap."""
     limit = ctx.budget.max_size
+    if not reserve:
+        return split_recursive(text, a, z, ctx.sizer, limit, seps)
+    if not first_full:
+        return split_recursive(text, a, z, ctx.sizer, limit - reserve, seps)
+    pieces = split_recursive(text, a, z, ctx.sizer, limit, seps)
+    if len(pieces) > 1:
+        pieces = pieces[:1] + split_recursive(text, pieces[1][0], z, ctx.sizer, limit - reserve, seps)
+    return pieces
+
+
+def _split_unit(text: str, u: _Unit, ctx: SegmentContext, p: StructureParams, start: int, cont: bool = False):
+    """A unit over budget: tables by rows (header in context), code by lines, prose recursively.
+    With ``--overlap``, pieces that continue the section leave room for it:
+    all but the first, and the first too when the unit continues a section
+    that has chunks already (``cont``) and no heading opens it."""
+    limit = ctx.budget.max_size
+    reserve = _reserve(ctx)
     b = u.block
     crumb = _breadcrumb(b, p)
-    start = trim(text, start, u.end)[0] if start < u.start else start  # chunks never open on blank space
+    opened = start < u.start  # headings open the first piece: it repeats nothing
+    cont = cont and not opened
+    start = trim(text, start, u.end)[0] if opened else start  # chunks never open on blank space
     if b.kind == "table" and b.meta.get("row_spans"):
         rows = [(int(a), int(z)) for a, z in b.meta["row_spans"] if b.start <= a < z <= b.end]
         if rows:
             header = text[rows[0][0] : rows[0][1]]
             bounds = [start] + [a for a, _ in rows[1:]] + [u.end]
             pieces = [(x, y, -1) for x, y in zip(bounds, bounds[1:]) if x < y]
-            oversized = [pc for pc in pieces if ctx.sizer.count(text[pc[0] : pc[1]].strip()) > limit]
-            if not oversized:
-                for i, (s, e, c) in enumerate(merge(text, pieces, ctx.sizer, limit)):
+            sizes = [ctx.sizer.count(text[pc[0] : pc[1]].strip()) for pc in pieces]
+            if max(sizes) <= limit:
+                parts = merge(text, pieces, ctx.sizer, limit)
+                if reserve and max(sizes) <= limit - reserve:  # rows are never cut to make room
+                    if cont:
+                        parts = merge(text, pieces, ctx.sizer, limit - reserve)
+                    elif len(parts) > 1:
+                        k = next(i for i, pc in enumerate(pieces) if pc[0] >= parts[0][1])
+                        parts = parts[:1] + merge(text, pieces[k:], ctx.sizer, limit - reserve)
+                for i, (s, e, c) in enumerate(parts):
                     ctx_text = crumb if s <= rows[0][0] else "\n".join(x for x in (crumb, header) if x)
                     yield Span(s, e, count=c, context=ctx_text, section=b.section, meta={"table_part": i + 1})
                 return
     seps = _LINE if b.kind in ("code", "table") else PROSE_SEPARATORS
-    pieces = split_recursive(text, u.start, u.end, ctx.sizer, limit, seps)
-    if start < u.start and pieces:
-        pieces = _with_headings(text, start, pieces, ctx, seps) + pieces[1:]
+    pieces = _split(text, u.start, u.end, ctx, seps, reserve, first_full=not cont)
+    if opened and pieces:
+        pieces = _with_headings(text, start, pieces, ctx, seps, reserve) + pieces[1:]
     for s, e, c in pieces:
         yield Span(s, e, count=c, context=crumb, section=b.section)
 
 
-def _with_headings(text: str, start: int, pieces: list, ctx: SegmentContext, seps) -> list:
+def _with_headings(text: str, start: int, pieces: list, ctx: SegmentContext, seps, reserve: int = 0) -> list:
     """The headings in ``[start, pieces[0][0])`` joined to the first piece of
     the unit they open: the whole first piece when it fits, else as much of it
     as fits (the rest re-split); alone only when not even a word fits."""
@@ -357,7 +420,111 @@ def _with_headings(text: str, start: int, pieces: list, ctx: SegmentContext, sep
         e0 = first[0][1]
         c0 = ctx.sizer.count(text[start:e0])
         if c0 <= limit:
-            rest = split_recursive(text, first[1][0], z, ctx.sizer, limit, seps) if len(first) > 1 else []
+            rest = split_recursive(text, first[1][0], z, ctx.sizer, limit - reserve, seps) if len(first) > 1 else []
             return [(start, e0, c0)] + rest
         room -= max(1, c0 - limit)
     return split_recursive(text, start, a, ctx.sizer, limit, PROSE_SEPARATORS) + [pieces[0]]
+
+
+#: Blocks repeated only whole (a parser's sentence is one already).
+_WHOLE_KINDS = frozenset({"sentence", "formula", "caption", "footnote"})
+_NEWLINE = re.compile(r"\n")
+
+
+class _Overlap:
+    """``--overlap`` for ``structure``: each chunk of a hard section that does
+    not open with a heading starts earlier, inside the previous chunk, by
+    whole pieces of the blocks of its own section (sentences of prose, lines
+    of the code block or rows of the table it continues, other code blocks
+    and tables only whole) — never past a heading, never
+    repeating one, never mixing a table with prose when ``tables_alone``.
+    The repeated text measures at most ``overlap``, the whole chunk at most
+    the budget: the overlap shrinks, the chunk's own content never does."""
+
+    def __init__(self, text: str, flat: list[Block], ctx: SegmentContext, p: StructureParams) -> None:
+        self.text, self.flat, self.ctx, self.p = text, flat, ctx, p
+        self.starts = [b.start for b in flat]
+
+    def apply(self, spans):
+        prev: Span | None = None
+        for sp in spans:
+            if prev is not None and prev.end <= sp.start:
+                sp = self._extend(prev, sp)
+            yield sp
+            prev = sp
+
+    def _anchor(self, sp: Span) -> Block | None:
+        """The first block with prose of its own that the chunk covers."""
+        flat = self.flat
+        k = bisect_right(self.starts, sp.start) - 1
+        a = k if k >= 0 and flat[k].end > sp.start else k + 1
+        while a < len(flat) and flat[a].start < sp.end and _quiet(flat[a]):
+            a += 1
+        return flat[a] if a < len(flat) and flat[a].start < sp.end else None
+
+    def _cuts(self, prev: Span, sp: Span, anchor: Block) -> list[int]:
+        """Where the repeated part may start, nearest to the chunk first."""
+        text, flat, p = self.text, self.flat, self.p
+        is_table = anchor.kind == "table"
+        cuts: list[int] = []
+        j = bisect_left(self.starts, sp.start) - 1
+        while j >= 0 and flat[j].end > prev.start:
+            b = flat[j]
+            if b.kind in _HEADING_KINDS or b.section != anchor.section or (p.tables_alone and (b.kind == "table") != is_table):
+                break
+            if not _quiet(b):
+                hi = min(b.end, sp.start)
+                if b.kind == "table":
+                    if b is anchor:  # rows of the table the chunk continues (not its header)
+                        rows = b.meta.get("row_spans") or []
+                        here = [int(r[0]) for r in rows[1:]] if rows else [m.end() for m in _NEWLINE.finditer(text, b.start, hi)]
+                    else:  # another table is repeated whole or not at all
+                        here = [b.start]
+                elif b.kind == "code" and b is not anchor:
+                    here = [b.start]  # a fenced block is repeated whole: its tail would open a fence
+                elif b.kind == "code" or b.language:
+                    here = [b.start] + [m.end() for m in _NEWLINE.finditer(text, b.start, hi)]
+                elif b.kind in _WHOLE_KINDS:
+                    here = [b.start]
+                else:
+                    here = [b.start] + sentence_cuts(text, max(b.start, prev.start), hi)
+                cuts.extend(c for c in reversed(here) if prev.start < c < hi)
+            if b.start <= prev.start:
+                break
+            j -= 1
+        return cuts
+
+    def _extend(self, prev: Span, sp: Span) -> Span:
+        anchor = self._anchor(sp)
+        if anchor is None or anchor.kind in _HEADING_KINDS:
+            return sp  # the chunk opens a (sub)section: nothing of the one before is repeated
+        text = self.text
+        budget = self.ctx.budget
+        count = self.ctx.sizer.count
+        own = sp.count if sp.count is not None else count(text[sp.start : sp.end])
+        room = budget.max_size - own
+        if room <= 0:
+            return sp
+        options: list[tuple[int, int]] = []  # (start, size of the repeated text), growing
+        last = -1
+        for c in self._cuts(prev, sp, anchor):
+            ts = trim(text, c, sp.start)[0]
+            if ts >= prev.end or ts <= prev.start or ts == last:
+                continue
+            last = ts
+            size = count(text[ts : prev.end])
+            if size > budget.overlap:
+                break
+            options.append((ts, size))
+        # largest first; the seam between the two parts may add a token or two
+        # (or merge some away), so each candidate is measured exactly, and a
+        # miss by d units skips the candidates that cannot save d
+        cap = room + 2
+        for ts, size in reversed(options):
+            if size > cap:
+                continue
+            total = count(text[ts : sp.end])
+            if total <= budget.max_size:
+                return Span(ts, sp.end, count=total, context=sp.context, section=sp.section, meta=sp.meta)
+            cap = size - (total - budget.max_size)
+        return sp

@@ -211,3 +211,178 @@ def test_alternate_signature_headings_stay_together():
     parsed, chunks = _chunks(md, "markdown", "structure", max_tokens=128)
     assert _heading_only(parsed, chunks) == []
     assert any(c.text.startswith("## `f(options)`\n\n## `f(url, options)`") for c in chunks)
+
+
+# ------------------------------------------------------------------ --overlap
+
+def _overlaps(parsed, chunks, sizer):
+    """(previous, chunk, size of the repeated text) for each chunk that repeats some of the one before."""
+    text = parsed.document.text
+    return [(a, b, sizer.count(text[b.start : a.end])) for a, b in zip(chunks, chunks[1:]) if b.start < a.end]
+
+
+def _check_overlap(parsed, chunks, plain, budget: int, overlap: int, sizer):
+    """The contract of structure's overlap: a chunk starts inside the previous
+    one only to repeat at most ``overlap`` units of it, never a heading and
+    never before a chunk that opens with one; past the repeated part the
+    chunks tile the text as at overlap 0 (nothing lost, nothing twice)."""
+    text = parsed.document.text
+    heads = [b for b in parsed.blocks if b.kind in _HEADS]
+    head_starts = {h.start for h in heads}
+    for k, c in enumerate(chunks):
+        assert c.token_count <= budget
+        if k and c.start < chunks[k - 1].end:
+            prev = chunks[k - 1]
+            assert prev.start < c.start < prev.end < c.end
+            assert sizer.count(text[c.start : prev.end]) <= overlap
+            assert not any(c.start <= h.start < prev.end for h in heads), text[c.start : prev.end]
+            own = len(text) - len(text[prev.end :].lstrip())  # where the chunk's own text starts
+            assert own not in head_starts, text[c.start : own + 40]
+    covered = bytearray(len(text))
+    for c in plain:
+        covered[c.start : c.end] = b"\x01" * (c.end - c.start)
+    for c in chunks:
+        covered[c.start : c.end] = b"\x00" * (c.end - c.start)
+    assert not any(covered[i] and not text[i].isspace() for i in range(len(text))), "text lost with overlap"
+
+
+def _strategy_pair(spec: str, overlap: int, **budget):
+    return parse_strategy(spec, overlap=overlap, **budget), parse_strategy(spec, **budget)
+
+
+def test_overlap_repeats_whole_sentences_inside_a_section_and_never_crosses_a_heading():
+    from chunkline.core.tokenizers import get_sizer
+
+    sizer = get_sizer("cl100k_base")
+    md = f"# Title\n\nIntro.\n\n## Section A\n\n{LONG}\n\n### Deeper\n\n{LONG}\n\n## Section B\n\n{LONG}\n".encode()
+    parsed = parse_bytes(md, ParseContext("x.md", None, ParseOptions(format="markdown")))
+    with_ov, plain = _strategy_pair("structure", 24, max_tokens=100)
+    chunks, base = segment(parsed, with_ov), segment(parsed, plain)
+    verify(parsed.document.text, chunks)
+    _check_overlap(parsed, chunks, base, 100, 24, sizer)
+    found = _overlaps(parsed, chunks, sizer)
+    # every chunk that continues a section repeats its predecessor's last sentence
+    continuing = [c for c in chunks[1:] if not c.text.startswith("#")]
+    assert len(found) == len(continuing) > 10
+    for _a, b, size in found:
+        assert 0 < size <= 24 and b.text.startswith("Sentence ")
+    # chunks opening a section or a subsection repeat nothing of the one before
+    for c in chunks:
+        if c.text.startswith(("## Section B", "### Deeper")):
+            assert not any(b is c for _a, b, _s in found)
+
+
+def test_overlap_is_shrunk_to_fit_the_budget_never_the_chunk():
+    from chunkline.core.tokenizers import get_sizer
+
+    sizer = get_sizer("cl100k_base")
+    md = f"## A\n\n{LONG}\n".encode()
+    parsed = parse_bytes(md, ParseContext("x.md", None, ParseOptions(format="markdown")))
+    for budget, overlap in ((40, 39), (64, 48), (100, 20)):
+        with_ov, plain = _strategy_pair("structure", overlap, max_tokens=budget)
+        chunks = segment(parsed, with_ov)
+        verify(parsed.document.text, chunks)
+        _check_overlap(parsed, chunks, segment(parsed, plain), budget, overlap, sizer)
+        assert _overlaps(parsed, chunks, sizer)
+
+
+@pytest.mark.parametrize("prose", ["Some prose before the table.\n\n", ""])
+def test_overlap_in_a_split_table_is_whole_rows_without_the_header(prose):
+    rows = "\n".join(f"| row {i} | value number {i} of the table |" for i in range(60))
+    md = f"## Data\n\n{prose}| name | value |\n|---|---|\n{rows}\n".encode()
+    parsed = parse_bytes(md, ParseContext("x.md", None, ParseOptions(format="markdown")))
+    from chunkline.core.tokenizers import get_sizer
+
+    sizer = get_sizer("cl100k_base")
+    with_ov, plain = _strategy_pair("structure", 30, max_tokens=120)
+    chunks, base = segment(parsed, with_ov), segment(parsed, plain)
+    verify(parsed.document.text, chunks)
+    _check_overlap(parsed, chunks, base, 120, 30, sizer)
+    parts = [c for c in chunks if c.meta.get("table_part", 0) > 1]
+    assert len(parts) >= 3
+    for c in parts:
+        assert c.text.startswith("| row ") and c.context.endswith("| name | value |\n|---|---|")
+    assert sum(1 for _a, b, _s in _overlaps(parsed, chunks, sizer) if b in parts) == len(parts)
+    # prose is not repeated into the table (tables_alone)
+    assert not any("Some prose" in c.text for c in chunks if c.meta.get("table_part"))
+    # an overlap smaller than a row repeats nothing
+    row = sizer.count("| row 10 | value number 10 of the table |")
+    chunks = segment(parsed, parse_strategy("structure", overlap=row - 1, max_tokens=120))
+    assert len(chunks) > 3 and _overlaps(parsed, chunks, sizer) == []
+
+
+def test_overlap_never_repeats_the_tail_of_a_fenced_block():
+    code = "\n".join(f"const value{i} = compute({i});" for i in range(40))
+    md = f"## Example\n\n```js\n{code}\n```\n\n{LONG}\n".encode()
+    parsed = parse_bytes(md, ParseContext("x.md", None, ParseOptions(format="markdown")))
+    from chunkline.core.tokenizers import get_sizer
+
+    sizer = get_sizer("cl100k_base")
+    with_ov, plain = _strategy_pair("structure", 30, max_tokens=120)
+    chunks, base = segment(parsed, with_ov), segment(parsed, plain)
+    verify(parsed.document.text, chunks)
+    _check_overlap(parsed, chunks, base, 120, 30, sizer)
+    found = _overlaps(parsed, chunks, sizer)
+    assert found
+    for _a, b, _s in found:
+        head = b.text.split("\n", 1)[0]
+        # inside the code: whole lines; in prose after it: sentences, never a fence's tail
+        assert head.startswith(("const value", "Sentence ")), head
+        assert "```" not in b.text[: b.text.find("Sentence ")] if b.text.startswith("Sentence") else True
+
+
+def test_overlap_zero_is_the_default_output():
+    md = f"# T\n\n## A\n\n{LONG}\n\n## B\n\nShort.\n".encode()
+    parsed = parse_bytes(md, ParseContext("x.md", None, ParseOptions(format="markdown")))
+    assert segment(parsed, parse_strategy("structure", max_tokens=64, overlap=0)) == segment(parsed, parse_strategy("structure", max_tokens=64))
+
+
+@pytest.mark.skipif(not NODE_API.is_dir(), reason="Node.js API markdown not installed")
+def test_overlap_on_node_api_docs():
+    from chunkline.core.tokenizers import get_sizer
+
+    sizer = get_sizer("cl100k_base")
+    total = 0
+    for name in ("assert.md", "buffer.md", "path.md", "stream.md"):
+        path = NODE_API / name
+        if not path.exists():
+            continue
+        parsed = parse_bytes(path.read_bytes(), ParseContext(str(path), None, ParseOptions()))
+        with_ov, plain = _strategy_pair("structure", 32, max_tokens=256)
+        chunks = segment(parsed, with_ov)
+        verify(parsed.document.text, chunks)
+        _check_overlap(parsed, chunks, segment(parsed, plain), 256, 32, sizer)
+        assert _ends_on_heading(parsed, chunks, 256, sizer=sizer) == []
+        total += len(_overlaps(parsed, chunks, sizer))
+    assert total > 50
+
+
+@pytest.mark.skipif(not PDFS.is_dir(), reason="../shared/pdfs not present")
+def test_overlap_on_a_pdf_stays_off_furniture_and_headings():
+    from chunkline.core.tokenizers import get_sizer
+
+    sizer = get_sizer("cl100k_base")
+    parsed = parse_bytes((PDFS / "pymupdf__2201.00069.pdf").read_bytes(), ParseContext("x.pdf", None, ParseOptions(format="pdf")))
+    with_ov, plain = _strategy_pair("structure", 32, max_tokens=256)
+    chunks = segment(parsed, with_ov)
+    verify(parsed.document.text, chunks)
+    _check_overlap(parsed, chunks, segment(parsed, plain), 256, 32, sizer)
+    furniture = [(b.start, b.end) for b in parsed.blocks if b.furniture]
+    assert not any(s < c.end and c.start < e for c in chunks for s, e in furniture)
+    assert len(_overlaps(parsed, chunks, sizer)) >= 3
+
+
+def test_cli_overlap_reaches_structure():
+    import json
+    import subprocess
+    import sys
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "node-path.md"
+    out = subprocess.run(
+        [sys.executable, "-m", "chunkline", "chunk", str(example), "-s", "structure", "-t", "200", "--overlap", "20", "-q"],
+        capture_output=True, check=True, timeout=120,
+    ).stdout
+    chunks = [json.loads(x) for x in out.decode().splitlines()]
+    pairs = [(a, b) for a, b in zip(chunks, chunks[1:]) if b["start"] < a["end"]]
+    assert len(pairs) >= 5
+    assert all(not b["text"].startswith("#") for _a, b in pairs)
