@@ -431,6 +431,10 @@ _WHOLE_KINDS = frozenset({"sentence", "formula", "caption", "footnote"})
 _NEWLINE = re.compile(r"\n")
 
 
+def _has_letter(text: str, a: int, z: int) -> bool:
+    return any(ch.isalpha() for ch in text[a:z])
+
+
 class _Overlap:
     """``--overlap`` for ``structure``: each chunk of a hard section that does
     not open with a heading starts earlier, inside the previous chunk, by
@@ -488,6 +492,8 @@ class _Overlap:
                     here = [b.start]
                 else:
                     here = [b.start] + sentence_cuts(text, max(b.start, prev.start), hi)
+                    # a sentence has a word: not a page number after dot leaders ("Naming . . . 27")
+                    here = [c for c, z in zip(here, here[1:] + [hi]) if _has_letter(text, c, z)]
                 cuts.extend(c for c in reversed(here) if prev.start < c < hi)
             if b.start <= prev.start:
                 break

@@ -386,3 +386,19 @@ def test_cli_overlap_reaches_structure():
     pairs = [(a, b) for a, b in zip(chunks, chunks[1:]) if b["start"] < a["end"]]
     assert len(pairs) >= 5
     assert all(not b["text"].startswith("#") for _a, b in pairs)
+
+
+def test_overlap_never_starts_on_a_page_number_after_dot_leaders():
+    # a contents page: entries are paragraphs, some longer than the overlap;
+    # ". 27" ends a "sentence" by the rules, but the page number alone is no sentence
+    from chunkline.core.tokenizers import get_sizer
+
+    sizer = get_sizer("cl100k_base")
+    entries = "\n\n".join(f"{i}.{j} Topic {i}{j} " + ". " * (3 if j % 2 else 14) + f"{10 * i + j}" for i in range(1, 9) for j in range(1, 6))
+    parsed = parse_bytes(f"## Contents\n\n{entries}\n".encode(), ParseContext("x.md", None, ParseOptions(format="markdown")))
+    chunks = segment(parsed, parse_strategy("structure", overlap=16, max_tokens=80))
+    verify(parsed.document.text, chunks)
+    found = _overlaps(parsed, chunks, sizer)
+    assert found
+    for _a, b, _s in found:
+        assert re.match(r"\d+\.\d+ Topic", b.text), b.text[:40]
