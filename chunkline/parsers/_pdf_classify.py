@@ -27,6 +27,7 @@ _FOOTNOTE_START = re.compile(r"^(?:\d{1,2}|[*†‡§¶a-z])(?:\s|[A-Z(])|^[*†
 _URL_FOOTNOTE = re.compile(r"^(?:\d{1,3}|[*†‡§¶])\s*(?:https?://|www\.)\S+")
 _ENDS_SENTENCE = re.compile(r"[.;,]$")
 _LETTER = re.compile(r"[^\W\d_]", re.U)
+_CODE_PUNCT = re.compile(r"[{}()\[\];/*#=<>]")
 
 
 def body_size(pages: list[list[Unit]]) -> float:
@@ -54,8 +55,8 @@ def classify(u: Unit, body: float, page_height: float) -> None:
     if size < body - 0.9 and u.y0 > 0.6 * page_height and _URL_FOOTNOTE.match(text):
         u.kind = "footnote"  # "7 https://..." set in typewriter type is a note, not code
         return
-    if u.mono > 0.8 and letters > 0:
-        u.kind = "code"
+    if u.mono > 0.8 and (letters > 0 or _CODE_PUNCT.search(text)):
+        u.kind = "code"  # also "/*", "}" and "*/" alone in typewriter type
         return
     if _CAPTION.match(text) and size <= body + 1.0 and n > 8:
         u.kind = "caption"
@@ -152,6 +153,8 @@ def assign_levels(headings: list[Unit], toc: list[tuple[int, str, int]], body: f
     for level, title, page in toc:
         toc_map.setdefault(norm_title(title), []).append((level, page))
     roman = any(_ROMAN_CAPS.match(unit_text(u)) for u in headings)
+    named: list[Unit] = []
+    ranked: set[tuple[float, bool]] = set()
     for u in headings:
         text = unit_text(u)
         if u.meta.get("level_from") == "contents":
@@ -171,13 +174,28 @@ def assign_levels(headings: list[Unit], toc: list[tuple[int, str, int]], body: f
         if depth is not None:
             u.level = depth
             continue
-        if _ROMAN_CAPS.match(text) or u.meta.get("heading_by") == "name":
-            u.level = 1  # "II. DESIGN", "REFERENCES": top-level sections, whatever their type size
+        if _ROMAN_CAPS.match(text):
+            u.level = 1  # "II. DESIGN": a top-level section, whatever its type size
             continue
         if roman and _LETTER_SECTION.match(text):
             u.level = 2  # "A. Scale" under "III. DESIGN"
             continue
+        if u.meta.get("heading_by") == "name":
+            named.append(u)
+            continue
         u.level = min(6, rank[(u.size, u.bold > 0.9)])
+        ranked.add((u.size, u.bold > 0.9))
+    # "REFERENCES", "ABSTRACT": the level of the numbered or outlined sections
+    # set in the same type ("1 INTRODUCTION"); the type's rank when plain
+    # headings share that type ("Findings", "Conclusion") or none is known
+    known: dict[tuple[float, bool], int] = {}
+    for u in headings:
+        if u.level is not None and u not in named and (u.meta.get("level_from") == "outline" or numbering_depth(unit_text(u)) or _ROMAN_CAPS.match(unit_text(u))):
+            style = (u.size, u.bold > 0.9)
+            known[style] = min(known.get(style, 6), u.level)
+    for u in named:
+        style = (u.size, u.bold > 0.9)
+        u.level = min(6, rank[style]) if style in ranked or style not in known else known[style]
 
 
 _SECTION_NO = re.compile(r"^(?:(?:chapter|section|part|appendix)\s+)?(?:\d{1,2}(?:\.\d{1,2}){0,5}\.?|[A-Z]\.(?:\d{1,2}\.?)*|[IVX]{1,4}\.)\s+", re.I)

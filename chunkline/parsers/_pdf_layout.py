@@ -77,7 +77,9 @@ def mark_furniture(pages: list[list[Unit]], heights: list[float], body_size: flo
             hits = seen[key]
             pages_hit = {p for p, y in hits if abs(y - u.y0) < 25}
             need = 2 if n_pages <= 6 else 3
-            if len(pages_hit) >= need and len(key) <= 200:
+            # a running head says something (a title, a folio): "/*" opening
+            # a code listing at the top of many pages does not
+            if len(pages_hit) >= need and len(key) <= 200 and any(c.isalnum() or c == "#" for c in key):
                 _label(u, top)
     # page numbers and numbered running heads, also on single pages
     for units, h in zip(pages, heights):

@@ -57,19 +57,24 @@ class TableItem:
 def text_rows(page_dict: dict, with_pieces: bool = False):
     """Horizontal MuPDF lines grouped into visual rows, pieces sorted by x and
     merged when they touch.  Each piece is (x0, y0, x1, y1, text).  With
-    ``with_pieces`` also the unmerged MuPDF lines (for ruled cells)."""
+    ``with_pieces`` also the unmerged MuPDF lines (for ruled cells), vertical
+    ones included (a ruled cell places text by its centre, whatever its
+    direction)."""
     pieces = []
+    vertical = []  # rotated column heads: cells of a ruled grid, never rows
     for b in page_dict["blocks"]:
         if b.get("type", 0) != 0:
             continue
         for ln in b["lines"]:
             dx, dy = ln["dir"]
-            if abs(dy) > 0.2 or dx < 0:
-                continue
             text = "".join(s["text"] for s in ln["spans"]).strip()
             if not text:
                 continue
             x0, y0, x1, y1 = ln["bbox"]
+            if abs(dy) > 0.2 or dx < 0:
+                if abs(dx) < 0.2:
+                    vertical.append((x0, y0, x1, y1, text))
+                continue
             pieces.append((x0, y0, x1, y1, text))
     pieces.sort(key=lambda p: (p[1] + p[3]) / 2)
     rows: list[list] = []
@@ -95,7 +100,7 @@ def text_rows(page_dict: dict, with_pieces: bool = False):
             else:
                 merged.append(list(p))
         out.append([tuple(m) for m in merged])
-    return (out, pieces) if with_pieces else out
+    return (out, pieces + sorted(vertical, key=lambda p: p[0])) if with_pieces else out
 
 
 def _tabular(row: list, page_width: float) -> bool:

@@ -158,6 +158,8 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
             blocks = [_drop_inside(lines, page_tables) for lines in blocks]
             blocks = [b for b in blocks if b]
         units = split_units(i + 1, blocks)
+        if rot and units:
+            units, rot = _inner_rotated(i + 1, units, rot, page_tables)
         for u in units:
             for l in u.lines:
                 vocab.add(l.text)
@@ -191,6 +193,7 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
         stamps = [_rotated_unit(units[0].page if units else 0, rot)] if rot else []
         ordered.append(head + stamps + body_items + foot)
     _merge_line_units(ordered)
+    _merge_code_units(ordered)
     rebuild_contents_pages(ordered, [w for w, _h in sizes], reading_order)
     demote_bold_runs(ordered)
     demote_toc_entries(ordered)
@@ -274,6 +277,24 @@ def _drop_inside(lines: list[Line], tabs: list[TableItem]) -> list[Line]:
     return out
 
 
+def _inner_rotated(page: int, units: list[Unit], rot: list[Line], tabs: list[TableItem]) -> tuple[list[Unit], list[Line]]:
+    """Vertical text inside the text area (the rotated column heads of a
+    table, labels of a figure) is body text, one unit; only what stands in the
+    margin (an arXiv stamp down the left edge) stays a stamp."""
+    x0 = min(u.x0 for u in units)
+    x1 = max(u.x1 for u in units)
+    inner = [l for l in rot if x0 - 2 <= (l.x0 + l.x1) / 2 <= x1 + 2]
+    if not inner:
+        return units, rot
+    keep = [l for l in rot if l not in inner]
+    if tabs:  # a ruled table's own (rotated) column heads are in its cells
+        cells = {" ".join(c.split()) for t in tabs for r in t.rows for c in r}
+        inner = [l for l in inner if " ".join(l.text.split()) not in cells or not _drop_inside([l], tabs) == []]
+    if inner:
+        units = units + [Unit(page, sorted(inner, key=lambda l: (l.x0, l.y0)))]
+    return units, keep
+
+
 def _rotated_unit(page: int, lines: list[Line]) -> Unit:
     u = Unit(page, sorted(lines, key=lambda l: (l.x0, l.y0)))
     u.furniture = True
@@ -312,6 +333,33 @@ def _merge_line_units(ordered: list[list]) -> None:
                 and it.kind == "paragraph"
                 and prev.kind in ("paragraph", "list_item")
                 and _continues(prev, it)
+            ):
+                prev.lines.extend(it.lines)
+                prev.x0, prev.y0 = min(prev.x0, it.x0), min(prev.y0, it.y0)
+                prev.x1, prev.y1 = max(prev.x1, it.x1), max(prev.y1, it.y1)
+                continue
+            out.append(it)
+        items[:] = out
+
+
+def _merge_code_units(ordered: list[list]) -> None:
+    """One listing that MuPDF cut into blocks (a lone "/*" line above the
+    rest, a blank line inside a comment) is one code block: the next code
+    unit starts at most one blank line below the previous one, at or a few
+    indents right of its left edge."""
+    for items in ordered:
+        out: list = []
+        for it in items:
+            prev = out[-1] if out else None
+            if (
+                isinstance(it, Unit)
+                and isinstance(prev, Unit)
+                and it.kind == "code"
+                and prev.kind == "code"
+                and not it.furniture
+                and not prev.furniture
+                and -1.0 <= it.y0 - prev.y1 <= 1.6 * max(prev.lines[-1].height, it.lines[0].height, 1.0)
+                and prev.x0 - 2 <= it.x0 <= max(prev.x1, prev.x0 + 40)
             ):
                 prev.lines.extend(it.lines)
                 prev.x0, prev.y0 = min(prev.x0, it.x0), min(prev.y0, it.y0)

@@ -288,3 +288,30 @@ def test_front_matter_of_the_shared_papers():
     assert ("REFERENCES", 1) in heads
     nist = _doc("pymupdf__test_3842.pdf")
     assert by_text(nist, "Table of Contents").kind == "heading"
+
+
+def test_rotated_text_inside_the_page_is_body_and_a_margin_stamp_is_furniture():
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((20, 600), "arXiv:2407.10671v4 [cs.CL] 10 Sep 2024", fontsize=10, fontname="helv", rotate=90)
+    for i in range(30):
+        page.insert_text((72, 90 + 13 * i), f"Running text line {i} about the findings of this small study here.", fontsize=10, fontname="helv")
+    page.insert_text((300, 560), "Rwanda Ukraine Brazil", fontsize=8, fontname="helv", rotate=90)
+    parsed = parse(doc.tobytes())
+    assert by_text(parsed, "arXiv:2407").furniture
+    label = by_text(parsed, "Rwanda Ukraine Brazil")
+    assert not label.furniture and label.kind == "paragraph"
+
+
+@needs_shared
+def test_rotated_column_heads_fill_their_table_cells_and_code_is_no_running_head():
+    redp = _doc("docling__redp5110_sampled.pdf")
+    (table,) = [b for b in redp.blocks if b.kind == "table" and b.page == 9]
+    rows = table.meta["rows"]
+    assert rows[0] == ["User action", "*JOBCTL", "QIBM_DB_SECADM", "QIBM_DB_SQLADM", "QIBM_DB_SYSMON", "No Authority"]
+    assert rows[1] == ["SET CURRENT DEGREE (SQL statement)", "X", "", "X", "", ""]  # the marks under their heads
+    assert not any(b.furniture for b in redp.blocks if b.page == 9 and "JOBCTL" in b.text)
+    book = _doc("pymupdf__mupdf_explored.pdf")
+    assert not any(b.furniture and b.text == "/*" for b in book.blocks)
+    code = [b for b in book.blocks if b.page == 96 and b.kind == "code"][0]
+    assert code.text.startswith("/*\n    fz_write_int16_le: Write a little-endian 16-bit binary integer.\n*/\nvoid fz_write_int16_le(")
