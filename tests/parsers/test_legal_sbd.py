@@ -95,7 +95,7 @@ def test_quoted_statute_keeps_its_subsection_label_as_a_marker():
     text = 'The statute reads:\n\n"(b) A person commits trespass when he enters the land of another.\n'
     assert _sentences(text) == ["The statute reads:", '"(b)', "A person commits trespass when he enters the land of another."]
     marker = legal_blocks(text)[1]
-    assert marker.kind == "heading" and marker.meta == {"enumerator": '"(b)'}
+    assert marker.kind == "list_item" and marker.meta == {"enumerator": '"(b)'}  # a clause label, not a heading
     assert marker.section == ()  # a quoted label is not part of this document's outline
 
 
