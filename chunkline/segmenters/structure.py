@@ -448,6 +448,15 @@ class _Overlap:
     def __init__(self, text: str, flat: list[Block], ctx: SegmentContext, p: StructureParams) -> None:
         self.text, self.flat, self.ctx, self.p = text, flat, ctx, p
         self.starts = [b.start for b in flat]
+        self.rows: dict[int, list[int]] = {}
+
+    def _row_starts(self, b: Block) -> list[int]:
+        """Starts of a table's rows after its header row (cached: a long table is split into many chunks)."""
+        got = self.rows.get(b.start)
+        if got is None:
+            spans = b.meta.get("row_spans") or []
+            got = self.rows[b.start] = sorted(int(r[0]) for r in spans[1:])
+        return got
 
     def apply(self, spans):
         prev: Span | None = None
@@ -480,14 +489,17 @@ class _Overlap:
                 hi = min(b.end, sp.start)
                 if b.kind == "table":
                     if b is anchor:  # rows of the table the chunk continues (not its header)
-                        rows = b.meta.get("row_spans") or []
-                        here = [int(r[0]) for r in rows[1:]] if rows else [m.end() for m in _NEWLINE.finditer(text, b.start, hi)]
+                        rows = self._row_starts(b)
+                        if rows:
+                            here = rows[bisect_right(rows, prev.start) : bisect_left(rows, hi)]
+                        else:
+                            here = [m.end() for m in _NEWLINE.finditer(text, max(b.start, prev.start), hi)]
                     else:  # another table is repeated whole or not at all
                         here = [b.start]
                 elif b.kind == "code" and b is not anchor:
                     here = [b.start]  # a fenced block is repeated whole: its tail would open a fence
                 elif b.kind == "code" or b.language:
-                    here = [b.start] + [m.end() for m in _NEWLINE.finditer(text, b.start, hi)]
+                    here = [b.start] + [m.end() for m in _NEWLINE.finditer(text, max(b.start, prev.start), hi)]
                 elif b.kind in _WHOLE_KINDS:
                     here = [b.start]
                 else:
