@@ -289,7 +289,7 @@ def _inner_rotated(page: int, units: list[Unit], rot: list[Line], tabs: list[Tab
     keep = [l for l in rot if l not in inner]
     if tabs:  # a ruled table's own (rotated) column heads are in its cells
         cells = {" ".join(c.split()) for t in tabs for r in t.rows for c in r}
-        inner = [l for l in inner if " ".join(l.text.split()) not in cells or not _drop_inside([l], tabs) == []]
+        inner = [l for l in inner if _drop_inside([l], tabs) or " ".join(l.text.split()) not in cells]
     if inner:
         units = units + [Unit(page, sorted(inner, key=lambda l: (l.x0, l.y0)))]
     return units, keep
