@@ -34,10 +34,19 @@ _LIKELY_OVER = 3
 _ABBREV = (
     r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJr)(?<!\bSr)(?<!\bvs)(?<!\bv)(?<!\bNo)(?<!\bal)"
     r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bcf)(?<!\bFig)(?<!\bfig)(?<!\bEq)(?<!\bInc)(?<!\bLtd)(?<!\bCo)"
-    r"(?<!\bProf)(?<!\bU\.S)(?<!\bp)(?<!\bpp)(?<!\bvol)(?<!\bed)(?<!\b[A-Z])"
+    r"(?<!\bProf)(?<!\bU\.S)(?<!\bp)(?<!\bpp)(?<!\bvol)(?<!\bed)(?<!\b[A-Z])(?<!\b[\u0391-\u03a9\u0410-\u042f])"
+)
+#: What may open the next sentence after a full stop and a space: an opening
+#: quote or bracket, a digit, a capital (Latin, Greek, Cyrillic, Armenian,
+#: Georgian), or a letter of a script without case (Hebrew, Arabic, kana,
+#: CJK ideographs, Hangul).  Python's ``re`` has no ``\p{Lu}``, hence ranges.
+_NEXT_SENTENCE = (
+    "\"'\u201c\u2018\u00ab(\\[A-Z0-9\u00c0-\u024f"
+    "\u0386\u0388-\u038f\u0391-\u03ab\u0400-\u042f\u0531-\u0556\u10a0-\u10ff"
+    "\u05d0-\u05ea\u0620-\u064a\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7a3"
 )
 SENTENCE_END = re.compile(
-    r"(?:" + _ABBREV + r"\.|[!?\u2026\u3002\uff01\uff1f])[\"'\u201d\u2019)\]]*(?:\s+(?=[\"'\u201c\u2018(\[A-Z0-9\u00c0-\u024f])|\s*\n\s*\n)"
+    r"(?:" + _ABBREV + r"\.|[!?\u2026\u3002\uff01\uff1f])[\"'\u201d\u2019\u00bb)\]]*(?:\s+(?=[" + _NEXT_SENTENCE + r"])|\s*\n\s*\n)"
     r"|(?<=[\u3002\uff01\uff1f])(?=\S)"
 )
 

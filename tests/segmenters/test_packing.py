@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chunkline.core.tokenizers import get_sizer
+from chunkline.segmenters import _packing
 from chunkline.segmenters._packing import MARKDOWN_SEPARATORS, PROSE_SEPARATORS, split_recursive
 
 _EXAMPLES = int(os.environ.get("CHUNKLINE_EXAMPLES", "200"))
@@ -102,3 +103,20 @@ def test_one_scan_finds_the_same_blank_line_cuts(text: str, data) -> None:
         ta, tz = trim(text, a, z)
         if ta < tz:
             assert [c for c in single if ta < c < tz] == [m.end() for m in _BLANK.finditer(text, ta, tz) if m.end() < tz]
+
+
+@pytest.mark.parametrize(
+    "text, cuts",
+    [
+        ("Это первое. Это второе.", [12]),  # Cyrillic capitals open sentences
+        ("Αυτό είναι. Άλλο ένα.", [12]),  # Greek, with a tonos capital
+        ("있다. 한편 그는 갔다.", [4]),  # Hangul has no case
+        ("שלום. עולם.", [6]),  # nor has Hebrew
+        ("Il a dit « oui ». « Non », dit-elle.", [18]),  # guillemets
+        ("А. С. Пушкин родился. Он писал.", [22]),  # Cyrillic initials are not sentence ends
+        ("He said. \"Yes.\" Then (maybe) not.", [9, 16]),
+        ("Dr. Smith came. e.g. this.", []),
+    ],
+)
+def test_sentence_cuts_beyond_latin_capitals(text, cuts):
+    assert _packing.sentence_cuts(text, 0, len(text)) == cuts
