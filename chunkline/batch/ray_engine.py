@@ -18,8 +18,10 @@ installed on every node.  Ray is imported only when this engine is used.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -116,7 +118,27 @@ def map_ray(
     address: str | None = None,
     window: int | None = None,
 ) -> Iterator[Any]:
-    """``map(fn, items)`` in order as Ray tasks (local Ray with ``jobs`` CPUs, or ``address``)."""
+    """``map(fn, items)`` in order as Ray tasks (local Ray with ``jobs`` CPUs, or ``address``).
+
+    While Ray is in use, Python-level ``sys.stdout`` points at stderr: Ray's
+    driver prints the raylet's notices (such as "A worker died", after every
+    timeout) to ``sys.stdout``, which would corrupt a JSONL stream there.
+    ``core.io.Output`` holds the real stdout from before, so data still goes
+    to stdout.
+    """
+    with contextlib.redirect_stdout(sys.stderr):
+        yield from _map_ray(fn, items, jobs, timeout, on_failure, address, window)
+
+
+def _map_ray(
+    fn: Callable[[Any], Any],
+    items: Iterable[Any],
+    jobs: int,
+    timeout: float | None,
+    on_failure: Callable[[Any, TaskFailure], Any],
+    address: str | None,
+    window: int | None,
+) -> Iterator[Any]:
     ray = _import_ray()
     started_here = False
     if not ray.is_initialized():

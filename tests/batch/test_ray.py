@@ -36,3 +36,22 @@ def test_ray_output_is_byte_identical_to_local(tmp_path):
     assert len(names) > 3 and names == sorted(p.name for p in ray.iterdir())
     for name in names:
         assert (local / name).read_bytes() == (ray / name).read_bytes(), name
+
+
+def test_ray_worker_deaths_never_reach_stdout(capfd):
+    """A timed-out task kills its Ray worker; Ray's driver prints the raylet's
+    "A worker died" notice to sys.stdout, which is the JSONL stream when
+    ``chunk`` writes to stdout.  It must go to stderr instead."""
+    import time
+
+    from chunkline.batch.ray_engine import map_ray
+
+    def failed(item, failure):
+        return (item, failure.kind)
+
+    # time.sleep is C code: only the watchdog's SIGKILL ends item 30; the
+    # later items keep the driver in map_ray while Ray reports the deaths
+    out = list(map_ray(time.sleep, [30, 0.5, 0.5, 0.5, 0.5, 0.5], 1, 1.0, failed))
+    assert out == [(30, "timeout"), None, None, None, None, None]
+    captured = capfd.readouterr()
+    assert captured.out == "", captured.out[:500]
