@@ -97,6 +97,7 @@ class FileResult:
     size: int | None = None
     mtime_ns: int | None = None
     spill: str | None = None  # payload is in this temporary file instead (large results)
+    reused: bool = False  # --incremental: taken from the previous run, not processed again
 
 
 @dataclass
@@ -420,7 +421,7 @@ def _run_directory(options: ChunkOptions, worker: Callable, on_start=None, on_re
         raise UsageError("--documents writes one file; it cannot be combined with a directory output (-o DIR/)")
     cfg = config_hash(options)
     summary = RunSummary()
-    if on_start:
+    if on_start and not options.incremental:
         on_start(None)
     with ShardedOutput(options.output or "", cfg, options.incremental, options.shard_bytes, options.strategy.label) as out:
         if options.incremental:
@@ -428,17 +429,24 @@ def _run_directory(options: ChunkOptions, worker: Callable, on_start=None, on_re
             for s in _sources(options.inputs):
                 (summary.skipped.append(s) if isinstance(s, Skipped) else sources.append(s))  # type: ignore[func-returns-value]
             plan = out.plan(sources)
-            for e in plan.keep + plan.copy:
-                summary.files += 1
-                if e.status == "ok":
-                    summary.ok += 1
-                    summary.records += e.chunks
-                elif e.status == "failed":
-                    summary.failed.append(InputError(e.path, e.message or "failed", e.kind or "input"))
-                else:
-                    summary.skipped.append(Skipped(e.path, e.message or "skipped"))
+            if on_start:
+                on_start(len(sources))  # the plan has listed every input: the total is known
             for e in plan.copy:
                 out.copy(e)
+            for e in plan.keep + plan.copy:
+                # Reused files are counted and reported like processed ones: a
+                # stored failure prints its error line again (the run exits 1
+                # because of it) and the progress bar covers every input.
+                summary.files += 1
+                if e.status == "ok":
+                    res = FileResult(e.path, records=e.chunks, reused=True)
+                elif e.status == "failed":
+                    res = FileResult(e.path, error=InputError(e.path, e.message or "failed", e.kind or "input"), reused=True)
+                else:
+                    res = FileResult(e.path, skipped=e.message or "skipped", reused=True)
+                _account(summary, res)
+                if on_result:
+                    on_result(res)
             work: Iterable[Source | Skipped] = plan.work
         else:
             work = _sources(options.inputs)

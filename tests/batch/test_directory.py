@@ -83,15 +83,22 @@ def test_incremental_redoes_only_changes_and_drops_deleted(tmp_path):
     _check_consistent(out)
 
     seen: list[str] = []
-    again = run_chunk(o, on_result=lambda r: seen.append(r.display))
+    reused: list[str] = []
+    totals: list[int | None] = []
+
+    def note(r):
+        (reused if r.reused else seen).append(r.display.rsplit("/", 1)[-1])
+
+    again = run_chunk(o, on_start=totals.append, on_result=note)
     assert seen == [] and again.ok == 12 and again.records == first.records
+    assert len(reused) == 12 and totals == [12]  # reused files are reported too (progress), flagged
 
     (src / "doc001.md").write_text("# Changed\n\nNew words entirely.\n")
     (src / "sub" / "doc003.md").unlink()
     (src / "new.md").write_text("# New\n\nA new file.\n")
     os.utime(src / "doc002.md", ns=(1, 1))  # touched, same content: reused after hashing
     seen.clear()
-    third = run_chunk(o, on_result=lambda r: seen.append(r.display.rsplit("/", 1)[-1]))
+    third = run_chunk(o, on_result=note)
     assert sorted(seen) == ["doc001.md", "new.md"]
     _check_consistent(out)
 
@@ -102,7 +109,7 @@ def test_incremental_redoes_only_changes_and_drops_deleted(tmp_path):
     assert not any(b"document 3 says" in line for line in _shard_lines(out))
 
     seen.clear()
-    run_chunk(_opts([src], str(out) + "/", incremental=True, strategy=parse_strategy("recursive", max_tokens=64)), on_result=lambda r: seen.append(r.display))
+    run_chunk(_opts([src], str(out) + "/", incremental=True, strategy=parse_strategy("recursive", max_tokens=64)), on_result=note)
     assert len(seen) == 12  # another configuration: everything is redone
     _check_consistent(out)
 
@@ -165,3 +172,21 @@ def test_sigkill_mid_run_then_resume_loses_and_duplicates_nothing(tmp_path):
     assert resumed == expected and max(resumed.values()) == 1  # none lost, none twice
     assert len(read_manifest(str(out))) == 120
     assert (out / "chunks-000000.jsonl").read_bytes() == first_shard  # journaled work was kept, not redone
+
+
+def test_incremental_rerun_reports_stored_failures_again(tmp_path):
+    """A file that failed before and is unchanged is not redone, but the run
+    still exits 1 because of it: its error line must be printed again, or the
+    user sees '1 failed' and no file named."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "ok.txt").write_text("fine text\n")
+    (src / "bad.txt").write_bytes(b"caf\xe9\n")
+    out = tmp_path / "out"
+    args = _cli(src, "-o", f"{out}/", "--incremental")
+    first = subprocess.run(args, capture_output=True, timeout=300)
+    again = subprocess.run(args, capture_output=True, timeout=300)
+    assert first.returncode == again.returncode == 1
+    line = f"chunkline: error: {src}/bad.txt: not valid UTF-8 at byte 3".encode()
+    assert line in first.stderr and line in again.stderr, again.stderr
+    assert b"1 of 2 files, 1 chunks, 1 failed" in again.stderr
