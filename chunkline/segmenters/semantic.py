@@ -52,8 +52,11 @@ if TYPE_CHECKING:
     import numpy
 
 _HEADING_KINDS = frozenset({"heading", "title"})
-#: Blocks kept whole as one unit (their inside is not prose).
-_ATOMIC_KINDS = frozenset({"heading", "title", "table", "code", "formula"})
+#: Blocks kept whole as one unit (their inside is not prose: a comment's
+#: lines, such as Node's ``<!-- YAML ... description: Added x. -->``, end
+#: with full stops that are no sentence ends).
+_ATOMIC_KINDS = frozenset({"heading", "title", "table", "code", "formula", "comment", "front_matter"})
+_TAGS = re.compile(r"<[^<>]*>")
 _PARA = re.compile(r"\n[ \t]*\n")
 #: A line that ends with a full stop (not an abbreviation's), ! or ? ends a
 #: sentence whatever the next line starts with (lists, verse, one sentence per
@@ -219,7 +222,50 @@ def _units(text: str, blocks: list[Block], sent_starts: list[int], rs: int, re_:
         lvl = (blk.level or 1) if (blk is not None and blk.kind in _HEADING_KINDS and blk.start == ts) else None
         units.append(_Unit(x, y, ts, te, blk, lvl))
         x = y
-    return units
+    return _with_quiet(text, units)
+
+
+def _quiet(u: _Unit) -> bool:
+    """A unit with no prose of its own: a comment, or markup with no text
+    (Node's ``<a id="old-anchor"></a>`` before a heading)."""
+    b = u.block
+    if b is None or u.heading_level is not None or u.ts != b.start:
+        return False
+    if b.kind == "comment":
+        return True
+    return b.kind in ("paragraph", "other") and text_is_markup(b.text)
+
+
+def text_is_markup(s: str) -> bool:
+    return s.lstrip().startswith("<") and not _TAGS.sub("", s).strip()
+
+
+def _with_quiet(text: str, units: list[_Unit]) -> list[_Unit]:
+    """Quiet units next to a heading become part of the heading's unit: those
+    right after it (``<!-- YAML added: ... -->``) and those between content and
+    the heading (an anchor announcing it), so no chunk ends on a heading and
+    its comments, and no comment is left behind at the end of a section."""
+    if not any(u.heading_level is not None for u in units):
+        return units
+    out: list[_Unit] = []
+    pending: list[_Unit] = []  # quiet units after content, waiting for what follows
+    for u in units:
+        if _quiet(u):
+            h = out[-1] if out else None
+            if h is not None and h.heading_level is not None and not pending:
+                h.end, h.te = u.end, u.te  # the heading's unit grows over it
+            else:
+                pending.append(u)
+            continue
+        if u.heading_level is not None and pending:
+            first = pending[0]
+            u = _Unit(first.start, u.end, first.ts, u.te, u.block, u.heading_level)
+        else:
+            out.extend(pending)
+        pending = []
+        out.append(u)
+    out.extend(pending)
+    return out
 
 
 # ------------------------------------------------------------- similarity
@@ -508,7 +554,9 @@ def semantic(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
         current: list[_Unit] = []
         for u in _units(text, blocks, sent_starts, rs, re_):
             lvl = u.heading_level
-            if lvl is not None and p.split_level and lvl <= p.split_level and current:
+            # a section with nothing but headings (a chapter page: "Part I",
+            # "Chapter 3" above "Quick Start") opens the next one
+            if lvl is not None and p.split_level and lvl <= p.split_level and current and any(c.heading_level is None for c in current):
                 sections.append(current)
                 current = []
             current.append(u)
@@ -798,11 +846,19 @@ def _segment_section(
         if i > run_start:
             yield from _segment_run(text, units[run_start:i], pos + run_start, sim, counts, ctx, p)
         run_start = i + 1
-        levels = _LINE_LEVELS if (u.block is not None and u.block.kind in ("table", "code")) else _CLAUSE_LEVELS
+        levels = _levels(u)
         for s, e, c in split_recursive(text, u.ts, u.te, sizer, limit, levels):
             yield Span(s, e, count=c, context=_breadcrumb(u, p))
     if len(units) > run_start:
         yield from _segment_run(text, units[run_start:], pos + run_start, sim, counts, ctx, p)
+
+
+def _levels(u: _Unit):
+    """Separators for a unit over budget: a sentence at clauses; code, tables,
+    comments and a heading with its comments between lines (packed greedily,
+    so a heading opens the first piece of its comment)."""
+    kind = u.block.kind if u.block is not None else None
+    return _LINE_LEVELS if kind in _ATOMIC_KINDS else _CLAUSE_LEVELS
 
 
 def _segment_run(

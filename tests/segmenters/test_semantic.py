@@ -454,3 +454,63 @@ def test_cost_bench_runs_and_leaves_semantic_as_it_was(capsys):
     assert "| semantic, C99 replaced by no boundaries |" in out and "| C99 (rank transform + divisive search) |" in out
     assert {name: getattr(sem, name) for name in before} == before
     assert {name: sem._TokenPass.__dict__[name] for name in before_cls} == before_cls
+
+
+NODE_PATH = ROOT / "examples" / "node-path.md"  # Node.js's path.md (see examples/README.md)
+
+
+@pytest.mark.parametrize("limit", [128, 256, 512])
+def test_comments_stay_whole_and_travel_with_their_heading(limit):
+    """Node's API docs put a ``<!-- YAML added: ... -->`` comment under each
+    heading; its lines end with full stops ("description: Exposed as ...."),
+    which split it mid-comment (a chunk started with ``-->``), and a heading
+    with its comment made a chunk of its own, away from its content."""
+    parsed = parse(NODE_PATH.read_text(encoding="utf-8"), "markdown", "node-path.md")
+    text = parsed.document.text
+    chunks = segment(parsed, parse_strategy("semantic", max_tokens=limit))
+    check(parsed, chunks, limit)
+    assert covered(text, chunks)
+    sizer = get_sizer("cl100k_base")
+    comments = [b for b in parsed.blocks if b.kind == "comment" and sizer.count(b.text) <= limit]
+    assert len(comments) > 15
+    for c in chunks:
+        for b in comments:
+            assert not (b.start < c.start < b.end or b.start < c.end < b.end), (b.text, c.text[:80])
+        touched = [b for b in parsed.blocks if b.start < c.end and c.start < b.end]
+        prose = [b for b in touched if b.kind not in ("heading", "title", "comment")]
+        assert prose or not touched, f"a chunk of headings and comments only: {c.text[:120]!r}"
+        assert not c.text.startswith("-->")
+
+
+PDF_LIKE = """# Part I
+
+# The C API
+
+## Chapter 3
+
+## Quick Start
+
+The library opens a document and renders its pages. Every page is drawn into a pixmap.
+
+Pixmaps hold the pixels of a rendered page. They are written to PNG files.
+
+## Chapter 4
+
+The context holds the allocator and the exception stack. Every call takes the context first.
+"""
+
+
+def test_a_section_with_no_content_opens_the_next_one():
+    """A chapter page ("Part I", "Chapter 3" above "Quick Start") made chunks
+    of one heading each: a section holding only headings goes with the next."""
+    parsed = parse(PDF_LIKE, "markdown", "book.md")
+    for split_level in (1, 2):
+        chunks = segment(parsed, parse_strategy(f"semantic:split_level={split_level}", max_tokens=256))
+        check(parsed, chunks, 256)
+        assert covered(parsed.document.text, chunks)
+        assert chunks[0].text.startswith("# Part I\n\n# The C API\n\n## Chapter 3\n\n## Quick Start\n\nThe library"), chunks[0].text
+        for c in chunks:
+            assert not all(line.startswith("#") for line in c.text.splitlines() if line.strip()), c.text
+    # split_level=2 still keeps a section with content apart
+    chunks = segment(parsed, parse_strategy("semantic:split_level=2,min_fraction=0", max_tokens=256))
+    assert chunks[-1].text.startswith("## Chapter 4")
