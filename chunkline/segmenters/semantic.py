@@ -843,11 +843,15 @@ def _segment_section(
     for i, u in enumerate(units):
         if u.te - u.ts <= quick or (bound is not None and bound(text[u.ts : u.te]) <= limit) or counts.unit(pos + i) <= limit:
             continue
-        if i > run_start:
-            yield from _segment_run(text, units[run_start:i], pos + run_start, sim, counts, ctx, p)
+        # headings right before it open its first piece (never a chunk of their own)
+        h = i
+        while h > run_start and units[h - 1].heading_level is not None:
+            h -= 1
+        if h > run_start:
+            yield from _segment_run(text, units[run_start:h], pos + run_start, sim, counts, ctx, p)
         run_start = i + 1
         levels = _levels(u)
-        for s, e, c in split_recursive(text, u.ts, u.te, sizer, limit, levels):
+        for s, e, c in split_recursive(text, units[h].ts, u.te, sizer, limit, levels):
             yield Span(s, e, count=c, context=_breadcrumb(u, p))
     if len(units) > run_start:
         yield from _segment_run(text, units[run_start:], pos + run_start, sim, counts, ctx, p)
@@ -900,6 +904,8 @@ def _segment_run(
         c = measure(i, j)
         if c <= limit or j - i == 1:
             return [(i, j, c)]
+        if all(units[k].heading_level is not None for k in range(i, j - 1)):
+            return [(i, j, _SPLIT)]  # headings over a unit that does not fit with them: they open its first piece
         g = _weakest_gap(units, sims, i, j, limit, lambda k: counts.weight(pos + k))
         return fit(i, g) + fit(g, j)
 
@@ -910,10 +916,20 @@ def _segment_run(
     pieces = _merge_small(pieces, sims, measure, limit, min_size)
     overlap = ctx.budget.overlap
     for k, (i, j, c) in enumerate(pieces):
+        if c == _SPLIT:
+            last = units[j - 1]
+            for s, e, n in split_recursive(text, units[i].ts, last.te, sizer, limit, _levels(last)):
+                yield Span(s, e, count=n, context=_breadcrumb(last, p))
+            continue
         start_unit = i
         if overlap and k > 0:
             start_unit, c = _with_overlap(pieces[k - 1][0], i, j, c, measure, limit, overlap)
         yield Span(units[start_unit].ts, units[j - 1].te, count=c, context=_breadcrumb(units[start_unit], p))
+
+
+#: Size of a piece made of headings and the unit after them, over budget:
+#: it is split as one text, the headings opening its first part.
+_SPLIT = -1
 
 
 class _Lazy:

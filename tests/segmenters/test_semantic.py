@@ -514,3 +514,36 @@ def test_a_section_with_no_content_opens_the_next_one():
     # split_level=2 still keeps a section with content apart
     chunks = segment(parsed, parse_strategy("semantic:split_level=2,min_fraction=0", max_tokens=256))
     assert chunks[-1].text.startswith("## Chapter 4")
+
+
+def test_headings_before_a_unit_over_budget_open_its_first_piece():
+    """A title above an author list longer than the budget (Qwen2's report)
+    was a chunk of its own: the over-budget sentence cut the run before it."""
+    authors = ", ".join(f"Author{i} Name{i}" for i in range(120))
+    md = f"# QWEN2 TECHNICAL REPORT\n\n## Authors\n\n{authors}\n\n## Abstract\n\nThis report introduces the models. They are large.\n"
+    parsed = parse(md, "markdown", "report.md")
+    for limit in (64, 256):
+        chunks = segment(parsed, parse_strategy("semantic", max_tokens=limit))
+        check(parsed, chunks, limit)
+        assert covered(parsed.document.text, chunks)
+        assert chunks[0].text.startswith("# QWEN2 TECHNICAL REPORT\n\n## Authors\n\nAuthor0 Name0,"), chunks[0].text
+        assert chunks[-1].text.startswith("## Abstract")
+
+
+def test_headings_that_do_not_fit_with_the_next_unit_open_its_first_piece():
+    """Two headings over a table that fits the budget alone but not with them
+    (WHO's HCV guidelines): the first heading was a chunk of its own."""
+    rows = "\n".join(f"| topic {i} | the use of dried blood spots for testing {i} |" for i in range(12))
+    table = "| Topic | Recommendation |\n|---|---|\n" + rows
+    md = f"# Guide\n\nSome text about testing. It is short.\n\n##### Use of dried blood spot specimens\n\n###### Existing recommendations\n\n{table}\n\nA closing remark on testing.\n"
+    parsed = parse(md, "markdown", "guide.md")
+    sizer = get_sizer("cl100k_base")
+    tb = next(b for b in parsed.blocks if b.kind == "table")
+    limit = sizer.count(tb.text) + 4
+    chunks = segment(parsed, parse_strategy("semantic", max_tokens=limit))
+    check(parsed, chunks, limit)
+    assert covered(parsed.document.text, chunks)
+    for c in chunks:
+        assert not all(line.startswith("#") for line in c.text.splitlines() if line.strip()), c.text
+    first = next(c for c in chunks if "#####" in c.text)
+    assert first.text.startswith("##### Use of dried blood spot specimens\n\n###### Existing recommendations\n\n| Topic |")
