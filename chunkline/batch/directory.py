@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Iterable
@@ -40,6 +41,7 @@ from .manifest import (
     read_journal,
     read_manifest,
     shard_number,
+    trusted_mtime,
 )
 from .shards import ShardWriter
 
@@ -157,15 +159,17 @@ class ShardedOutput:
             st = os.stat(src.path)
         except OSError:
             return None
-        if st.st_size == prev.size and st.st_mtime_ns == prev.mtime_ns:
+        if st.st_size == prev.size and prev.mtime_ns is not None and st.st_mtime_ns == prev.mtime_ns:
             return prev
+        now = time.time_ns()  # before hashing: a write during the hash must not be masked
         try:
             digest = file_sha256(src.path)
         except OSError:
             return None
         if digest != prev.sha256:
             return None
-        return replace(prev, size=st.st_size, mtime_ns=st.st_mtime_ns)  # touched, not changed
+        # touched, not changed (or a racy mtime confirmed by the hash)
+        return replace(prev, size=st.st_size, mtime_ns=trusted_mtime(st.st_mtime_ns, now))
 
     # ------------------------------------------------------------ writing
 

@@ -31,6 +31,26 @@ JOURNAL = ".chunkline-journal.jsonl"
 SHARD_PREFIX = "chunks-"
 SHARD_SUFFIX = ".jsonl"
 FORMAT_VERSION = 1
+#: An mtime this close to the moment it was read may be shared by a later
+#: write (timestamps are coarse: a kernel tick, 2 s on FAT): not recorded.
+RACY_MTIME_NS = 2_000_000_000
+
+
+def trusted_mtime(mtime_ns: int | None, now_ns: int | None = None) -> int | None:
+    """``mtime_ns`` if a later write is sure to change it, else None ("racy").
+
+    A file rewritten right after it was stat'ed and read, within the same
+    timestamp granule and at the same size, looks unchanged by size and
+    mtime; git calls this racy and so re-hashes such entries.  Recording no
+    mtime for a file modified less than ``RACY_MTIME_NS`` before it was read
+    makes the next incremental run compare content hashes for it.
+    """
+    if mtime_ns is None:
+        return None
+    import time
+
+    now = time.time_ns() if now_ns is None else now_ns
+    return None if 0 <= now - mtime_ns < RACY_MTIME_NS else mtime_ns
 
 
 @dataclass(frozen=True, slots=True)

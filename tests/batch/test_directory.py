@@ -190,3 +190,28 @@ def test_incremental_rerun_reports_stored_failures_again(tmp_path):
     line = f"chunkline: error: {src}/bad.txt: not valid UTF-8 at byte 3".encode()
     assert line in first.stderr and line in again.stderr, again.stderr
     assert b"1 of 2 files, 1 chunks, 1 failed" in again.stderr
+
+
+def test_incremental_does_not_trust_an_mtime_as_recent_as_the_read(tmp_path):
+    """Racy timestamps (as git's index has them): a file rewritten right after
+    it was read, within the filesystem's timestamp granularity and at the same
+    size, keeps its mtime.  An mtime that close to the read is not recorded,
+    so the next run compares content hashes instead of reusing stale chunks."""
+    src = tmp_path / "src"
+    src.mkdir()
+    f = src / "a.txt"
+    f.write_text("alpha words\n")
+    now = time.time_ns()
+    os.utime(f, ns=(now, now))
+    out = tmp_path / "out"
+    o = _opts([src], str(out) + "/", incremental=True, timeout=None)
+    run_chunk(o)
+    assert [e.mtime_ns for e in read_manifest(str(out))] == [None]  # too recent to be trusted
+    f.write_text("bravo words\n")  # same size, same (coarse) timestamp
+    os.utime(f, ns=(now, now))
+    run_chunk(o)
+    assert [json.loads(x)["text"] for x in _shard_lines(out)] == ["bravo words"]
+    old = now - 10 * 10**9
+    os.utime(f, ns=(old, old))  # settled: the mtime is recorded and trusted
+    run_chunk(o)
+    assert [e.mtime_ns for e in read_manifest(str(out))] == [old]
