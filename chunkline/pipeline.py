@@ -142,18 +142,12 @@ def document_record(parsed: ParsedDocument) -> dict:
 
 
 def _read(source: Source, data: bytes | None, max_bytes: int) -> tuple[bytes, int | None]:
-    """The bytes and the mtime taken *before* reading (so a later edit is never missed).
-
-    An mtime so recent that a later write could share it is not returned
-    (``batch.manifest.trusted_mtime``): ``--incremental`` then compares content.
-    """
-    from .batch.manifest import trusted_mtime
-
+    """The bytes and the mtime taken *before* reading (so a later edit is never missed)."""
     mtime = None
     if data is None:
         if source.path is not None:
             try:
-                mtime = trusted_mtime(os.stat(source.path).st_mtime_ns)
+                mtime = os.stat(source.path).st_mtime_ns
             except OSError:
                 pass
         data = read_bytes(source, max_bytes)

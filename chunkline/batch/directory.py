@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Iterable
@@ -40,8 +39,8 @@ from .manifest import (
     Journal,
     read_journal,
     read_manifest,
+    is_racy,
     shard_number,
-    trusted_mtime,
 )
 from .shards import ShardWriter
 
@@ -86,6 +85,7 @@ class ShardedOutput:
         self._raw: list[Entry] = []
         self.writer: ShardWriter | None = None
         self.kept: list[Entry] = []
+        self.recorded_ns: int | None = None  # mtime of the previous manifest/journal
 
     # ------------------------------------------------------------ lifecycle
 
@@ -96,6 +96,14 @@ class ShardedOutput:
             raise RunError(f"cannot create {self.directory}: {exc.strerror or exc}") from exc
         manifest = read_manifest(self.directory)
         journal = read_journal(self.directory) if self.incremental else []
+        # when the previous entries were recorded (after their files were read)
+        stamps = []
+        for name in (MANIFEST_LINES, JOURNAL):
+            try:
+                stamps.append(os.stat(os.path.join(self.directory, name)).st_mtime_ns)
+            except OSError:
+                pass
+        self.recorded_ns = max(stamps) if stamps else None
         self._raw = manifest + journal
         for e in self._raw:  # later wins: journal over manifest
             self.previous[e.path] = e
@@ -159,17 +167,15 @@ class ShardedOutput:
             st = os.stat(src.path)
         except OSError:
             return None
-        if st.st_size == prev.size and prev.mtime_ns is not None and st.st_mtime_ns == prev.mtime_ns:
+        if st.st_size == prev.size and st.st_mtime_ns == prev.mtime_ns and not is_racy(st.st_mtime_ns, self.recorded_ns):
             return prev
-        now = time.time_ns()  # before hashing: a write during the hash must not be masked
         try:
             digest = file_sha256(src.path)
         except OSError:
             return None
         if digest != prev.sha256:
             return None
-        # touched, not changed (or a racy mtime confirmed by the hash)
-        return replace(prev, size=st.st_size, mtime_ns=trusted_mtime(st.st_mtime_ns, now))
+        return replace(prev, size=st.st_size, mtime_ns=st.st_mtime_ns)  # touched, not changed
 
     # ------------------------------------------------------------ writing
 

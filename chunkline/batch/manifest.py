@@ -31,26 +31,22 @@ JOURNAL = ".chunkline-journal.jsonl"
 SHARD_PREFIX = "chunks-"
 SHARD_SUFFIX = ".jsonl"
 FORMAT_VERSION = 1
-#: An mtime this close to the moment it was read may be shared by a later
-#: write (timestamps are coarse: a kernel tick, 2 s on FAT): not recorded.
+#: Timestamps are coarse (a kernel tick; 2 s on FAT): a write this soon after
+#: a file was read may leave its size and mtime as they were.
 RACY_MTIME_NS = 2_000_000_000
 
 
-def trusted_mtime(mtime_ns: int | None, now_ns: int | None = None) -> int | None:
-    """``mtime_ns`` if a later write is sure to change it, else None ("racy").
+def is_racy(mtime_ns: int, recorded_ns: int | None) -> bool:
+    """Whether an entry's mtime is too close to when it was recorded to prove
+    the file unchanged (git's "racy" index entries).
 
-    A file rewritten right after it was stat'ed and read, within the same
-    timestamp granule and at the same size, looks unchanged by size and
-    mtime; git calls this racy and so re-hashes such entries.  Recording no
-    mtime for a file modified less than ``RACY_MTIME_NS`` before it was read
-    makes the next incremental run compare content hashes for it.
+    ``recorded_ns`` is the modification time of the manifest (or journal) that
+    holds the entry, which was written after the file was read.  A file
+    rewritten right after it was read, within the same timestamp granule and
+    at the same size, keeps size and mtime; such an entry's content hash is
+    compared instead.  The manifest stays a function of the inputs alone.
     """
-    if mtime_ns is None:
-        return None
-    import time
-
-    now = time.time_ns() if now_ns is None else now_ns
-    return None if 0 <= now - mtime_ns < RACY_MTIME_NS else mtime_ns
+    return recorded_ns is not None and mtime_ns > recorded_ns - RACY_MTIME_NS
 
 
 @dataclass(frozen=True, slots=True)
