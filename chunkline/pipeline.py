@@ -478,6 +478,22 @@ def write_errors(path: str, summary: RunSummary) -> None:
             out.write(jsonl.dumps_line({"path": s.display, "status": "skipped", "kind": "skipped", "message": s.reason}))
 
 
+def _checked_limits(options):
+    """``--timeout`` and ``--max-bytes`` in range; an infinite timeout (or
+    one longer than a thread can wait, ~292 years) is no limit."""
+    import math
+    import threading
+
+    t = options.timeout
+    if t is not None and (math.isnan(t) or t < 0):
+        raise UsageError("--timeout must be 0 (no limit) or more seconds")
+    if t is not None and t >= threading.TIMEOUT_MAX:
+        options = dataclasses.replace(options, timeout=None)
+    if options.inputs.max_bytes < 1:
+        raise UsageError("--max-bytes must be a positive number of bytes")
+    return options
+
+
 def run_chunk(options: ChunkOptions, on_start=None, on_result=None) -> RunSummary:
     """Chunk every input and write chunk JSONL (library form of ``chunkline chunk``).
 
@@ -486,8 +502,7 @@ def run_chunk(options: ChunkOptions, on_start=None, on_result=None) -> RunSummar
     """
     if options.engine not in ENGINES:
         raise UsageError(f"--engine must be one of {', '.join(ENGINES)}")
-    if options.timeout is not None and options.timeout < 0:
-        raise UsageError("--timeout must be 0 (no limit) or more seconds")
+    options = _checked_limits(options)
     worker = functools.partial(_chunk_one, options=options)
     from .batch.directory import is_directory_output
 
@@ -503,6 +518,7 @@ def run_chunk(options: ChunkOptions, on_start=None, on_result=None) -> RunSummar
 
 def run_parse(options: ParseRunOptions, on_start=None, on_result=None) -> RunSummary:
     """Parse every input and write block JSONL or document texts (``chunkline parse``)."""
+    options = _checked_limits(options)
     worker = functools.partial(_parse_one, options=options)
     return _run(options.inputs, worker, options.jobs, options.output, options.errors_path, None, on_start, on_result, options.timeout)
 

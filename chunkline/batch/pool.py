@@ -178,7 +178,8 @@ def map_supervised(
             wait_for = None
             if timeout:
                 now = time.monotonic()
-                wait_for = max(0.0, min(w.started + timeout - now for w in busy))
+                # at most an hour per wait: poll/select cannot wait ~25 days or more
+                wait_for = min(3600.0, max(0.0, min(w.started + timeout - now for w in busy)))
             ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], wait_for)
             ready_set = set(ready)
             for w in busy:

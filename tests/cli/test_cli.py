@@ -226,3 +226,29 @@ def test_binary_files_skipped_in_directories_but_errors_when_named(tmp_path):
     r = run("chunk", tmp_path / "data.json.gz")
     assert r.returncode == ExitCode.INPUTS_FAILED
     assert f"chunkline: error: {tmp_path / 'data.json.gz'}: binary file (NUL bytes), not text" in r.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--max-bytes", "-5"], b"--max-bytes must be"),
+        (["--max-bytes", "0"], b"--max-bytes must be"),
+        (["--timeout", "nan"], b"--timeout must be"),
+        (["--timeout", "-1"], b"--timeout must be"),
+    ],
+)
+def test_batch_limits_out_of_range_are_usage_errors(tmp_path, args, message):
+    (tmp_path / "a.txt").write_text("words here\n")
+    r = run("chunk", tmp_path, *args)
+    assert r.returncode == ExitCode.USAGE and message in r.stderr, r.stderr
+    assert r.stdout == b"" and b"Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("timeout", ["inf", "1e300", "1e9"])
+def test_huge_timeouts_work(tmp_path, timeout):
+    """inf or 1e300 seconds is no limit; 1e9 s is a limit longer than poll() can wait."""
+    (tmp_path / "a.txt").write_text("words here\n")
+    for jobs in ("1", "2"):
+        r = run("chunk", tmp_path, "--timeout", timeout, "-j", jobs, "-q")
+        assert r.returncode == ExitCode.OK, r.stderr  # was an internal error (OverflowError)
+        assert [c["text"] for c in lines(r.stdout)] == ["words here"]
