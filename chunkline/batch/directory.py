@@ -90,6 +90,8 @@ class ShardedOutput:
     # ------------------------------------------------------------ lifecycle
 
     def __enter__(self) -> "ShardedOutput":
+        if os.path.lexists(self.directory) and not os.path.isdir(self.directory):
+            raise RunError(f"cannot write {self.directory}/: it exists and is not a directory (-o DIR/ writes shards into a directory)")
         try:
             os.makedirs(self.directory, exist_ok=True)
         except OSError as exc:

@@ -219,3 +219,12 @@ def test_incremental_does_not_trust_an_mtime_as_recent_as_the_read(tmp_path):
     run_chunk(o, on_result=lambda r: r.reused or seen.append(r.display))
     run_chunk(o, on_result=lambda r: r.reused or seen.append(r.display))
     assert seen == [] and [e.mtime_ns for e in read_manifest(str(out))] == [old]
+
+
+def test_directory_output_onto_a_file_names_the_cause(tmp_path):
+    (tmp_path / "a.txt").write_text("words\n")
+    taken = tmp_path / "out.jsonl"
+    taken.write_text("keep me\n")
+    r = subprocess.run(_cli(tmp_path / "a.txt", "-o", f"{taken}/"), capture_output=True, timeout=300)
+    assert r.returncode == 3 and b"it exists and is not a directory" in r.stderr, r.stderr  # was 'File exists'
+    assert taken.read_text() == "keep me\n"
