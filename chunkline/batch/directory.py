@@ -33,6 +33,7 @@ from ..core.sources import Source
 from .manifest import (
     FORMAT_VERSION,
     JOURNAL,
+    LOCK,
     MANIFEST_LINES,
     MANIFEST_SUMMARY,
     Entry,
@@ -86,6 +87,7 @@ class ShardedOutput:
         self.writer: ShardWriter | None = None
         self.kept: list[Entry] = []
         self.recorded_ns: int | None = None  # mtime of the previous manifest/journal
+        self._lock_fd: int | None = None
 
     # ------------------------------------------------------------ lifecycle
 
@@ -96,6 +98,14 @@ class ShardedOutput:
             os.makedirs(self.directory, exist_ok=True)
         except OSError as exc:
             raise RunError(f"cannot create {self.directory}: {exc.strerror or exc}") from exc
+        self._lock()
+        try:
+            return self._open()
+        except BaseException:
+            self._unlock()
+            raise
+
+    def _open(self) -> "ShardedOutput":
         manifest = read_manifest(self.directory)
         journal = read_journal(self.directory) if self.incremental else []
         # when the previous entries were recorded (after their files were read)
@@ -124,14 +134,42 @@ class ShardedOutput:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if self.writer is None:
+        try:
+            if self.writer is None:
+                return
+            if exc_type is not None:
+                self.writer.abort()  # completed shards stay journaled for the next --incremental run
+                self.writer.journal.close()
+                return
+            self.writer.finish_shard()
+            self._commit()
+        finally:
+            self._unlock()
+
+    def _lock(self) -> None:
+        """One run per directory: a second one would delete the first one's
+        shard in progress (it looks like the leftover of a killed run).  The
+        lock dies with its process, SIGKILL included."""
+        try:
+            import fcntl
+        except ImportError:  # not POSIX: no lock
             return
-        if exc_type is not None:
-            self.writer.abort()  # completed shards stay journaled for the next --incremental run
-            self.writer.journal.close()
-            return
-        self.writer.finish_shard()
-        self._commit()
+        path = os.path.join(self.directory, LOCK)
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise RunError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise RunError(f"{self.directory}/ is being written by another chunkline run; wait for it to finish") from None
+        self._lock_fd = fd
+
+    def _unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # releases the lock
+            self._lock_fd = None
 
     # ------------------------------------------------------------ planning
 

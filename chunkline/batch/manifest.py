@@ -28,6 +28,7 @@ from ..core.errors import RunError
 MANIFEST_LINES = "manifest.jsonl"
 MANIFEST_SUMMARY = "manifest.json"
 JOURNAL = ".chunkline-journal.jsonl"
+LOCK = ".chunkline.lock"  # held (flock) by the run writing the directory
 SHARD_PREFIX = "chunks-"
 SHARD_SUFFIX = ".jsonl"
 FORMAT_VERSION = 1

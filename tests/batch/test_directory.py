@@ -228,3 +228,19 @@ def test_directory_output_onto_a_file_names_the_cause(tmp_path):
     r = subprocess.run(_cli(tmp_path / "a.txt", "-o", f"{taken}/"), capture_output=True, timeout=300)
     assert r.returncode == 3 and b"it exists and is not a directory" in r.stderr, r.stderr  # was 'File exists'
     assert taken.read_text() == "keep me\n"
+
+
+def test_a_second_run_on_the_same_directory_is_refused_while_the_first_runs(tmp_path):
+    """Two runs writing one directory: the second deleted the first one's shard
+    in progress (it looks like what a killed run leaves), and the first then
+    died with 'cannot write .chunks-000002.jsonl.part: No such file'."""
+    from chunkline.batch.directory import ShardedOutput
+
+    (tmp_path / "a.txt").write_text("words\n")
+    out = tmp_path / "out"
+    with ShardedOutput(str(out), "cfg", True, 1 << 20, "recursive"):
+        r = subprocess.run(_cli(tmp_path / "a.txt", "-o", f"{out}/", "--incremental"), capture_output=True, timeout=300)
+        assert r.returncode == 3 and b"is being written by another chunkline run" in r.stderr, r.stderr
+    r = subprocess.run(_cli(tmp_path / "a.txt", "-o", f"{out}/", "--incremental", "-q"), capture_output=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    _check_consistent(out)
