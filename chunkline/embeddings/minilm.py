@@ -93,8 +93,8 @@ def _load(model: str, tokenizer: str, threads: int | None):
     """Session and tokenizer, loaded once per process (the model is 23 MB)."""
     try:
         import onnxruntime as ort
-    except ImportError:
-        raise _missing("onnxruntime is not installed") from None
+    except (ImportError, OSError) as exc:  # absent, or installed but broken (a missing shared library)
+        raise _missing(f"onnxruntime cannot be imported ({exc})") from None
     from tokenizers import Tokenizer
 
     if not os.environ.get("CHUNKLINE_MINILM_MODEL"):
@@ -112,6 +112,9 @@ def _load(model: str, tokenizer: str, threads: int | None):
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
     opts.log_severity_level = 3
+    # Every batch has its own padded length: memory patterns planned per input
+    # shape are never reused and only pile up (a novel: 1.6 GB of RSS, 1.0 without)
+    opts.enable_mem_pattern = False
     try:
         session = ort.InferenceSession(model, sess_options=opts, providers=["CPUExecutionProvider"])
     except Exception as exc:
@@ -131,7 +134,11 @@ class MiniLMEmbedder:
     def __init__(self) -> None:
         self._model = str(model_file())
         self._tokenizer = str(tokenizer_file())
-        if importlib.util.find_spec("onnxruntime") is None:
+        try:
+            found = importlib.util.find_spec("onnxruntime") is not None
+        except (ImportError, ValueError):  # an import hook refusing it, or a half-imported module
+            found = False
+        if not found:
             raise _missing("onnxruntime is not installed")
         env = os.environ.get("CHUNKLINE_EMBED_THREADS", "").strip()
         self._threads = int(env) if env.isdigit() and int(env) > 0 else None

@@ -67,3 +67,29 @@ def test_batching_does_not_change_vectors_and_long_texts_truncate():
     assert np.allclose(a, b, atol=1e-4)
     c = get_embedder("minilm", cache_size=0).embed(["word " * 300])
     assert np.allclose(a[2], c[0], atol=1e-4)  # both cut to the first 256 pieces
+
+
+def test_onnxruntime_that_cannot_be_imported_names_the_extra(monkeypatch):
+    """An import hook that refuses onnxruntime (find_spec raises ImportError)
+    or a broken install (the import fails) was an internal error with exit 3."""
+    real = importlib.util.find_spec
+
+    def refuse(name, *a):
+        if name == "onnxruntime":
+            raise ImportError("No module named 'onnxruntime'")
+        return real(name, *a)
+
+    with monkeypatch.context() as m:
+        m.setattr(importlib.util, "find_spec", refuse)
+        if HAVE_EXTRA:
+            with pytest.raises(UsageError, match=r"pip install 'chunkline\[minilm\]'.*onnxruntime"):
+                get_embedder("minilm")
+    if HAVE_EXTRA:
+        minilm._load.cache_clear()
+        emb = get_embedder("minilm", cache_size=0)  # found on disk ...
+        monkeypatch.setitem(__import__("sys").modules, "onnxruntime", None)  # ... but its import fails
+        try:
+            with pytest.raises(UsageError, match=r"pip install 'chunkline\[minilm\]'.*onnxruntime cannot be imported"):
+                emb.embed(["a sentence"])
+        finally:
+            minilm._load.cache_clear()
