@@ -193,10 +193,11 @@ def _units(text: str, blocks: list[Block], sent_starts: list[int], rs: int, re_:
     cuts.update(starts)
     bounds = sorted(cuts)
     bounds = bounds[bisect.bisect_right(bounds, rs) : bisect.bisect_left(bounds, re_)]
-    for i, b in enumerate(flat):
-        if b.kind in _ATOMIC_KINDS:  # one unit from its start to the next block
-            z = flat[i + 1].start if i + 1 < len(flat) else re_
-            lo, hi = bisect.bisect_right(bounds, b.start), bisect.bisect_left(bounds, z)
+    for b in flat:
+        if b.kind in _ATOMIC_KINDS:  # one unit: no boundary inside it (what follows it is
+            # the next unit: sentence blocks are no outer blocks, so the next
+            # outer block may lie a whole section away)
+            lo, hi = bisect.bisect_right(bounds, b.start), bisect.bisect_left(bounds, b.end)
             del bounds[lo:hi]
     bounds.append(re_)
     units: list[_Unit] = []

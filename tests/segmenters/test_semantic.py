@@ -547,3 +547,32 @@ def test_headings_that_do_not_fit_with_the_next_unit_open_its_first_piece():
         assert not all(line.startswith("#") for line in c.text.splitlines() if line.strip()), c.text
     first = next(c for c in chunks if "#####" in c.text)
     assert first.text.startswith("##### Use of dried blood spot specimens\n\n###### Existing recommendations\n\n| Topic |")
+
+
+LEGAL = (
+    "THE ISSUES\n\n1.  Entitlement to service connection for a knee disability.\n\n"
+    "REPRESENTATION\n\nAppellant represented by:\tJohn Doe, Attorney\n\n\n"
+    "INTRODUCTION\n\n" + TOPICS.replace("\n", "\n\n") + "\n"
+    "REMAND\n\nThe Veteran contends that his knee was injured in service. The knee was examined in 2010.\n"
+)
+
+
+def test_a_legal_heading_is_one_unit_not_its_whole_section():
+    """The legal parser gives sentence blocks and headings; a heading's unit
+    ran to the next heading or clause number, so a whole section (11,000
+    characters of a BVA decision's REMAND) was one unit, cut at clauses with
+    no topic boundaries, and sections of 'headings only' ran together across
+    level-1 headings."""
+    parsed = parse(LEGAL, "legal", "decision.legal.txt")
+    text = parsed.document.text
+    heads = [b for b in parsed.blocks if b.kind == "heading"]
+    assert [h.text for h in heads] == ["THE ISSUES", "REPRESENTATION", "INTRODUCTION", "REMAND"]
+    chunks = segment(parsed, parse_strategy("semantic:min_fraction=0", max_tokens=512))
+    check(parsed, chunks, 512)
+    assert covered(text, chunks)
+    for c in chunks:
+        assert not any(c.start < h.start < c.end for h in heads), c.text
+    intro = [c for c in chunks if c.context.endswith("INTRODUCTION")]
+    assert [c.text.split()[-1] for c in intro][:2] == ["farms.", "qubits."], [c.text for c in intro]
+    rep = next(c for c in chunks if c.text.startswith("REPRESENTATION"))
+    assert rep.context.endswith("REPRESENTATION") and rep.text.endswith("Attorney")
