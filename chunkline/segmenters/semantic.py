@@ -12,7 +12,7 @@ How, per content region:
    block (paragraphs, list items...).  Headings, tables and code blocks are
    single units.  Units tile the region, so no text is lost.
 2. **Sections.**  A heading of level <= ``split_level`` starts a new section;
-   no chunk crosses it.  A chunk never ends on a heading.
+   no chunk crosses it.  A chunk never ends on a heading or a clause number.
 3. **Similarity.**  Units are embedded (``embedder``: ``lexical`` fits
    TF-IDF on the document's own units, ``minilm`` is the neural extra).  At
    each gap between units the similarity is the cosine of the summed vectors
@@ -129,6 +129,9 @@ class _Unit:
     block: Block | None
     heading_level: int | None = None
     count: int = -1  # exact size, counted on first use (``_unit_count``)
+    #: never the last unit of a chunk: a heading, or a clause number (legal
+    #: ``list_item`` holding only its ``meta.enumerator``: "1.", "(a)")
+    opens: bool = False
 
 
 # ------------------------------------------------------------------ units
@@ -221,7 +224,10 @@ def _units(text: str, blocks: list[Block], sent_starts: list[int], rs: int, re_:
             continue
         blk = flat[k] if k >= 0 else None
         lvl = (blk.level or 1) if (blk is not None and blk.kind in _HEADING_KINDS and blk.start == ts) else None
-        units.append(_Unit(x, y, ts, te, blk, lvl))
+        opens = lvl is not None or (
+            blk is not None and blk.kind == "list_item" and blk.start == ts and blk.end == te and "enumerator" in (blk.meta or {})
+        )
+        units.append(_Unit(x, y, ts, te, blk, lvl, opens=opens))
         x = y
     return _with_quiet(text, units)
 
@@ -260,7 +266,7 @@ def _with_quiet(text: str, units: list[_Unit]) -> list[_Unit]:
             continue
         if u.heading_level is not None and pending:
             first = pending[0]
-            u = _Unit(first.start, u.end, first.ts, u.te, u.block, u.heading_level)
+            u = _Unit(first.start, u.end, first.ts, u.te, u.block, u.heading_level, opens=True)
         else:
             out.extend(pending)
         pending = []
@@ -844,9 +850,9 @@ def _segment_section(
     for i, u in enumerate(units):
         if u.te - u.ts <= quick or (bound is not None and bound(text[u.ts : u.te]) <= limit) or counts.unit(pos + i) <= limit:
             continue
-        # headings right before it open its first piece (never a chunk of their own)
+        # headings (and clause numbers) right before it open its first piece (never a chunk of their own)
         h = i
-        while h > run_start and units[h - 1].heading_level is not None:
+        while h > run_start and units[h - 1].opens:
             h -= 1
         if h > run_start:
             yield from _segment_run(text, units[run_start:h], pos + run_start, sim, counts, ctx, p)
@@ -882,8 +888,8 @@ def _segment_run(
     # C99 on one window needs no gap similarities; budget splits and merges
     # of small pieces read them only when a piece is over or under size.
     sims = gap_sims() if (p.method == "depth" or gram is None) else _Lazy(gap_sims)
-    # a gap right after a heading is never a boundary: the heading goes with its content
-    allowed = [units[g].heading_level is None for g in range(n - 1)]
+    # a gap right after a heading or a clause number is never a boundary: it goes with its content
+    allowed = [not units[g].opens for g in range(n - 1)]
     if p.method == "depth":
         bounds = choose_boundaries(depth_scores(sims), p.threshold, p.min_units, allowed)
     else:
@@ -905,7 +911,7 @@ def _segment_run(
         c = measure(i, j)
         if c <= limit or j - i == 1:
             return [(i, j, c)]
-        if all(units[k].heading_level is not None for k in range(i, j - 1)):
+        if all(units[k].opens for k in range(i, j - 1)):
             return [(i, j, _SPLIT)]  # headings over a unit that does not fit with them: they open its first piece
         g = _weakest_gap(units, sims, i, j, limit, lambda k: counts.weight(pos + k))
         return fit(i, g) + fit(g, j)
@@ -961,7 +967,7 @@ def _windows(sims, allowed: list[bool], a: int, b: int) -> list[tuple[int, int]]
 def _weakest_gap(units: list[_Unit], sims, i: int, j: int, limit: int, weight) -> int:
     """Unit index where ``[i, j)`` splits: the gap with the lowest similarity
     among those leaving >= limit/4 tokens each side (any gap if none does);
-    gaps before headings rank first, gaps after headings last."""
+    gaps before headings (and clause numbers) rank first, gaps after them last."""
     sizes = [weight(k) for k in range(i, j)]
     total = sum(sizes)
     floor = min(limit, total) / 4
@@ -970,8 +976,8 @@ def _weakest_gap(units: list[_Unit], sims, i: int, j: int, limit: int, weight) -
     for g in range(i + 1, j):
         left += sizes[g - 1 - i]
         balanced = left >= floor and total - left >= floor
-        after_heading = units[g - 1].heading_level is not None
-        before_heading = units[g].heading_level is not None
+        after_heading = units[g - 1].opens
+        before_heading = units[g].opens
         key = (after_heading, not balanced, not before_heading, float(sims[g - 1]), abs((g - i) - (j - g)))
         if best_key is None or key < best_key:
             best_key, best = key, g

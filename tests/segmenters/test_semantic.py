@@ -576,3 +576,29 @@ def test_a_legal_heading_is_one_unit_not_its_whole_section():
     assert [c.text.split()[-1] for c in intro][:2] == ["farms.", "qubits."], [c.text for c in intro]
     rep = next(c for c in chunks if c.text.startswith("REPRESENTATION"))
     assert rep.context.endswith("REPRESENTATION") and rep.text.endswith("Attorney")
+
+
+REMAND = (
+    "REMAND\n\nAccordingly, the case is REMANDED for the following action:\n\n"
+    "1.  Ask the appellant to identify all providers of mental health evaluation or treatment he has received.\n\n"
+    "2.  Thereafter, the Veteran should be afforded a VA psychiatric examination. The examiner must offer opinions to the following:\n\n"
+    "(a)  Please identify (by medical diagnosis) each psychiatric disability entity currently found.\n\n"
+    "(b)  As to each currently diagnosed acquired psychiatric disorder, please offer an opinion as to onset.\n\n"
+    "(c)  Do the diagnosed psychiatric disorders prevent the Veteran from securing and following gainful employment?\n\n"
+    "3.  Thereafter, readjudicate the claims. If any benefit sought remains denied, issue a supplemental statement of the case.\n"
+)
+
+
+def test_a_clause_number_never_ends_a_chunk():
+    """Legal clause numbers ("1.", "(a)") are list_items of their own; chunks
+    ended on them ("... for the following action:\\n\\n1.")."""
+    parsed = parse(REMAND, "legal", "remand.legal.txt")
+    numbers = [b for b in parsed.blocks if b.kind == "list_item" and (b.meta or {}).get("enumerator")]
+    assert len(numbers) == 6
+    for limit in range(24, 140, 8):
+        for spec in ("semantic", "semantic:min_fraction=0", "semantic:threshold=-1,min_fraction=0"):
+            chunks = segment(parsed, parse_strategy(spec, max_tokens=limit))
+            check(parsed, chunks, limit)
+            assert covered(parsed.document.text, chunks)
+            for c in chunks:
+                assert not any(b.end == c.end for b in numbers), (limit, spec, c.text)
