@@ -101,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         cmd = _sorted_command()
         rv = cmd.main(args=args, prog_name="chunkline", standalone_mode=False)
         code = int(rv) if isinstance(rv, int) else ExitCode.OK
+        if code == ExitCode.INTERRUPTED:
+            # typer turns Ctrl-C inside a command into Exit(130) and, outside
+            # standalone mode, returns it silently
+            sys.stderr.write("chunkline: interrupted\n")
     except typer.Exit as exc:
         code = exc.exit_code
     except typer.Abort:

@@ -175,6 +175,12 @@ class _Ignores:
             spec = _load_gitignore(a)
             if spec is not None:
                 chain.append((a, spec))
+        if chain and _inside_ignored(chain, top):
+            # The named directory lies in an ignored part of the enclosing work
+            # tree (a pyenv or virtualenv install, a build/ or data/ folder):
+            # naming it is asking for it, as naming a file is.  The ancestors'
+            # rules would skip every file in it; its own .gitignore files apply.
+            chain = []
         self._root_chain = chain
         self._top = top
         self._root = root
@@ -188,6 +194,25 @@ class _Ignores:
                 chain = chain + [(absdir, spec)]
         self._by_dir[absdir] = chain  # one shared list per rule change, not per file
         return _Rules(chain, self._top, self._root) if chain else None
+
+
+def _inside_ignored(chain: list[tuple[str, object]], top: str) -> bool:
+    """Whether ``top``, or a directory above it inside the rules' reach, is
+    ignored by ``chain`` (git never looks inside an ignored directory)."""
+    d = top
+    while True:
+        for base, spec in reversed(chain):  # deepest first: it decides
+            if not d.startswith(base + os.sep):
+                continue
+            res = spec.check_file(os.path.relpath(d, base).replace(os.sep, "/") + "/")  # type: ignore[attr-defined]
+            if res.include is not None:
+                if res.include:
+                    return True
+                break
+        parent = os.path.dirname(d)
+        if parent == d or not parent.startswith(chain[0][0] + os.sep):
+            return False
+        d = parent
 
 
 class _Rules:

@@ -151,17 +151,20 @@ def test_reader_leaving_mid_write_is_quiet(tmp_path):
         assert b"error" not in err and b"Traceback" not in err, err
 
 
-def test_sigterm_leaves_no_file(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_leaves_no_file_and_says_interrupted(tmp_path, sig):
     big = tmp_path / "big.txt"
     big.write_text(("All work and no play makes Jack a dull boy. " * 40 + "\n\n") * 4000)
     out = tmp_path / "out.jsonl"
     p = subprocess.Popen([sys.executable, "-m", "chunkline", "chunk", str(big), str(big.parent), "-s", "sentence", "-t", "16", "-o", str(out)], stderr=subprocess.PIPE)
     time.sleep(2.0)
-    p.send_signal(signal.SIGTERM)
+    p.send_signal(sig)
+    err = p.stderr.read()
     rc = p.wait(timeout=60)
     if rc == 0:  # finished before the signal: the file is complete, nothing to check
         return
     assert rc == ExitCode.INTERRUPTED
+    assert err.decode().splitlines()[-1] == "chunkline: interrupted"
     assert not out.exists()
     assert [f for f in os.listdir(tmp_path) if f.endswith(".part")] == []
 

@@ -119,3 +119,20 @@ def test_discover_gitignore_vendored_and_generated(tmp_path):
     assert [s.walked for s in srcs if s.path.endswith("x.log")] == [False]
     srcs, _ = discover([str(tmp_path)], gitignore=False)
     assert "x.log" in {os.path.basename(s.path) for s in srcs}
+
+
+def test_naming_a_directory_that_the_enclosing_work_tree_ignores_walks_it(tmp_path):
+    """A pyenv/virtualenv install or a build/ folder inside a repository:
+    naming it is asking for it (as naming a file is), so the enclosing
+    rules that ignore it do not empty the run; its own .gitignore applies."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("/versions\n*.log\n")
+    lib = tmp_path / "versions" / "3.11" / "lib"
+    lib.mkdir(parents=True)
+    (lib / "a.py").write_text("x = 1\n")
+    (lib / ".gitignore").write_text("skip.py\n")
+    (lib / "skip.py").write_text("y = 2\n")
+    srcs, _ = discover([str(lib)])
+    assert [os.path.basename(s.path) for s in srcs] == ["a.py"]
+    srcs, skipped = discover([str(tmp_path)])  # walked from the top, the rule holds
+    assert srcs == [] and any(s.display.rstrip("/").endswith("versions") and "ignored by" in s.reason for s in skipped)
