@@ -41,13 +41,28 @@ STOP_WORDS: frozenset[str] = frozenset(
 )
 
 
+#: Runs of scripts written without spaces between words (Han, kana) or with
+#: particles glued to words (Hangul): a "word" there is a whole clause, so
+#: such runs are indexed as overlapping character bigrams (a lone character
+#: as itself), as Lucene's CJK analyzer does.
+_SPACELESS = re.compile(
+    "[\u1100-\u11ff\u3005-\u3007\u3040-\u30ff\u3131-\u318e\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\U00020000-\U0002fa1f]+"
+)
+
+
 def terms(text: str) -> list[str]:
     """The index terms of ``text``: lower-cased word forms of at least two
-    characters, not purely numeric, not stop words (``_`` separates words)."""
+    characters, not purely numeric, not stop words (``_`` separates words);
+    runs of Han, kana and Hangul give character bigrams."""
     keep = _KEEP
     # ``translate`` + ``split`` finds exactly ``_WORD``'s runs (``[^\W_]`` is
     # ``str.isalnum``), several times faster than ``findall``.
-    return [w for w in text.lower().translate(_SEPARATORS).split() if keep[w]]
+    words = text.lower().translate(_SEPARATORS).split()
+    if text.isascii() or not _SPACELESS.search(text):
+        return [w for w in words if keep[w]]
+    expand = _EXPAND
+    return [t for w in words for t in expand[w] if keep[t]]
 
 
 class _SeparatorTable(dict):
@@ -76,7 +91,7 @@ class _KeepTable(dict):
     dict hit is much cheaper than the three tests), bounded in size."""
 
     def __missing__(self, w: str) -> bool:
-        ok = len(w) > 1 and w not in STOP_WORDS and not w.isnumeric()
+        ok = (len(w) > 1 or _SPACELESS.match(w) is not None) and w not in STOP_WORDS and not w.isnumeric()
         if len(self) >= 500_000:
             self.clear()
         self[w] = ok
@@ -84,6 +99,31 @@ class _KeepTable(dict):
 
 
 _KEEP = _KeepTable()
+
+
+class _ExpandTable(dict):
+    """word -> its pieces: the word itself, or with runs of ``_SPACELESS``
+    scripts cut out as character bigrams (``北京是`` -> ``北京``, ``京是``).
+    Decided once per distinct word form, bounded in size."""
+
+    def __missing__(self, w: str) -> tuple[str, ...]:
+        out: list[str] = []
+        pos = 0
+        for m in _SPACELESS.finditer(w):
+            if m.start() > pos:
+                out.append(w[pos : m.start()])
+            run = m.group()
+            out.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
+            pos = m.end()
+        if pos < len(w):
+            out.append(w[pos:])
+        if len(self) >= 500_000:
+            self.clear()
+        self[w] = pieces = tuple(out)
+        return pieces
+
+
+_EXPAND = _ExpandTable()
 
 
 class LexicalEmbedder:
@@ -451,6 +491,9 @@ def _joined_term_ids(texts: list[str], sort: bool = True):
     words = joined.translate(_JOIN_SEPARATORS).split()
     if not words:
         return None
+    if not joined.isascii() and _SPACELESS.search(joined):  # bigrams of Han, kana, Hangul (see ``terms``)
+        expand = _EXPAND
+        words = [t for w in words for t in (expand[w] if w != _SENTINEL else (w,))]
     # one hashing pass: every distinct word -> where it first occurs (dicts
     # keep insertion order: first appearance); each occurrence -> that place
     index: dict[str, int] = {}

@@ -574,7 +574,7 @@ def semantic(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
         return
     passed = _TokenPass.run(text, all_units, ctx.sizer)
     counts = passed or _Counts(text, all_units, ctx.sizer)
-    if p.embedder == "lexical" and passed is not None:
+    if p.embedder == "lexical" and passed is not None and _tokens_are_word_like(text, passed):
         sim = _Similarity.from_rows(passed.term_rows())
     else:
         sim = _Similarity(p.embedder, [text[u.ts : u.te] for u in all_units])
@@ -585,6 +585,23 @@ def semantic(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
     for sec in sections:
         yield from _segment_section(text, sec, pos, sim, counts, bound, quick, ctx, p)
         pos += len(sec)
+
+
+#: Below this many non-space characters per BPE token, tokens are letters or
+#: byte pieces rather than words and their terms say nothing of the topic:
+#: cl100k cuts Greek into ~0.9 characters a token, Korean 0.8, Chinese ~1,
+#: Russian 1.7 (English 3.7, code 3).
+_MIN_CHARS_PER_TERM_TOKEN = 2.0
+
+
+def _tokens_are_word_like(text: str, passed: "_TokenPass") -> bool:
+    """Whether the token pass's BPE tokens can serve as the lexical terms, or
+    the units' own words (and character bigrams of Han, kana and Hangul) must."""
+    tokens = int(passed.ids.size)
+    if not tokens:
+        return False
+    nws = len(text) - sum(text.count(c) for c in " \n\t\r\f\v\u3000\xa0")
+    return nws >= _MIN_CHARS_PER_TERM_TOKEN * tokens
 
 
 class _Counts:

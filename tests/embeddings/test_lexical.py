@@ -162,3 +162,28 @@ def test_weighted_rows_match_the_embedder_on_the_same_terms():
     assert np.allclose(np.linalg.norm(big, axis=1)[np.linalg.norm(big, axis=1) > 0], 1.0)
     empty = weighted_rows(3, [], [])
     assert empty.gram(0, 3).shape == (3, 3) and not empty.gram(0, 3).any()
+
+
+def test_scripts_written_without_spaces_index_character_bigrams():
+    """A Chinese or Japanese sentence has no spaces: it was one 'word', so two
+    sentences about Beijing shared no term and every cosine was 0 (semantic
+    cut after every sentence, ICC/DCC measured nothing).  Runs of Han, kana
+    and Hangul give overlapping character bigrams (as Lucene's CJK analyzer)."""
+    assert terms("北京是中国的首都。") == ["北京", "京是", "是中", "中国", "国的", "的首", "首都"]
+    assert terms("量子bit和Qubit") == ["量子", "bit", "和", "qubit"]  # bigrams stay inside their script's run
+    assert terms("東") == ["東"]  # a lone ideograph is a term
+    assert "서울" in terms("서울은 대한민국의 수도이다") and "서울" in terms("서울에는 사람이 산다")
+    assert terms("The cat sat.") == ["cat", "sat"]  # other scripts unchanged
+    docs = {
+        "zh": ["北京是中国的首都。", "北京位于华北平原。", "量子计算机使用量子比特。", "量子比特可以处于叠加态。"],
+        "ja": ["東京は日本の首都です。", "東京は関東平野にあります。", "量子コンピュータは量子ビットを使います。", "量子ビットは重ね合わせの状態をとれます。"],
+        "ko": ["서울은 대한민국의 수도이다.", "서울에는 천만 명이 산다.", "양자 컴퓨터는 큐비트를 사용한다.", "큐비트는 중첩 상태에 있다."],
+    }
+    for lang, texts in docs.items():
+        v = get_embedder("lexical").embed(texts)
+        sim = v @ v.T
+        assert sim[0, 1] > 0.05 and sim[2, 3] > 0.05, (lang, sim)
+        assert sim[0, 1] > sim[0, 2] and sim[2, 3] > sim[1, 2], (lang, sim)
+        rows = LexicalEmbedder().unit_rows(texts)  # the segmenter's fast fitting path
+        g = rows.gram(0, len(texts))
+        assert g[0, 1] > 0.05 and g[2, 3] > 0.05 and g[0, 2] < g[0, 1], (lang, g)

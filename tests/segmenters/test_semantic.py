@@ -602,3 +602,49 @@ def test_a_clause_number_never_ends_a_chunk():
             assert covered(parsed.document.text, chunks)
             for c in chunks:
                 assert not any(b.end == c.end for b in numbers), (limit, spec, c.text)
+
+
+#: Three topics (a capital city, quantum computing, an orchestra) in scripts
+#: whose BPE tokens are letters or byte pieces (Greek, Korean, Chinese in
+#: cl100k) or that are written without spaces (Chinese, Japanese).
+FOREIGN_TOPICS = {
+    'el': (
+        'Η Αθήνα είναι η πρωτεύουσα της Ελλάδας. Η πόλη έχει μακρά ιστορία. Η Ακρόπολη βρίσκεται στο κέντρο της Αθήνας. Η Αθήνα έχει πολλά μουσεία.',
+        'Οι κβαντικοί υπολογιστές χρησιμοποιούν κιούμπιτ. Ένα κιούμπιτ μπορεί να βρίσκεται σε υπέρθεση. Η διεμπλοκή συνδέει τα κιούμπιτ. Η κβαντική διόρθωση σφαλμάτων προστατεύει τα κιούμπιτ.',
+        'Η ορχήστρα κούρδισε τα βιολιά πριν τη συναυλία. Ο μαέστρος σήκωσε τη μπαγκέτα και η συμφωνία άρχισε. Τα βιολιά και τα τσέλα έπαιξαν τη μελωδία. Το κοινό χειροκρότησε την ορχήστρα.',
+    ),
+    'ko': (
+        '서울은 대한민국의 수도이다. 서울은 한강을 따라 위치해 있다. 서울에는 천만 명 가까운 사람이 산다. 서울은 한국에서 가장 큰 도시이다.',
+        '양자 컴퓨터는 큐비트를 사용한다. 큐비트는 중첩 상태에 있을 수 있다. 얽힘은 큐비트를 서로 연결한다. 양자 오류 정정은 큐비트를 보호한다.',
+        '오케스트라는 연주회 전에 바이올린을 조율했다. 지휘자가 지휘봉을 들자 교향곡이 시작되었다. 바이올린과 첼로가 교향곡의 선율을 연주했다. 청중은 오케스트라에게 박수를 보냈다.',
+    ),
+    'ru': (
+        'Москва — столица России. Город расположен на реке Москве. В Москве живут более двенадцати миллионов человек. Москва является крупнейшим городом страны.',
+        'Квантовые компьютеры используют кубиты. Кубит может находиться в суперпозиции состояний. Запутанность связывает кубиты между собой. Квантовая коррекция ошибок защищает кубиты.',
+        'Оркестр настроил скрипки перед концертом. Дирижёр поднял палочку, и симфония началась. Скрипки и виолончели вели мелодию симфонии. Зал аплодировал оркестру.',
+    ),
+    'zh': (
+        '北京是中国的首都。北京位于华北平原。北京有两千多万人口。北京是中国的政治和文化中心。',
+        '量子计算机使用量子比特。量子比特可以处于叠加态。量子纠缠把量子比特连接在一起。量子纠错保护脆弱的量子比特。',
+        '乐团在音乐会前给小提琴调音。指挥举起指挥棒，交响乐开始了。小提琴和大提琴演奏交响乐的旋律。观众为乐团鼓掌。',
+    ),
+    'ja': (
+        '東京は日本の首都です。東京は関東平野にあります。東京には千四百万人が住んでいます。東京は日本の政治と経済の中心です。',
+        '量子コンピュータは量子ビットを使います。量子ビットは重ね合わせの状態をとれます。量子もつれは量子ビットを結びつけます。量子誤り訂正は量子ビットを守ります。',
+        'オーケストラは演奏会の前にバイオリンを調律しました。指揮者が指揮棒を上げると交響曲が始まりました。バイオリンとチェロが交響曲の旋律を奏でました。聴衆はオーケストラに拍手しました。',
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(FOREIGN_TOPICS))
+@pytest.mark.parametrize("tokenizer", ["cl100k_base", "o200k_base", "chars"])
+def test_finds_topic_shifts_in_greek_korean_russian_chinese_japanese(lang, tokenizer):
+    """Greek prose was cut after every sentence (cl100k gives ~one token a
+    letter, and single letters are no terms); Chinese and Japanese sentences
+    were single 'words' with the word terms of other tokenizers."""
+    paras = FOREIGN_TOPICS[lang]
+    parsed = parse("\n\n".join(paras) + "\n")
+    budget = {"max_chars": 2000} if tokenizer == "chars" else {"max_tokens": 512, "tokenizer": tokenizer}
+    chunks = segment(parsed, parse_strategy("semantic:min_fraction=0", **budget))
+    check(parsed, chunks, 2000 if tokenizer == "chars" else 512, tokenizer)
+    assert [c.text for c in chunks] == list(paras), [c.text[:20] for c in chunks]
