@@ -600,6 +600,8 @@ def _tokens_are_word_like(text: str, passed: "_TokenPass") -> bool:
     tokens = int(passed.ids.size)
     if not tokens:
         return False
+    if text.isascii():  # English, code, numbers: cl100k/o200k tokens are whole words or word pieces
+        return True
     nws = len(text) - sum(text.count(c) for c in " \n\t\r\f\v\u3000\xa0")
     return nws >= _MIN_CHARS_PER_TERM_TOKEN * tokens
 
