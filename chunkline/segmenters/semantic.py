@@ -45,6 +45,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Iterator
 
 from ..core.records import Block, ParsedDocument
+from ._blocks import is_quiet
 from ._packing import _ABBREV, PROSE_SEPARATORS, _edge_count, _single_count, sentence_cuts, split_recursive
 from .base import SegmentContext, Span, register_segmenter
 
@@ -56,7 +57,6 @@ _HEADING_KINDS = frozenset({"heading", "title"})
 #: lines, such as Node's ``<!-- YAML ... description: Added x. -->``, end
 #: with full stops that are no sentence ends).
 _ATOMIC_KINDS = frozenset({"heading", "title", "table", "code", "formula", "comment", "front_matter"})
-_TAGS = re.compile(r"<[^<>]*>")
 _PARA = re.compile(r"\n[ \t]*\n")
 #: A line that ends with a full stop (not an abbreviation's), ! or ? ends a
 #: sentence whatever the next line starts with (lists, verse, one sentence per
@@ -238,13 +238,7 @@ def _quiet(u: _Unit) -> bool:
     b = u.block
     if b is None or u.heading_level is not None or u.ts != b.start:
         return False
-    if b.kind == "comment":
-        return True
-    return b.kind in ("paragraph", "other") and text_is_markup(b.text)
-
-
-def text_is_markup(s: str) -> bool:
-    return s.lstrip().startswith("<") and not _TAGS.sub("", s).strip()
+    return is_quiet(b)
 
 
 def _with_quiet(text: str, units: list[_Unit]) -> list[_Unit]:

@@ -30,6 +30,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..core.records import Block, ParsedDocument
+from ._blocks import is_quiet as _quiet
 from ._packing import PROSE_SEPARATORS, merge, sentence_cuts, split_recursive, trim
 from .base import SegmentContext, Span, register_segmenter
 
@@ -92,17 +93,6 @@ def _units(text: str, flat: list[Block], rs: int, re_: int) -> list[_Unit]:
         e = flat[i + 1].start if i + 1 < len(flat) else re_
         units.append(_Unit(s, e, b))
     return units
-
-
-_TAGS = re.compile(r"<[^<>]*>")
-
-
-def _quiet(b: Block) -> bool:
-    """A block with no prose of its own: a comment, an empty block, markup
-    with no text (Node's ``<a id="old-anchor"></a>`` before a heading)."""
-    if b.kind == "comment" or not b.text.strip():
-        return True
-    return b.kind in ("paragraph", "other") and b.text.lstrip().startswith("<") and not _TAGS.sub("", b.text).strip()
 
 
 def _with_quiet(text: str, units: list[_Unit], ctx: SegmentContext) -> list[_Unit]:

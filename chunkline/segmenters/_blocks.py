@@ -1,0 +1,21 @@
+"""Block predicates shared by the block-aware segmenters (structure, semantic)."""
+
+from __future__ import annotations
+
+import re
+
+from ..core.records import Block
+
+_TAGS = re.compile(r"<[^<>]*>")
+
+
+def is_quiet(b: Block) -> bool:
+    """A block with no prose of its own: a comment, an empty block, or markup
+    with no text (Node's ``<a id="old-anchor"></a>`` before a heading).
+
+    Why: such blocks sit between a heading and its content (``<!-- YAML
+    added: v10.0.0 -->``); segmenters keep them with the heading so no chunk
+    ends on a heading followed only by them."""
+    if b.kind == "comment" or not b.text.strip():
+        return True
+    return b.kind in ("paragraph", "other") and b.text.lstrip().startswith("<") and not _TAGS.sub("", b.text).strip()
