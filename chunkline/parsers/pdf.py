@@ -316,30 +316,29 @@ def _set_list_levels(ordered: list[list]) -> None:
                 run = []
 
 
-def _merge_line_units(ordered: list[list]) -> None:
-    """Rejoin a paragraph that MuPDF cut into one block per line (wide line
-    spacing, CJK and right-to-left text): the next unit continues the previous
-    one when it has the same style, starts right below it in the same column,
-    and the previous one's last line runs to the column edge."""
+def _merge_units(ordered: list[list], joins) -> None:
+    """Fold each unit into the one before it (same column list) when
+    ``joins(prev, unit)`` says it continues it: lines appended, boxes united.
+    Only body units join; furniture never does."""
     for items in ordered:
         out: list = []
         for it in items:
             prev = out[-1] if out else None
-            if (
-                isinstance(it, Unit)
-                and isinstance(prev, Unit)
-                and not it.furniture
-                and not prev.furniture
-                and it.kind == "paragraph"
-                and prev.kind in ("paragraph", "list_item")
-                and _continues(prev, it)
-            ):
+            if isinstance(it, Unit) and isinstance(prev, Unit) and not it.furniture and not prev.furniture and joins(prev, it):
                 prev.lines.extend(it.lines)
                 prev.x0, prev.y0 = min(prev.x0, it.x0), min(prev.y0, it.y0)
                 prev.x1, prev.y1 = max(prev.x1, it.x1), max(prev.y1, it.y1)
                 continue
             out.append(it)
         items[:] = out
+
+
+def _merge_line_units(ordered: list[list]) -> None:
+    """Rejoin a paragraph that MuPDF cut into one block per line (wide line
+    spacing, CJK and right-to-left text): the next unit continues the previous
+    one when it has the same style, starts right below it in the same column,
+    and the previous one's last line runs to the column edge."""
+    _merge_units(ordered, lambda prev, it: it.kind == "paragraph" and prev.kind in ("paragraph", "list_item") and _continues(prev, it))
 
 
 def _merge_code_units(ordered: list[list]) -> None:
@@ -347,26 +346,16 @@ def _merge_code_units(ordered: list[list]) -> None:
     rest, a blank line inside a comment) is one code block: the next code
     unit starts at most one blank line below the previous one, at or a few
     indents right of its left edge."""
-    for items in ordered:
-        out: list = []
-        for it in items:
-            prev = out[-1] if out else None
-            if (
-                isinstance(it, Unit)
-                and isinstance(prev, Unit)
-                and it.kind == "code"
-                and prev.kind == "code"
-                and not it.furniture
-                and not prev.furniture
-                and -1.0 <= it.y0 - prev.y1 <= 1.6 * max(prev.lines[-1].height, it.lines[0].height, 1.0)
-                and prev.x0 - 2 <= it.x0 <= max(prev.x1, prev.x0 + 40)
-            ):
-                prev.lines.extend(it.lines)
-                prev.x0, prev.y0 = min(prev.x0, it.x0), min(prev.y0, it.y0)
-                prev.x1, prev.y1 = max(prev.x1, it.x1), max(prev.y1, it.y1)
-                continue
-            out.append(it)
-        items[:] = out
+    _merge_units(ordered, _code_continues)
+
+
+def _code_continues(prev: Unit, it: Unit) -> bool:
+    return (
+        it.kind == "code"
+        and prev.kind == "code"
+        and -1.0 <= it.y0 - prev.y1 <= 1.6 * max(prev.lines[-1].height, it.lines[0].height, 1.0)
+        and prev.x0 - 2 <= it.x0 <= max(prev.x1, prev.x0 + 40)
+    )
 
 
 def _continues(a: Unit, b: Unit) -> bool:
