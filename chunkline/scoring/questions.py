@@ -84,6 +84,8 @@ def load_questions(path: str, index: DocumentIndex, docs_text: Sequence[str]) ->
                 refs = json.loads(row["references"])
             except json.JSONDecodeError:
                 raise InputError(path, f"{where}: references is not a JSON list", "format") from None
+            if not (row["question"] or "").strip():
+                raise InputError(path, f"{where}: the question is empty", "format")
             ev = tuple(_span(path, where, r, index, docs_text, row.get("corpus_id")) for r in refs)
             out.append(Question(row["question"], ev))
     else:
@@ -97,6 +99,8 @@ def load_questions(path: str, index: DocumentIndex, docs_text: Sequence[str]) ->
                 raise InputError(path, f"{where}: not valid JSON ({exc.msg})", "format") from None
             if not isinstance(obj, dict) or not isinstance(obj.get("question"), str):
                 raise InputError(path, f"{where}: a question record needs a string 'question'", "format")
+            if not obj["question"].strip():
+                raise InputError(path, f"{where}: the question is empty", "format")
             refs = obj.get("references")
             doc_key = obj.get("doc", obj.get("document", obj.get("corpus_id")))
             if refs is None and "start" in obj:

@@ -62,28 +62,37 @@ _TOKEN = re.compile(r"\w+")
 
 
 def bm25_rankings(chunk_texts: Sequence[str], queries: Sequence[str], depth: int) -> np.ndarray:
-    """BM25 (Lucene variant, k1 = 1.5, b = 0.75, English stopwords, no stemming) rankings, shape (q, depth)."""
+    """BM25 (Lucene variant, k1 = 1.5, b = 0.75, English stopwords, no stemming) rankings, shape (q, depth).
+
+    Per chunk ``Σ_w idf(w) · tf / (tf + k1 · (1 − b + b · |chunk| / avg|chunk|))`` over the
+    query's words (repeats count), ``idf(w) = ln(1 + (N − df + 0.5) / (df + 0.5))``; chunks and
+    queries are split into ``\\w+`` words, lower-cased, the same way.  Equal scores (duplicate
+    chunks, and every chunk sharing no word with the query) rank in chunk order, so a ranking
+    never depends on how a selection algorithm breaks ties.
+    """
     import bm25s  # lazy: only retrieval scoring needs it
 
     split = lambda texts: [_TOKEN.findall(t.lower()) for t in texts]  # noqa: E731
     stop = set(bm25s.stopwords.STOPWORDS_EN) if hasattr(bm25s, "stopwords") else set()
     corpus_tokens = [[w for w in toks if w not in stop] for toks in split(chunk_texts)]
     query_tokens = [[w for w in toks if w not in stop] for toks in split(queries)]
+    depth = min(depth, len(chunk_texts))
+    out = np.tile(np.arange(depth), (len(queries), 1))  # no known word: every score is 0, chunk order
+    if not any(corpus_tokens):
+        return out
     retriever = bm25s.BM25()
     retriever.index(corpus_tokens, show_progress=False)
-    depth = min(depth, len(chunk_texts))
-    # bm25s refuses queries with no known token; rank those by index order (all scores 0).
     vocab = retriever.vocab_dict
-    out = np.tile(np.arange(depth), (len(queries), 1))
-    known = [i for i, q in enumerate(query_tokens) if any(w in vocab for w in q)]
-    if known:
-        docs, _scores = retriever.retrieve([[w for w in query_tokens[i] if w in vocab] for i in known], k=depth, show_progress=False, n_threads=1)
-        out[known] = docs
+    for i, q in enumerate(query_tokens):
+        known = [w for w in q if w in vocab]
+        if known:
+            scores = np.asarray(retriever.get_scores(known), dtype=np.float64)
+            out[i] = np.argsort(-scores, kind="stable")[:depth]
     return out
 
 
 def dense_rankings(chunk_texts: Sequence[str], queries: Sequence[str], depth: int, embedder_name: str) -> np.ndarray:
-    """Cosine rankings with ``chunkline.embeddings`` vectors, shape (q, depth)."""
+    """Cosine rankings with ``chunkline.embeddings`` vectors (L2-normalised rows), shape (q, depth); ties in chunk order."""
     try:
         from ..embeddings import get_embedder
     except ImportError:  # pragma: no cover - the package ships it
@@ -91,7 +100,9 @@ def dense_rankings(chunk_texts: Sequence[str], queries: Sequence[str], depth: in
     emb = get_embedder(embedder_name, corpus=list(chunk_texts))
     c = np.asarray(emb.embed(list(chunk_texts)), dtype=np.float32)
     q = np.asarray(emb.embed(list(queries)), dtype=np.float32)
-    sims = q @ c.T
+    # Rounded: BLAS sums identical columns in different orders, so duplicate chunks
+    # would otherwise rank by float noise (1e-8) instead of chunk order.
+    sims = np.round(q @ c.T, 6)
     depth = min(depth, len(chunk_texts))
     return np.argsort(-sims, axis=1, kind="stable")[:, :depth]
 
