@@ -99,6 +99,19 @@ def test_thresholds():
         check(parse_thresholds(["iou=0.1"], "under"), {"iou": None})
 
 
+def test_thresholds_at_the_limit_pass_despite_float_rounding():
+    """Every question at recall 0.7: the mean is 0.6999999999999998, shown as 0.7; a gate at 0.7 passes."""
+    import numpy as np
+
+    mean = float(np.mean([0.7, 0.7, 0.7]))
+    assert mean < 0.7
+    ts = parse_thresholds(["recall=0.7"], "under") + parse_thresholds(["dcg@5=0.9"], "over")
+    res = check(ts, {"recall": mean, "dcg@5": float(np.mean([0.9] * 7))})
+    assert [r.passed for r in res] == [True, True]
+    res = check(parse_thresholds(["recall=0.7001"], "under") + parse_thresholds(["recall=0.6999"], "over"), {"recall": mean})
+    assert [r.passed for r in res] == [False, False]  # a real miss still fails
+
+
 def test_score_end_to_end(docs, tmp_path):
     rows = [{"text": "Alpha beta gamma.", "doc": "a.txt"}, {"text": "Delta   epsilon zeta.", "doc": "a.txt"}]
     rep = score(ScoreOptions(chunks=_write(tmp_path / "c.jsonl", rows), docs=(str(docs / "a.txt"),), tokenizer="words",
