@@ -25,7 +25,16 @@ _BLOCK_TAGS = frozenset(
 )
 _WS = re.compile(r"\s+")
 # id/class tokens of page chrome (readability-style); content inside <main> is trusted more
-_CHROME = re.compile(r"(?:^|[\s_-])(sidebar|navbar|nav|menu|menu-bar|popup|modal|cookie|breadcrumbs?|toolbar|skip-link|site-header|site-footer|share|social)(?:$|[\s_-])", re.I)
+# and generated-docs chrome: tables of contents, site banners, prev/next pagers,
+# "edit this page" and "view source" links, version pickers, rustdoc's out-of-band
+# "1.0.0 · Source" (rightside, out-of-band) and its "Expand description" toggle (hideme)
+_CHROME = re.compile(
+    r"(?:^|[\s_-])(sidebar|navbar|nav|menu|menu-bar|popup|modal|cookie|breadcrumbs?|toolbar|skip-link|site-header|site-footer|share|social"
+    r"|toc|table[\s_-]of[\s_-]contents|banner|pager|pagination|skip-to-content|back-to-top"
+    r"|edit-link|edit-this-page|edit-page|source-link|srclink|viewcode-link|version-picker|version-switcher"
+    r"|rightside|out-of-band|hideme)(?:$|[\s_-])",
+    re.I,
+)
 _BOILERPLATE_ROLE = re.compile(r"\b(navigation|banner|contentinfo|complementary|search)\b")
 _SEP = "\n\n"
 
@@ -50,9 +59,10 @@ def parse_html(data: bytes, ctx: ParseContext) -> ParsedDocument:
     # drop boilerplate subtrees up front so no text lookup can reach them
     tree.strip_tags([t for t in _SKIP if not t.startswith("-") and t != "head"] + ["title"], recursive=True)
     _drop_symbol_anchors(tree)
+    _drop_inline_chrome(tree)
     _separate_blocks(tree)
     root = tree.css_first("main") or tree.css_first("[role=main]") or tree.body or tree.root
-    builder = _Builder()
+    builder = _Builder(tree)
     if root is not None:
         builder.walk(root)
     text = builder.text()
@@ -66,8 +76,49 @@ def _drop_symbol_anchors(tree) -> None:
     section paths made of them (``Abstract¶``, ``§Examples``)."""
     for a in tree.css('a[href^="#"]'):
         label = a.text(deep=True) or ""
-        if not any(ch.isalnum() for ch in label):
+        if not any(ch.isalnum() for ch in label) or _is_self_permalink(a):
             a.decompose()
+
+
+def _drop_inline_chrome(tree) -> None:
+    """Chrome inside a line of text (rustdoc's ``<span class="rightside">1.0.0 ·
+    <a class="src">Source</a></span>`` before a method heading): the walker
+    checks block elements, flat text extraction would not see these."""
+    for node in tree.css("span[class], a[class], small[class]"):
+        if _CHROME.search(node.attributes.get("class") or ""):
+            node.decompose()
+
+
+def _is_self_permalink(a) -> bool:
+    """A link to the element that holds it, alone in a non-heading block: the
+    Rust reference's ``<div id="r-expr.intro"><a href="#r-expr.intro">[expr.intro]</a></div>``.
+    A heading wrapped in a link to itself is a heading and stays."""
+    parent = a.parent
+    if parent is None or parent.tag in _HEADINGS or (parent.text(deep=True) or "").strip() != (a.text(deep=True) or "").strip():
+        return False
+    target = (a.attributes.get("href") or "")[1:]
+    node = parent
+    for _ in range(3):
+        if node is None or node.tag in _HEADINGS:
+            return False
+        if target and node.attributes.get("id") == target:
+            return True
+        node = node.parent
+    return False
+
+
+def _squash(text: str) -> str:
+    return _WS.sub("", text).casefold()
+
+
+def _toc_links(node) -> list[str] | None:
+    """The link texts of a list made only of in-page links (two or more), else None."""
+    links = node.css('a[href^="#"]')
+    if len(links) < 2:
+        return None
+    texts = [_squash(a.text(deep=True) or "") for a in links]
+    total = sum(map(len, texts))
+    return texts if total and total == len(_squash(node.text(deep=True) or "")) else None
 
 
 #: Block elements inside table cells: a cell's text is flattened, so these
@@ -91,7 +142,9 @@ def _separate_blocks(tree) -> None:
 class _Builder:
     """Accumulates blocks and the document text they index into."""
 
-    def __init__(self) -> None:
+    def __init__(self, tree=None) -> None:
+        self.tree = tree
+        self._headings: set[str] | None = None
         self.parts: list[str] = []
         self.pos = 0
         self.blocks: list[Block] = []
@@ -138,7 +191,7 @@ class _Builder:
                 rest = []
                 if _has_block_child(cur):  # unclosed heading swallowed what follows
                     own, rest = _split_own(cur)
-                    title = _WS.sub(" ", " ".join(_node_text(c) for c in own)).strip()
+                    title = _WS.sub(" ", "".join(_node_text(c) for c in own)).strip()
                 else:
                     title = _inline(cur)
                 if title:
@@ -158,6 +211,8 @@ class _Builder:
             if tag == "table":
                 self._table(cur)
                 continue
+            if tag in ("ul", "ol") and self._is_toc(cur):
+                continue  # an in-page table of contents
             if tag == "li":
                 if not _has_block_child(cur):
                     self.emit("list_item", _inline(cur), level=depth)
@@ -165,11 +220,27 @@ class _Builder:
                 # item text before its nested blocks, then the nested blocks
                 # and any text after them
                 own, rest = _split_own(cur)
-                self.emit("list_item", _WS.sub(" ", " ".join(_node_text(c) for c in own)).strip(), level=depth)
+                item = _WS.sub(" ", "".join(_node_text(c) for c in own)).strip()
+                if not item and rest and rest[0].tag == "p" and not _has_block_child(rest[0]):
+                    # a loose item <li><p>first</p>…: its first paragraph is the item
+                    item, rest = _inline(rest[0]), rest[1:]
+                self.emit("list_item", item, level=depth)
                 self._push(stack, rest, depth, quoted)
                 continue
             # container: loose text runs become paragraphs, block children recurse
             self._push(stack, list(_children(cur)), depth + 1 if tag in ("ul", "ol") else depth, quoted or tag == "blockquote")
+
+    def _is_toc(self, node) -> bool:
+        """A table of contents: a list made only of in-page links that repeat
+        the page's headings.  A list of in-page links that says something else
+        (Node's "methods available on a Resolver") is content; so is a list of
+        links to other pages ("See also")."""
+        texts = _toc_links(node)
+        if texts is None or self.tree is None:
+            return False
+        if self._headings is None:
+            self._headings = {_squash(h.text(deep=True) or "") for h in self.tree.css("h1, h2, h3, h4, h5, h6")}
+        return sum(t in self._headings for t in texts) >= 0.8 * len(texts)
 
     @staticmethod
     def _push(stack, children, depth: int, quoted: bool) -> None:
@@ -257,7 +328,7 @@ def _children(node):
 
 def _node_text(node) -> str:
     if isinstance(node, _Run):
-        return " ".join(_node_text(n) for n in node.nodes)
+        return "".join(_node_text(n) for n in node.nodes)
     if node.tag in _SKIP:
         return ""
     return node.text(deep=True) or ""

@@ -78,3 +78,75 @@ def test_sphinx_headings_carry_no_pilcrow():
     heads = [b for b in p.blocks if b.kind == "heading"]
     assert len(heads) > 10
     assert not any("¶" in b.text or any("¶" in t for t in b.section) for b in p.blocks)
+
+
+# --- generated documentation sites: page chrome vs content -------------------
+
+
+def test_inline_elements_in_loose_text_gain_no_spaces():
+    # rustdoc: <div class='docblock'>Gets the <code>TypeId</code> of <code>self</code>.</div>
+    # (was "Gets the TypeId of self ." and "where T: ? Sized ,")
+    p = parse_html("<div>Gets the <code>TypeId</code> of <code>self</code>.<p>next</p></div>"
+                   "<ul><li>T: ?<a href='x'>Sized</a>,<ul><li>n</li></ul></li></ul>")
+    assert [b.text for b in p.blocks] == ["Gets the TypeId of self.", "next", "T: ?Sized,", "n"]
+
+
+def test_rustdoc_out_of_band_version_and_source_links_are_chrome():
+    # rustdoc method header: "1.0.0 · Source" and "Expand description" were paragraphs,
+    # the version stamp landing in the previous method's section
+    p = parse_html(
+        "<main><h1>Struct Vec</h1>"
+        "<details class='toggle top-doc' open><summary class='hideme'><span>Expand description</span></summary>"
+        "<div class='docblock'><p>A growable array.</p></div></details>"
+        "<section id='method.new' class='method'><span class='rightside'><span class='since'>1.0.0</span> · "
+        "<a class='src' href='../src/vec.rs.html#1'>Source</a></span><h4 class='code-header'>pub fn "
+        "<a href='#method.new' class='fn'>new</a>() -&gt; Vec</h4></section>"
+        "<section class='impl'><a class='src rightside' href='../src/x.rs.html'>Source</a><h3>impl Clone</h3></section></main>"
+    )
+    assert kinds_texts(p) == [("heading", "Struct Vec"), ("paragraph", "A growable array."), ("heading", "pub fn new() -> Vec"), ("heading", "impl Clone")]
+
+
+def test_in_page_table_of_contents_is_chrome():
+    # npm docs: <section id="table_of_contents"> and a bare list of in-page links
+    toc = "<ul><li><a href='#a'>Synopsis</a></li><li><a href='#b'>Description</a></li><ul><li><a href='#c'><code>save</code></a></li></ul></ul>"
+    p = parse_html(f"<div id='banner'><div class='title'>npm command-line interface</div></div>"
+                   f"<h1>npm-install</h1><section id='table_of_contents'><h2>Table of contents</h2>{toc}</section>"
+                   f"<h2 id='a'>Synopsis</h2><p>text</p>")
+    assert kinds_texts(p) == [("heading", "npm-install"), ("heading", "Synopsis"), ("paragraph", "text")]
+    # texinfo/DocBook mini tables of contents: in-page links that repeat the page's headings
+    p = parse_html(f"<h1>T</h1><div>{toc}</div><p>body</p><h2 id='a'>Synopsis</h2><h2 id='b'>Description</h2><h3 id='c'>save</h3>")
+    assert [b.text for b in p.blocks] == ["T", "body", "Synopsis", "Description", "save"]
+
+
+def test_a_list_of_in_page_links_that_is_not_a_toc_is_kept():
+    # Node's dns.html: "The following methods from the dns API are available:" (links to the dns.* headings)
+    p = parse_html("<p>Available:</p><ul><li><a href='#dnsgetservers'><code>resolver.getServers()</code></a></li>"
+                   "<li><a href='#dnsresolve'><code>resolver.resolve()</code></a></li></ul>"
+                   "<h3 id='dnsgetservers'>dns.getServers()</h3><h3 id='dnsresolve'>dns.resolve()</h3>")
+    assert [b.text for b in p.blocks] == ["Available:", "resolver.getServers()", "resolver.resolve()", "dns.getServers()", "dns.resolve()"]
+
+
+def test_lists_of_real_links_are_kept():
+    # "See also" lists point to other pages: content, not an in-page table of contents
+    p = parse_html("<h2>See also</h2><ul><li><a href='npm-ls.html'>npm ls</a></li><li><a href='npm-ci.html'>npm ci</a></li></ul>"
+                   "<ul><li><a href='#x'>one</a> and more words</li><li><a href='#y'>two</a></li></ul>")
+    assert [b.text for b in p.blocks] == ["See also", "npm ls", "npm ci", "one and more words", "two"]
+
+
+def test_loose_list_items_keep_their_kind():
+    # <li><p>…</p></li> (Sphinx, mdBook, rustdoc loose lists) came out as plain paragraphs
+    p = parse_html("<ul><li><p>first para</p><p>second para</p></li><li><p>other</p><ul><li>nested</li></ul></li></ul>")
+    assert [(b.kind, b.level, b.text) for b in p.blocks] == [
+        ("list_item", 1, "first para"),
+        ("paragraph", None, "second para"),
+        ("list_item", 1, "other"),
+        ("list_item", 2, "nested"),
+    ]
+
+
+def test_self_permalink_blocks_are_chrome():
+    # the Rust reference: <div class="rule" id="r-expr.intro"><a href="#r-expr.intro">[expr.intro]</a></div>
+    p = parse_html("<h1>Expressions</h1><div class='rule' id='r-expr.intro'><a class='rule-link' href='#r-expr.intro'>"
+                   "<span>[expr<wbr>.intro]</span></a>\n</div><p>An expression.</p>"
+                   "<h2 id='x'><a href='#x'>Linked heading</a></h2><p id='y'><a href='#z'>Jump to z</a></p>")
+    assert [b.text for b in p.blocks] == ["Expressions", "An expression.", "Linked heading", "Jump to z"]
