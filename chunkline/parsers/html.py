@@ -48,7 +48,7 @@ def _sniff(head: bytes, name: str) -> bool:
 def parse_html(data: bytes, ctx: ParseContext) -> ParsedDocument:
     from selectolax.lexbor import LexborHTMLParser
 
-    raw = ctx.decode(data)
+    raw = ctx.decode(data, declared=_declared_charset(data))
     try:
         tree = LexborHTMLParser(raw)
     except Exception as exc:  # selectolax raises plain errors on hopeless input
@@ -67,6 +67,35 @@ def parse_html(data: bytes, ctx: ParseContext) -> ParsedDocument:
         builder.walk(root)
     text = builder.text()
     return ParsedDocument(ctx.document("html", data, text, title=title) if title else ctx.document("html", data, text), tuple(builder.blocks))
+
+
+_DECLARED = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)|<\?xml\b[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)", re.I)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The encoding a page declares in its first 1024 bytes (``<meta charset>``,
+    ``<meta http-equiv="Content-Type" content="…; charset=…">``, an XML
+    declaration), as the WHATWG prescan reads it: a declared UTF-16 means
+    UTF-8, and ISO-8859-1/ASCII mean windows-1252 (latin-1 where a byte is
+    undefined there).  DocBook and old generators write ISO-8859-1 pages."""
+    import codecs
+
+    m = _DECLARED.search(data[:1024])
+    if m is None:
+        return None
+    try:
+        name = codecs.lookup((m.group(1) or m.group(2)).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None  # an unknown label: the user's --encoding (UTF-8) applies
+    if name.startswith(("utf-16", "utf-32")):
+        return "utf-8"
+    if name in ("iso8859-1", "ascii", "latin-1"):
+        try:
+            data.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            return "latin-1"
+    return name
 
 
 def _drop_symbol_anchors(tree) -> None:

@@ -150,3 +150,20 @@ def test_self_permalink_blocks_are_chrome():
                    "<span>[expr<wbr>.intro]</span></a>\n</div><p>An expression.</p>"
                    "<h2 id='x'><a href='#x'>Linked heading</a></h2><p id='y'><a href='#z'>Jump to z</a></p>")
     assert [b.text for b in p.blocks] == ["Expressions", "An expression.", "Linked heading", "Jump to z"]
+
+
+def test_declared_charset_is_honoured():
+    # DocBook output (libxslt's tutorial): ISO-8859-1 bytes under a Content-Type meta
+    # was "not valid UTF-8 at byte 678"
+    page = ('<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.0 Transitional//EN">\n<html><head>'
+            '<meta content="text/html; charset=ISO-8859-1" http-equiv="Content-Type"></head>'
+            '<body><p>Copyright \xa9 2001 \x93John\x94</p></body></html>').encode("latin-1")
+    p = parse_bytes(page, ParseContext("t.html", None, ParseOptions(format="html")))
+    assert [b.text for b in p.blocks] == ["Copyright © 2001 “John”"]
+    p = parse_bytes('<meta charset="koi8-r"><p>\u043c\u0438\u0440</p>'.encode("koi8-r"), ParseContext("t.html", None, ParseOptions(format="html")))
+    assert p.blocks[0].text == "мир"
+    # an explicit --encoding wins over the page's label; an unknown label is ignored
+    p = parse_bytes('<meta charset="utf-8"><p>é</p>'.encode(), ParseContext("t.html", None, ParseOptions(format="html", encoding="latin-1")))
+    assert p.blocks[0].text == "Ã©"
+    p = parse_bytes('<meta charset="x-nonsense"><p>é</p>'.encode(), ParseContext("t.html", None, ParseOptions(format="html")))
+    assert p.blocks[0].text == "é"
