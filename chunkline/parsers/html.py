@@ -220,7 +220,7 @@ class _Builder:
                 rest = []
                 if _has_block_child(cur):  # unclosed heading swallowed what follows
                     own, rest = _split_own(cur)
-                    title = _WS.sub(" ", "".join(_node_text(c) for c in own)).strip()
+                    title = _WS.sub(" ", _join_inline(own)).strip()
                 else:
                     title = _inline(cur)
                 if title:
@@ -249,7 +249,7 @@ class _Builder:
                 # item text before its nested blocks, then the nested blocks
                 # and any text after them
                 own, rest = _split_own(cur)
-                item = _WS.sub(" ", "".join(_node_text(c) for c in own)).strip()
+                item = _WS.sub(" ", _join_inline(own)).strip()
                 if not item and rest and rest[0].tag == "p" and not _has_block_child(rest[0]):
                     # a loose item <li><p>first</p>…: its first paragraph is the item
                     item, rest = _inline(rest[0]), rest[1:]
@@ -357,10 +357,28 @@ def _children(node):
 
 def _node_text(node) -> str:
     if isinstance(node, _Run):
-        return "".join(_node_text(n) for n in node.nodes)
+        return _join_inline(node.nodes)
     if node.tag in _SKIP:
         return ""
     return node.text(deep=True) or ""
+
+
+def _join_inline(nodes) -> str:
+    """The text of a run of sibling inline nodes.  Text touches the elements
+    beside it as on the page (``?<a>Sized</a>,`` reads "?Sized,"); two
+    sibling elements whose words would run together were shown apart (Node's
+    ``<span>Added in: v10.5.0</span><span>Removed in: v12.5.0</span>``)."""
+    out: list[str] = []
+    prev_element = False
+    for n in nodes:
+        t = _node_text(n)
+        element = n.tag != "-text"
+        if element and prev_element and out and out[-1][-1:].isalnum() and t[:1].isalnum():
+            out.append(" ")
+        if t:
+            out.append(t)
+            prev_element = element
+    return "".join(out)
 
 
 def _inline(node) -> str:

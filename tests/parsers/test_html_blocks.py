@@ -89,6 +89,9 @@ def test_inline_elements_in_loose_text_gain_no_spaces():
     p = parse_html("<div>Gets the <code>TypeId</code> of <code>self</code>.<p>next</p></div>"
                    "<ul><li>T: ?<a href='x'>Sized</a>,<ul><li>n</li></ul></li></ul>")
     assert [b.text for b in p.blocks] == ["Gets the TypeId of self.", "next", "T: ?Sized,", "n"]
+    # sibling elements whose words would touch were shown apart (Node's api_metadata spans)
+    p = parse_html("<div class='api_metadata'><span>Added in: v10.5.0</span><span>Removed in: v12.5.0</span><p>x</p></div>")
+    assert p.blocks[0].text == "Added in: v10.5.0 Removed in: v12.5.0"
 
 
 def test_rustdoc_out_of_band_version_and_source_links_are_chrome():
