@@ -19,3 +19,11 @@ def is_quiet(b: Block) -> bool:
     if b.kind == "comment" or not b.text.strip():
         return True
     return b.kind in ("paragraph", "other") and b.text.lstrip().startswith("<") and not _TAGS.sub("", b.text).strip()
+
+
+def opens_what_follows(b: Block) -> bool:
+    """A heading, or the number of a clause (the legal parser's ``list_item``
+    holding only its ``meta.enumerator``: "1.", "(b)").
+
+    Why: such a block introduces the text after it, so no chunk may end on it."""
+    return b.kind == "heading" or (b.kind == "list_item" and "enumerator" in (b.meta or {}))

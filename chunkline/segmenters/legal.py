@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..core.records import Block, ParsedDocument
+from ._blocks import opens_what_follows
 from ._packing import PROSE_SEPARATORS, merge, sentence_spans, split_recursive, trim
 from .base import SegmentContext, Span, register_segmenter
 
@@ -81,7 +82,7 @@ def legal(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
         return tuple(blocks[i].section) if i >= 0 else ()
 
     #: blocks that open what follows: headings and clause numbers ("1.", "(b)")
-    openers = {b.start for b in blocks if _opens(b)}
+    openers = {b.start for b in blocks if opens_what_follows(b)}
 
     def chunk_section(s: int, e: int) -> tuple[str, ...]:
         """The section path true of the whole chunk: the common prefix of its
@@ -158,11 +159,6 @@ def legal(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
                 yield from spans([head])
             yield from spans(pieces)
         yield from flush(group)
-
-
-def _opens(b: Block) -> bool:
-    """A heading, or the number of a clause (legal ``list_item`` with ``meta.enumerator``)."""
-    return b.kind == "heading" or (b.kind == "list_item" and "enumerator" in (b.meta or {}))
 
 
 def _prefix(head: tuple[str, ...], sec: tuple[str, ...]) -> bool:

@@ -45,7 +45,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Iterator
 
 from ..core.records import Block, ParsedDocument
-from ._blocks import is_quiet
+from ._blocks import is_quiet, opens_what_follows
 from ._packing import _ABBREV, PROSE_SEPARATORS, _edge_count, _single_count, sentence_cuts, split_recursive
 from .base import SegmentContext, Span, register_segmenter
 
@@ -224,9 +224,7 @@ def _units(text: str, blocks: list[Block], sent_starts: list[int], rs: int, re_:
             continue
         blk = flat[k] if k >= 0 else None
         lvl = (blk.level or 1) if (blk is not None and blk.kind in _HEADING_KINDS and blk.start == ts) else None
-        opens = lvl is not None or (
-            blk is not None and blk.kind == "list_item" and blk.start == ts and blk.end == te and "enumerator" in (blk.meta or {})
-        )
+        opens = lvl is not None or (blk is not None and blk.kind == "list_item" and blk.start == ts and blk.end == te and opens_what_follows(blk))
         units.append(_Unit(x, y, ts, te, blk, lvl, opens=opens))
         x = y
     return _with_quiet(text, units)
