@@ -15,6 +15,7 @@ import re
 import unicodedata
 
 from ._pdf_lines import Unit, is_list_start
+from ._pdf_toc import ENDS_FOLIO, FOLIO, LEADER_NUM, is_contents_page
 
 #: "Figure 3", "TABLE IV", "Fig. A.1": the label in any case, the number or letter after it as set
 #: ("TABLE OF CONTENTS" and "Figure out" are no captions)
@@ -356,11 +357,6 @@ def demote_cover_pages(ordered: list[list], body: float) -> None:
                 u.meta.pop("heading_by", None)
 
 
-_LEADER_NUM = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,6})$|…{2,}\s*(?:\d{1,4}|[ivxlc]{1,6})$", re.I)
-_FOLIO = re.compile(r"^(?:\d{1,4}|[ivxlc]{1,6})$", re.I)
-_ENDS_FOLIO = re.compile(r"\S\s+(?:\d{1,4}|[ivxlc]{1,6})$", re.I)
-
-
 def demote_toc_entries(ordered: list[list]) -> None:
     """The entries of a printed table of contents are not sections: a heading
     whose text runs into a dot leader and a page number is an entry anywhere;
@@ -369,23 +365,17 @@ def demote_toc_entries(ordered: list[list]) -> None:
     a page number or has one at the end of its row."""
     for items in ordered:
         units = [u for u in items if isinstance(u, Unit)]
-        lines = [l for u in units for l in u.lines]
-        leaders = sum(1 for l in lines if _LEADER_NUM.search(l.text.strip()))
-        folios = [u for u in units if len(u.lines) == 1 and _FOLIO.match(unit_text(u).strip())]
-        right: dict[int, int] = {}  # lines ending in a page number, by right edge
-        for l in lines:
-            t = l.text.strip()
-            if _FOLIO.match(t) or _ENDS_FOLIO.search(t):
-                right[round(l.x1)] = right.get(round(l.x1), 0) + 1
-        aligned = max((right.get(k - 1, 0) + v + right.get(k + 1, 0) for k, v in right.items()), default=0)
-        toc_page = leaders >= 3 or aligned >= max(4, 0.3 * len(lines))
+        toc_page = is_contents_page(units)
+        if toc_page:
+            folios = [u for u in units if len(u.lines) == 1 and FOLIO.match(unit_text(u).strip())]
+            right_edge = max(u.x1 for u in units)
         for h in units:
             if h.kind != "heading" or h.furniture:
                 continue
             text = unit_text(h).strip()
-            entry = bool(_LEADER_NUM.search(text))
+            entry = bool(LEADER_NUM.search(text))
             if toc_page and not entry:
-                entry = bool(_ENDS_FOLIO.search(text)) and h.lines[-1].x1 > h.x0 + 0.5 * (max(u.x1 for u in units) - h.x0)
+                entry = bool(ENDS_FOLIO.search(text)) and h.lines[-1].x1 > h.x0 + 0.5 * (right_edge - h.x0)
                 entry = entry or any(
                     f is not h and f.x0 > h.x1 and min(f.y1, h.y1) - max(f.y0, h.y0) > 0.5 * (h.lines[0].y1 - h.lines[0].y0)
                     for f in folios
