@@ -13,7 +13,7 @@ import re
 
 from ..core.records import Block, ParsedDocument
 from ..core.spans import trim
-from .base import ParseContext, line_starts, make_block, register_parser
+from .base import ParseContext, line_starts, register_parser
 from .text import line_view
 
 _CONTAINERS_LEAF = {
@@ -86,9 +86,10 @@ def _blocks(text: str, tokens) -> list[Block]:
         return bool(quote_depth) or bool(items and t.map and span(t.map)[0] < items[-1])
 
     def emit(kind: str, s: int, e: int, **kw) -> None:
-        b = make_block(text, kind, s, e, section=tuple(x[1] for x in section), **kw)
-        if b.end > b.start:
-            out.append(_lines(b, lines_of))
+        """A block of ``text[s:e]`` trimmed, with its section and lines (none when blank)."""
+        s, e = trim(text, s, e)
+        if e > s:
+            out.append(Block(kind=kind, start=s, end=e, text=text[s:e], section=tuple(x[1] for x in section), lines=lines_of(s, e), **kw))
 
     while i < n:
         t = tokens[i]
@@ -143,7 +144,7 @@ def _blocks(text: str, tokens) -> list[Block]:
             while j < n and tokens[j].type != "table_close":
                 j += 1
             if not covered(t):
-                out.extend(_table(text, tokens, i, j, span, section, lines_of))
+                emit("table", *span(t.map), meta=_table_meta(text, tokens, i, j, span))
             i = j + 1
             continue
         elif typ in _CONTAINERS_LEAF and t.map and not covered(t):
@@ -152,9 +153,10 @@ def _blocks(text: str, tokens) -> list[Block]:
             if typ == "html_block" and _COMMENTS_ONLY.fullmatch(t.content):
                 kind = "comment"
             elif typ == "html_block" and _HTML_TABLE.fullmatch(t.content):
-                b = _html_table(text, *span(t.map), section)
-                if b is not None:
-                    out.append(_lines(b, lines_of))
+                s, e = span(t.map)
+                table = _html_table_meta(text, s, e)
+                if table is not None:
+                    emit("table", s, e, meta=table)
                     i += 1
                     continue
             emit(kind, *span(t.map), meta=meta)
@@ -162,17 +164,16 @@ def _blocks(text: str, tokens) -> list[Block]:
     return out
 
 
-def _table(text: str, tokens, i: int, j: int, span, section, lines_of) -> list[Block]:
-    """The table of tokens[i:j] (table_open up to table_close), with its rows."""
-    s, e = span(tokens[i].map)
+def _table_meta(text: str, tokens, i: int, j: int, span) -> dict:
+    """The rows and row spans of the table of tokens[i:j] (table_open up to table_close)."""
+    e = span(tokens[i].map)[1]
     rows, row_spans = [], []
     cells: list[str] = []
     for tj in tokens[i + 1 : j]:
         if tj.type == "tr_open":
             cells = []
             if tj.map:
-                rb = make_block(text, "other", *span(tj.map))
-                row_spans.append([rb.start, rb.end])
+                row_spans.append(list(trim(text, *span(tj.map))))
         elif tj.type == "inline":
             cells.append(tj.content.strip())
         elif tj.type == "tr_close":
@@ -182,12 +183,11 @@ def _table(text: str, tokens, i: int, j: int, span, section, lines_of) -> list[B
     if row_spans:
         first = row_spans[0]
         first[1] = trim(text, first[0], row_spans[1][0] if len(row_spans) >= 2 else e)[1]
-    b = make_block(text, "table", s, e, section=tuple(x[1] for x in section), meta={"rows": rows, "row_spans": row_spans})
-    return [_lines(b, lines_of)] if b.end > b.start else []
+    return {"rows": rows, "row_spans": row_spans}
 
 
-def _html_table(text: str, s: int, e: int, section) -> Block | None:
-    """An HTML table written in markdown, as a table block with rows and row spans."""
+def _html_table_meta(text: str, s: int, e: int) -> dict | None:
+    """The rows and row spans of an HTML table written in markdown, or None (no rows)."""
     import html
 
     rows, row_spans = [], []
@@ -198,10 +198,4 @@ def _html_table(text: str, s: int, e: int, section) -> Block | None:
             row_spans.append([m.start(), m.end()])
     if not rows:
         return None
-    return make_block(text, "table", s, e, section=tuple(x[1] for x in section), meta={"rows": rows, "row_spans": row_spans})
-
-
-def _lines(block: Block, lines_of) -> Block:
-    from dataclasses import replace
-
-    return replace(block, lines=lines_of(block.start, block.end))
+    return {"rows": rows, "row_spans": row_spans}
