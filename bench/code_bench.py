@@ -169,7 +169,7 @@ def run(args) -> None:
 
     ts_parser = None
     try:
-        from chunkline.parsers._code_languages import get_parser
+        from chunkline.parsers.code.languages import get_parser
 
         ts_parser = get_parser(args.language)
     except Exception as exc:

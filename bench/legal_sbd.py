@@ -39,7 +39,7 @@ from typing import Callable, Iterable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from chunkline.segmenters._packing import trim  # noqa: E402  (after the path insert)
+from chunkline.segmenters.packing import trim  # noqa: E402  (after the path insert)
 
 
 def shared_dir() -> Path:
@@ -87,7 +87,7 @@ def prf(tp: int, np_: int, ng: int) -> tuple[float, float, float]:
 
 
 def chunkline_system(tokenizer: str) -> Callable[[str], list[tuple[int, int]]]:
-    from chunkline.parsers.legal import legal_sentence_spans
+    from chunkline.parsers.legal.parser import legal_sentence_spans
 
     return lambda text: legal_sentence_spans(text, tokenizer=tokenizer)
 

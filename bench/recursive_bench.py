@@ -89,7 +89,7 @@ def offline_tiktoken() -> None:
 def native_contenders(size: int):
     """Token mode as each library's users run it (see the module docstring)."""
     from chunkline.core.tokenizers import get_sizer
-    from chunkline.segmenters._packing import PROSE_SEPARATORS, split_recursive
+    from chunkline.segmenters.packing import PROSE_SEPARATORS, split_recursive
 
     import tiktoken
 
@@ -129,7 +129,7 @@ def native_contenders(size: int):
 
 def contenders(mode: str, size: int, count):
     from chunkline.segmenters import parse_strategy
-    from chunkline.segmenters._packing import PROSE_SEPARATORS, split_recursive
+    from chunkline.segmenters.packing import PROSE_SEPARATORS, split_recursive
     from chunkline.core.tokenizers import get_sizer
 
     spec = f"recursive:max_tokens={size}" if mode == "tokens" else f"recursive:max_chars={size}"

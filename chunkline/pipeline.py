@@ -29,7 +29,7 @@ from .core.ids import sha256_hex, short_hash
 from .core.io import Output
 from .core.records import Block, Chunk, ParsedDocument
 from .core.sources import DEFAULT_MAX_BYTES, Skipped, Source, iter_sources, looks_binary, read_bytes
-from .parsers.base import PARSERS, ParseContext, ParseOptions, detect_format, parse_bytes
+from .parsers.base import ParseContext, ParseOptions, detect_format, parse_bytes, text_like
 from .segmenters.base import Strategy, segment
 
 #: Seconds one file may take (parse + chunk) before its worker is killed.
@@ -163,12 +163,11 @@ def _generated(source: Source, data: bytes, options: ParseOptions) -> str | None
     """
     if not source.walked:
         return None
-    from .parsers._code_filters import is_generated_or_minified
+    from .core.filters import is_generated_or_minified
 
     head = data[:8192]
     fmt = options.format or detect_format(source.display, head[:4096])
-    spec = PARSERS.get(fmt)
-    if spec is not None and spec.text_like and looks_binary(head):
+    if text_like(fmt) and looks_binary(head):
         # a binary file met while walking a directory is not an input the user asked for
         return "binary file (NUL bytes)"
     if fmt == "code":
@@ -177,7 +176,7 @@ def _generated(source: Source, data: bytes, options: ParseOptions) -> str | None
 
 
 def _marker_only(display: str, head: bytes) -> str | None:
-    from .parsers._code_filters import is_generated_or_minified
+    from .core.filters import is_generated_or_minified
 
     # only the generator-marker check: short lines cannot look minified
     top = b"\n".join(ln[:200] for ln in head.split(b"\n", 12)[:12])

@@ -1,64 +1,92 @@
-"""A tiny decorator registry with module auto-discovery.
+"""Explicit, lazy registry tables (as pip's command table).
 
-Adding a parser or a segmenter is one new module in ``chunkline/parsers`` or
-``chunkline/segmenters`` that decorates its entry point; the registry imports
-every public module of its package the first time anyone asks for an entry,
-so the CLI's choices and help text always come from what is registered.
-Modules must import heavy libraries lazily (inside functions): discovery
-imports all of them.
+Each kind (parsers, segmenters) has one table in its package's
+``__init__``: name -> where the object lives (``module``, ``attr``) and what
+it does (``summary``), plus whatever the kind needs to know *without*
+importing the module (a parser's extensions, a segmenter's formats).  A
+module is imported the first time its entry is asked for, so ``--help`` and
+``chunkline strategies`` never load PyMuPDF, tree-sitter or spaCy, and the
+table is the one place that says what exists and in which order it is shown.
+
+``Registry.add`` registers an object at run time (a plugin, a test double).
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
-from typing import Callable, Generic, Iterator, TypeVar
+from dataclasses import dataclass
+from typing import Any, Callable, Generic, Iterator, Mapping, TypeVar
 
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One row of a registry table: ``module.attr`` is the object, ``summary`` its one-line help."""
+
+    module: str
+    attr: str
+    summary: str = ""
+
+
+def load_attr(ref: str) -> Any:
+    """``"package.module:name"`` -> the object it names (imported now)."""
+    module, _, attr = ref.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
 class Registry(Generic[T]):
-    def __init__(self, kind: str, package: str) -> None:
+    """``name -> T``, each ``T`` built on first use from its table row by ``build(name, row, obj)``."""
+
+    def __init__(self, kind: str, table: Mapping[str, Entry], build: Callable[[str, Any, Any], T]) -> None:
         self.kind = kind
-        self.package = package
-        self._entries: dict[str, T] = {}
-        self._loaded = False
+        self.table: dict[str, Entry] = dict(table)
+        self._build = build
+        self._built: dict[str, T] = {}
 
     def add(self, name: str, entry: T) -> T:
-        if name in self._entries and self._entries[name] is not entry:
+        """Register ``entry`` under ``name`` at run time (a plugin or a test double)."""
+        if name in self._built and self._built[name] is not entry:
             raise ValueError(f"{self.kind} {name!r} registered twice")
-        self._entries[name] = entry
+        if name in self.table:
+            raise ValueError(f"{self.kind} {name!r} is already in the table")
+        self._built[name] = entry
         return entry
 
-    def _load(self) -> None:
-        if self._loaded:
-            return
-        self._loaded = True
-        pkg = importlib.import_module(self.package)
-        for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda i: i.name):
-            if not info.name.startswith("_") and info.name != "base":
-                importlib.import_module(f"{self.package}.{info.name}")
+    def remove(self, name: str) -> None:
+        """Forget a run-time registration (tests)."""
+        if name not in self.table:
+            self._built.pop(name, None)
 
     def get(self, name: str) -> T | None:
-        self._load()
-        return self._entries.get(name)
+        got = self._built.get(name)
+        if got is not None:
+            return got
+        row = self.table.get(name)
+        if row is None:
+            return None
+        obj = getattr(importlib.import_module(row.module), row.attr)
+        built = self._build(name, row, obj)
+        self._built[name] = built
+        return built
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.table or name in self._built
 
     def names(self) -> list[str]:
-        self._load()
-        return sorted(self._entries)
+        """Every name, in table order, then run-time additions by name."""
+        return list(self.table) + sorted(n for n in self._built if n not in self.table)
 
     def items(self) -> Iterator[tuple[str, T]]:
-        self._load()
-        return iter(sorted(self._entries.items()))
+        for name in self.names():
+            got = self.get(name)
+            assert got is not None
+            yield name, got
 
-    def decorator(self, make: Callable[..., T]) -> Callable[..., Callable]:
-        """Build a ``@register(...)`` decorator: ``make(fn, **kw)`` builds the entry."""
-
-        def register(name: str, **kw):
-            def wrap(fn):
-                self.add(name, make(fn, name=name, **kw))
-                return fn
-
-            return wrap
-
-        return register
+    def summary(self, name: str) -> str:
+        """A name's one-line help, without importing its module."""
+        row = self.table.get(name)
+        if row is not None:
+            return row.summary
+        got = self._built.get(name)
+        return str(getattr(got, "summary", "")) if got is not None else ""

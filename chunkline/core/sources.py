@@ -83,7 +83,7 @@ def iter_sources(
     order paths were given, each expanded in sorted order, so output order is
     stable.  Only the set of real paths already yielded is kept (duplicates).
     """
-    from ..parsers._code_filters import is_generated_or_minified
+    from .filters import is_generated_or_minified
 
     seen: set[str] = set()
 

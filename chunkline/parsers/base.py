@@ -17,7 +17,7 @@ from ..core.errors import FormatError, UsageError
 from ..core.ids import document_id, sha256_hex
 from ..core.records import Block, Document, ParsedDocument
 from ..core.spans import trim
-from ..core.registry import Registry
+from ..core.registry import Entry, Registry, load_attr
 from ..core.sources import decode_text, looks_binary
 
 
@@ -71,21 +71,90 @@ class ParseContext:
 
 
 ParseFn = Callable[[bytes, ParseContext], ParsedDocument]
+SniffFn = Callable[[bytes, str], bool]
 
 
 @dataclass(frozen=True)
-class ParserSpec:
-    name: str
-    fn: ParseFn
-    extensions: tuple[str, ...] = ()
-    summary: str = ""
-    #: ``sniff(head_bytes, filename) -> bool`` for files whose extension says nothing (shebangs...).
-    sniff: Callable[[bytes, str], bool] | None = None
+class ParserEntry(Entry):
+    """A parser's table row.  ``extensions`` may name a tuple elsewhere
+    (``"module:NAME"``) when another module owns the list; ``sniff`` names a
+    cheap ``sniff(head_bytes, filename) -> bool`` for files whose extension
+    says nothing (shebangs, ``%PDF-``)."""
+
+    extensions: tuple[str, ...] | str = ()
+    sniff: str | None = None
     #: Text-like formats: the document text is the decoded file, offsets point into it.
     text_like: bool = True
 
 
-PARSERS: Registry[ParserSpec] = Registry("parser", "chunkline.parsers")
+@dataclass(frozen=True)
+class ParserSpec:
+    """A loaded parser: its function and what the table says about it."""
+
+    name: str
+    fn: ParseFn
+    extensions: tuple[str, ...] = ()
+    summary: str = ""
+    sniff: SniffFn | None = None
+    text_like: bool = True
+
+
+#: Every format chunkline reads, in the order ``chunkline strategies`` lists them.
+PARSER_TABLE: dict[str, ParserEntry] = {
+    "code": ParserEntry(
+        "chunkline.parsers.code.parser",
+        "parse_code",
+        "source code via tree-sitter (17 languages): definitions with qualified names, imports, comments",
+        extensions="chunkline.parsers.code.languages:ALL_EXTENSIONS_AND_FILENAMES",
+        sniff="chunkline.parsers.code.languages:sniff",
+    ),
+    "html": ParserEntry(
+        "chunkline.parsers.html",
+        "parse_html",
+        "HTML: h1-h6, p, li, pre, tables, quotes; scripts, styles and navigation dropped",
+        extensions=(".html", ".htm", ".xhtml"),
+        sniff="chunkline.parsers.html:sniff",
+        text_like=False,
+    ),
+    "legal": ParserEntry(
+        "chunkline.parsers.legal.parser",
+        "parse_legal",
+        "legal text: sections, clauses, definitions and legal-grade sentences (spaCy)",
+        extensions=(".legal.txt", ".legal"),
+    ),
+    "markdown": ParserEntry(
+        "chunkline.parsers.markdown",
+        "parse_markdown",
+        "markdown (CommonMark + tables + front matter): headings with levels, paragraphs, lists, code, tables, quotes",
+        extensions=(".md", ".markdown", ".mdown", ".mkd", ".mdx"),
+    ),
+    "pdf": ParserEntry(
+        "chunkline.parsers.pdf.parser",
+        "parse_pdf",
+        "PDF (born-digital): blocks with pages, boxes, headings, tables; furniture labelled",
+        extensions=(".pdf",),
+        sniff="chunkline.parsers.pdf.parser:sniff",
+        text_like=False,
+    ),
+    "text": ParserEntry(
+        "chunkline.parsers.text",
+        "parse_text",
+        "plain text: paragraphs split at blank lines",
+        extensions=(".txt", ".text", ".rst", ".log", ".csv", ".tsv"),
+    ),
+}
+
+
+def _extensions(row: ParserEntry) -> tuple[str, ...]:
+    ext = load_attr(row.extensions) if isinstance(row.extensions, str) else row.extensions
+    return tuple(e.lower() for e in ext)
+
+
+def _build(name: str, row: ParserEntry, fn: ParseFn) -> ParserSpec:
+    return ParserSpec(name, fn, _extensions(row), row.summary, load_attr(row.sniff) if row.sniff else None, row.text_like)
+
+
+PARSERS: Registry[ParserSpec] = Registry("parser", PARSER_TABLE, _build)
 
 
 def register_parser(
@@ -93,32 +162,63 @@ def register_parser(
     *,
     extensions: tuple[str, ...] = (),
     summary: str = "",
-    sniff: Callable[[bytes, str], bool] | None = None,
+    sniff: SniffFn | None = None,
     text_like: bool = True,
-):
+) -> Callable[[ParseFn], ParseFn]:
+    """Add a parser at run time (a plugin); the built-in ones are in ``PARSER_TABLE``."""
+
     def wrap(fn: ParseFn) -> ParseFn:
         PARSERS.add(name, ParserSpec(name, fn, tuple(e.lower() for e in extensions), summary, sniff, text_like))
+        global _EXT_CACHE, _SNIFFERS
+        _EXT_CACHE = None
+        _SNIFFERS = None
         return fn
 
     return wrap
 
 
-_EXT_CACHE: tuple[tuple[int, ...], dict[str, str]] | None = None
+_EXT_CACHE: dict[str, str] | None = None
+_SNIFFERS: list[tuple[str, SniffFn]] | None = None
 
 
 def _ext_map() -> dict[str, str]:
-    """Extension -> parser name.  Cached while the registered parsers stay the
-    same (``detect_format`` runs once per file of a repository)."""
+    """Extension -> parser name, from the table (no parser module is imported)."""
     global _EXT_CACHE
-    key = tuple(id(spec) for _, spec in PARSERS.items())
-    if _EXT_CACHE is not None and _EXT_CACHE[0] == key:
-        return _EXT_CACHE[1]
-    out: dict[str, str] = {}
-    for name, spec in PARSERS.items():
-        for ext in spec.extensions:
-            out.setdefault(ext, name)
-    _EXT_CACHE = (key, out)
-    return out
+    if _EXT_CACHE is None:
+        out: dict[str, str] = {}
+        for name in PARSERS.names():
+            row = PARSER_TABLE.get(name)
+            exts = _extensions(row) if row is not None else PARSERS.get(name).extensions  # type: ignore[union-attr]
+            for ext in exts:
+                out.setdefault(ext, name)
+        _EXT_CACHE = out
+    return _EXT_CACHE
+
+
+def _sniffers() -> list[tuple[str, SniffFn]]:
+    global _SNIFFERS
+    if _SNIFFERS is None:
+        out: list[tuple[str, SniffFn]] = []
+        for name in PARSERS.names():
+            row = PARSER_TABLE.get(name)
+            if row is not None:
+                if row.sniff:
+                    out.append((name, load_attr(row.sniff)))
+            else:
+                spec = PARSERS.get(name)
+                if spec is not None and spec.sniff is not None:
+                    out.append((name, spec.sniff))
+        _SNIFFERS = out
+    return _SNIFFERS
+
+
+def text_like(fmt: str) -> bool:
+    """Whether a format's document text is the decoded file (from the table, no import)."""
+    row = PARSER_TABLE.get(fmt)
+    if row is not None:
+        return row.text_like
+    spec = PARSERS.get(fmt)
+    return spec.text_like if spec is not None else True
 
 
 def detect_format(display: str, head: bytes) -> str:
@@ -132,8 +232,8 @@ def detect_format(display: str, head: bytes) -> str:
             return exts[ext]
     if base in exts:  # exact file names such as "makefile"
         return exts[base]
-    for name, spec in PARSERS.items():
-        if spec.sniff is not None and spec.sniff(head, base):
+    for name, sniff in _sniffers():
+        if sniff(head, base):
             return name
     return "text"
 

@@ -13,7 +13,7 @@ import re
 
 from ..core.errors import FormatError
 from ..core.records import Block, ParsedDocument
-from .base import ParseContext, register_parser
+from .base import ParseContext
 
 _SKIP = frozenset(
     {"script", "style", "noscript", "template", "nav", "footer", "aside", "form", "button", "select", "svg", "iframe", "head", "meta", "link", "canvas", "object", "embed", "-comment", "dialog", "menu"}
@@ -39,12 +39,11 @@ _BOILERPLATE_ROLE = re.compile(r"\b(navigation|banner|contentinfo|complementary|
 _SEP = "\n\n"
 
 
-def _sniff(head: bytes, name: str) -> bool:
+def sniff(head: bytes, name: str) -> bool:
     h = head[:512].lstrip().lower()
     return h.startswith((b"<!doctype html", b"<html"))
 
 
-@register_parser("html", extensions=(".html", ".htm", ".xhtml"), summary="HTML: h1-h6, p, li, pre, tables, quotes; scripts, styles and navigation dropped", sniff=_sniff, text_like=False)
 def parse_html(data: bytes, ctx: ParseContext) -> ParsedDocument:
     from selectolax.lexbor import LexborHTMLParser
 

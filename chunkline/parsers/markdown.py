@@ -13,7 +13,7 @@ import re
 
 from ..core.records import Block, ParsedDocument
 from ..core.spans import trim
-from .base import ParseContext, line_starts, register_parser
+from .base import ParseContext, line_starts
 from .text import line_view
 
 _CONTAINERS_LEAF = {
@@ -47,7 +47,6 @@ def _md():
 _PARSER = None
 
 
-@register_parser("markdown", extensions=(".md", ".markdown", ".mdown", ".mkd", ".mdx"), summary="markdown (CommonMark + tables + front matter): headings with levels, paragraphs, lists, code, tables, quotes")
 def parse_markdown(data: bytes, ctx: ParseContext) -> ParsedDocument:
     global _PARSER
     text = ctx.decode(data)

@@ -12,7 +12,7 @@ import bisect
 import re
 
 from ..core.records import ParsedDocument
-from .base import ParseContext, line_starts, make_block, register_parser
+from .base import ParseContext, line_starts, make_block
 
 _BLANK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _LINE = re.compile(r"\n\s*")
@@ -32,7 +32,6 @@ def line_view(text: str) -> str:
     return LONE_CR.sub("\n", text) if "\r" in text else text
 
 
-@register_parser("text", extensions=(".txt", ".text", ".rst", ".log", ".csv", ".tsv"), summary="plain text: paragraphs split at blank lines")
 def parse_text(data: bytes, ctx: ParseContext) -> ParsedDocument:
     text = ctx.decode(data)
     return ParsedDocument(ctx.document("text", data, text), tuple(paragraph_blocks(text)))

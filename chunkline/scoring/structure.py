@@ -16,7 +16,7 @@ import numpy as np
 
 from ..core.records import Block, ParsedDocument
 
-from ..segmenters._packing import sentence_spans, trim
+from ..segmenters.packing import sentence_spans, trim
 from . import intervals
 
 #: Blocks whose text is prose: split into sentences for the sentence measures.

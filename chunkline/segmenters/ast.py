@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from ..core.records import Block, ParsedDocument
-from ._packing import PROSE_SEPARATORS, hard_pieces, split_recursive, to_spans
-from .base import SegmentContext, Span, register_segmenter
+from .packing import PROSE_SEPARATORS, hard_pieces, split_recursive, to_spans
+from .base import SegmentContext, Span
 
 Piece = tuple[int, int, int]  # start, end, exact size
 
@@ -57,13 +57,6 @@ class AstParams:
             raise ValueError("max_symbols must be >= 0")
 
 
-@register_segmenter(
-    "ast",
-    params=AstParams,
-    summary="code: split syntax nodes over budget, merge sibling nodes (cAST); exact tiling, signatures in context",
-    formats=("code",),
-    default_tokenizer="nws",
-)
 def ast_segment(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
     p: AstParams = ctx.params or AstParams()
     doc = parsed.document
@@ -94,9 +87,9 @@ def ast_segment(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
 
 def _tree_for(parsed: ParsedDocument):
     """The (cached) syntax tree of a code document, or None without a grammar."""
-    from ..parsers._code_languages import BY_NAME, load_grammar
-    from ..parsers._code_tree import parse_tree
-    from ..parsers.code import DEFAULT_MAX_TREE_BYTES
+    from ..parsers.code.languages import BY_NAME, load_grammar
+    from ..parsers.code.tree import parse_tree
+    from ..parsers.code.parser import DEFAULT_MAX_TREE_BYTES
 
     lang = parsed.document.meta.get("language")
     if lang not in BY_NAME or any(("split into blank-line separated blocks" in w) for w in parsed.warnings):
@@ -131,7 +124,7 @@ class _Tiler:
         self.lead: dict[int, int] = {}
 
     def set_tree(self, ct, defs: list[Block]) -> None:
-        from ..parsers._code_offsets import nws_prefix
+        from ..parsers.code.offsets import nws_prefix
 
         self.char = ct.offsets.char
         self.ascii = ct.offsets.ascii
@@ -258,7 +251,7 @@ class _Tiler:
         they fit, else glue the leading part onto the node's first window.
         Returns (next child index, next window start), or None when the
         children do not line up with the definition (then nothing is done)."""
-        from ..parsers._code_blocks import is_attribute, is_comment
+        from ..parsers.code.blocks import is_attribute, is_comment
 
         char, text, n = self.char, self.text, len(children)
         m = k

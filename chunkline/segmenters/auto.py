@@ -43,7 +43,7 @@ from typing import Iterator
 
 from ..core.errors import UsageError
 from ..core.records import ParsedDocument
-from .base import SegmentContext, Span, Strategy, get_segmenter, parse_strategy, register_segmenter
+from .base import SegmentContext, Span, Strategy, get_segmenter, parse_strategy
 
 #: Candidate sets by document format; ``*`` is the fallback.
 DEFAULT_CANDIDATES: dict[str, str] = {
@@ -156,11 +156,6 @@ def intrinsic_scores(parsed: ParsedDocument, runs: list[tuple[list[tuple[int, in
     return rows
 
 
-@register_segmenter(
-    "auto",
-    params=AutoParams,
-    summary="per document, the best of several strategies by five intrinsic metrics (Adaptive Chunking); choice recorded in meta",
-)
 def auto(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
     p: AutoParams = ctx.params or AutoParams()
     text = parsed.document.text

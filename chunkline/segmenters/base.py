@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Mapping
 from ..core.errors import BudgetError, UsageError
 from ..core.ids import short_hash
 from ..core.records import Block, Chunk, ParsedDocument
-from ..core.registry import Registry
+from ..core.registry import Entry, Registry
 from ..core.tokenizers import Sizer, get_sizer
 
 
@@ -87,19 +87,85 @@ SegmentFn = Callable[[ParsedDocument, SegmentContext], Iterable[Span]]
 
 
 @dataclass(frozen=True)
+class SegmenterEntry(Entry):
+    """A strategy's table row.  ``params`` names the options dataclass in the
+    same module; ``formats`` are the formats it is designed for (``compare``
+    uses them to choose default candidates; every strategy accepts any
+    format); ``default_tokenizer`` is the unit when the user names none."""
+
+    params: str | None = None
+    formats: tuple[str, ...] = ()
+    default_tokenizer: str | None = None
+
+
+@dataclass(frozen=True)
 class SegmenterSpec:
+    """A loaded strategy: its function, options class and what the table says about it."""
+
     name: str
     fn: SegmentFn
     params: type | None = None
     summary: str = ""
-    #: Formats this strategy is designed for (empty: any).  ``compare`` uses it
-    #: to choose default candidates; every strategy still accepts any format.
     formats: tuple[str, ...] = ()
-    #: Tokenizer used when the user names none (``ast`` measures non-whitespace).
     default_tokenizer: str | None = None
 
 
-SEGMENTERS: Registry[SegmenterSpec] = Registry("segmenter", "chunkline.segmenters")
+#: Every strategy, in the order the CLI lists them.
+SEGMENTER_TABLE: dict[str, SegmenterEntry] = {
+    "ast": SegmenterEntry(
+        "chunkline.segmenters.ast",
+        "ast_segment",
+        "code: split syntax nodes over budget, merge sibling nodes (cAST); exact tiling, signatures in context",
+        params="AstParams",
+        formats=("code",),
+        default_tokenizer="nws",
+    ),
+    "auto": SegmenterEntry(
+        "chunkline.segmenters.auto",
+        "auto",
+        "per document, the best of several strategies by five intrinsic metrics (Adaptive Chunking); choice recorded in meta",
+        params="AutoParams",
+    ),
+    "fixed": SegmenterEntry("chunkline.segmenters.fixed", "fixed", "fixed-size windows of N tokens/characters/words with overlap (baseline)"),
+    "legal": SegmenterEntry(
+        "chunkline.segmenters.legal",
+        "legal",
+        "whole sentences packed within a section (legal parser); long sentences split at clauses; section path as context",
+        params="LegalParams",
+        formats=("legal",),
+    ),
+    "recursive": SegmenterEntry(
+        "chunkline.segmenters.recursive",
+        "recursive",
+        "separator hierarchy (sections, paragraphs, lines, sentences, words), merged greedily",
+        params="RecursiveParams",
+    ),
+    "semantic": SegmenterEntry(
+        "chunkline.segmenters.semantic",
+        "semantic",
+        "topic shifts between sentence windows (lexical or MiniLM embeddings), never over budget or across headings",
+        params="SemanticParams",
+    ),
+    "sentence": SegmenterEntry(
+        "chunkline.segmenters.sentence", "sentence", "whole sentences packed up to the budget; long sentences split at clauses, then words"
+    ),
+    "structure": SegmenterEntry(
+        "chunkline.segmenters.structure",
+        "structure",
+        "heading-aware: never crosses a chosen heading level, merges small sections, keeps tables/code whole",
+        params="StructureParams",
+    ),
+}
+
+
+def _build(name: str, row: SegmenterEntry, fn: SegmentFn) -> SegmenterSpec:
+    import importlib
+
+    params = getattr(importlib.import_module(row.module), row.params) if row.params else None
+    return SegmenterSpec(name, fn, params, row.summary, row.formats, row.default_tokenizer)
+
+
+SEGMENTERS: Registry[SegmenterSpec] = Registry("segmenter", SEGMENTER_TABLE, _build)
 
 
 def register_segmenter(
@@ -109,7 +175,9 @@ def register_segmenter(
     summary: str = "",
     formats: tuple[str, ...] = (),
     default_tokenizer: str | None = None,
-):
+) -> Callable[[SegmentFn], SegmentFn]:
+    """Add a strategy at run time (a plugin); the built-in ones are in ``SEGMENTER_TABLE``."""
+
     def wrap(fn: SegmentFn) -> SegmentFn:
         SEGMENTERS.add(name, SegmenterSpec(name, fn, params, summary, formats, default_tokenizer))
         return fn

@@ -14,8 +14,8 @@ import re
 from typing import Iterator
 
 from ..core.records import ParsedDocument
-from ._packing import trim
-from .base import SegmentContext, Span, register_segmenter
+from .packing import trim
+from .base import SegmentContext, Span
 
 _SLICE = 1 << 18
 _WORD = re.compile(r"\S+")
@@ -46,7 +46,6 @@ def _slices(text: str, s: int, e: int) -> Iterator[tuple[int, int]]:
         s = cut
 
 
-@register_segmenter("fixed", summary="fixed-size windows of N tokens/characters/words with overlap (baseline)")
 def fixed(parsed: ParsedDocument, ctx: SegmentContext):
     text = parsed.document.text
     size = ctx.budget.max_size

@@ -16,7 +16,7 @@ each with a section path), and usable on any document:
 * The chunk's section path travels in ``context`` (``"ARTICLE IV > Section
   4.2 > (b)"``), never in the chunk text.
 * Documents without ``sentence`` blocks (plain text, markdown...) use
-  chunkline's rule-based sentence splitter (``_packing.sentence_spans``) per
+  chunkline's rule-based sentence splitter (``packing.sentence_spans``) per
   paragraph, with the section paths of whatever blocks the parser emitted.
 
 Pieces tile each content region, so every non-space character is in a chunk.
@@ -31,8 +31,8 @@ from typing import Iterator
 
 from ..core.records import Block, ParsedDocument
 from ._blocks import opens_what_follows
-from ._packing import PROSE_SEPARATORS, merge, sentence_spans, split_recursive, trim
-from .base import SegmentContext, Span, register_segmenter
+from .packing import PROSE_SEPARATORS, merge, sentence_spans, split_recursive, trim
+from .base import SegmentContext, Span
 
 #: How an over-budget sentence is cut, coarse to fine (each regex matches the
 #: separator; a piece ends right after it).
@@ -62,12 +62,6 @@ class LegalParams:
             raise ValueError("section_level must be 0 or more")
 
 
-@register_segmenter(
-    "legal",
-    params=LegalParams,
-    summary="whole sentences packed within a section (legal parser); long sentences split at clauses; section path as context",
-    formats=("legal",),
-)
 def legal(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
     p: LegalParams = ctx.params or LegalParams()
     text = parsed.document.text

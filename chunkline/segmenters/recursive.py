@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.records import ParsedDocument
-from ._packing import MARKDOWN_SEPARATORS, PROSE_SEPARATORS, split_recursive, to_spans
-from .base import SegmentContext, register_segmenter
+from .packing import MARKDOWN_SEPARATORS, PROSE_SEPARATORS, split_recursive, to_spans
+from .base import SegmentContext
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,6 @@ class RecursiveParams:
             raise ValueError("separators must be auto, prose or markdown")
 
 
-@register_segmenter("recursive", params=RecursiveParams, summary="separator hierarchy (sections, paragraphs, lines, sentences, words), merged greedily")
 def recursive(parsed: ParsedDocument, ctx: SegmentContext):
     p: RecursiveParams = ctx.params or RecursiveParams()
     md = p.separators == "markdown" or (p.separators == "auto" and parsed.document.format == "markdown")

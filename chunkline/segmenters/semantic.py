@@ -46,8 +46,8 @@ from typing import TYPE_CHECKING, Iterator
 
 from ..core.records import Block, ParsedDocument
 from ._blocks import is_quiet, opens_what_follows
-from ._packing import _ABBREV, PROSE_SEPARATORS, _edge_count, _single_count, sentence_cuts, split_recursive
-from .base import SegmentContext, Span, register_segmenter
+from .packing import _ABBREV, PROSE_SEPARATORS, _edge_count, _single_count, sentence_cuts, split_recursive
+from .base import SegmentContext, Span
 
 if TYPE_CHECKING:
     import numpy
@@ -538,11 +538,6 @@ def c99_boundaries(sim: "numpy.ndarray", threshold: float, mask: int, allowed: l
 # ---------------------------------------------------------------- segment
 
 
-@register_segmenter(
-    "semantic",
-    params=SemanticParams,
-    summary="topic shifts between sentence windows (lexical or MiniLM embeddings), never over budget or across headings",
-)
 def semantic(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
     p: SemanticParams = ctx.params or SemanticParams()
     text = parsed.document.text

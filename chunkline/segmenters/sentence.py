@@ -11,8 +11,8 @@ from __future__ import annotations
 
 
 from ..core.records import ParsedDocument
-from ._packing import PROSE_SEPARATORS, merge, sentence_spans, split_recursive, to_spans, trim
-from .base import SegmentContext, register_segmenter
+from .packing import PROSE_SEPARATORS, merge, sentence_spans, split_recursive, to_spans, trim
+from .base import SegmentContext
 
 _PARA = PROSE_SEPARATORS[1]
 _CLAUSE_LEVELS = PROSE_SEPARATORS[4:]
@@ -37,7 +37,6 @@ def sentence_pieces(parsed: ParsedDocument, start: int, end: int) -> list[tuple[
     return out
 
 
-@register_segmenter("sentence", summary="whole sentences packed up to the budget; long sentences split at clauses, then words")
 def sentence(parsed: ParsedDocument, ctx: SegmentContext):
     text = parsed.document.text
     b = ctx.budget

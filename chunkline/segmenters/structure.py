@@ -31,8 +31,8 @@ from dataclasses import dataclass
 
 from ..core.records import Block, ParsedDocument
 from ._blocks import is_quiet as _quiet
-from ._packing import PROSE_SEPARATORS, merge, sentence_cuts, split_recursive, trim
-from .base import SegmentContext, Span, register_segmenter
+from .packing import PROSE_SEPARATORS, merge, sentence_cuts, split_recursive, trim
+from .base import SegmentContext, Span
 
 _HEADING_KINDS = frozenset({"heading", "title"})
 _NO_LEVEL = 99  # above every heading level: content is opened by any heading
@@ -121,7 +121,6 @@ def _with_quiet(text: str, units: list[_Unit], ctx: SegmentContext) -> list[_Uni
     return out
 
 
-@register_segmenter("structure", params=StructureParams, summary="heading-aware: never crosses a chosen heading level, merges small sections, keeps tables/code whole")
 def structure(parsed: ParsedDocument, ctx: SegmentContext):
     p: StructureParams = ctx.params or StructureParams()
     text = parsed.document.text

@@ -9,8 +9,8 @@ import pytest
 
 from chunkline.core.records import verify
 from chunkline.parsers.base import ParseContext, ParseOptions, detect_format, parse_bytes
-from chunkline.parsers._code_filters import is_generated_or_minified
-from chunkline.parsers._code_languages import LANGUAGES, detect_language, interpreter_language
+from chunkline.core.filters import is_generated_or_minified
+from chunkline.parsers.code.languages import LANGUAGES, detect_language, interpreter_language
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "code"
 

@@ -10,7 +10,7 @@ import pytest
 from chunkline.core.errors import FormatError, UsageError
 from chunkline.core.records import verify
 from chunkline.parsers.base import ParseContext, ParseOptions, get_parser, parse_bytes
-from chunkline.parsers.legal import legal_blocks, legal_sentence_spans
+from chunkline.parsers.legal.parser import legal_blocks, legal_sentence_spans
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "legal"
 
@@ -154,7 +154,7 @@ def test_gold_fixture_excerpt_matches_exactly():
 
 
 def test_spacy_pipeline_contract():
-    from chunkline.parsers._legal_spacy import COMPONENT, legal_nlp
+    from chunkline.parsers.legal.spacy_component import COMPONENT, legal_nlp
 
     nlp = legal_nlp()
     assert nlp.pipe_names == [COMPONENT]

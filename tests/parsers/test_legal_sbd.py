@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from chunkline.parsers.legal import legal_blocks, legal_sentence_spans
+from chunkline.parsers.legal.parser import legal_blocks, legal_sentence_spans
 
 
 def _f1(recs) -> float:

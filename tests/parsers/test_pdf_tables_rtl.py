@@ -13,7 +13,7 @@ pymupdf = pytest.importorskip("pymupdf")
 
 from chunkline.core.errors import UsageError
 from chunkline.core.records import verify
-from chunkline.parsers._pdf_text import fix_rtl_ligatures
+from chunkline.parsers.pdf.text import fix_rtl_ligatures
 from chunkline.parsers.base import ParseContext, ParseOptions, parse_bytes
 
 ROOT = Path(__file__).resolve().parents[2]

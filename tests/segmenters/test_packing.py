@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chunkline.core.tokenizers import get_sizer
-from chunkline.segmenters import _packing
-from chunkline.segmenters._packing import MARKDOWN_SEPARATORS, PROSE_SEPARATORS, split_recursive
+from chunkline.segmenters import packing as _packing
+from chunkline.segmenters.packing import MARKDOWN_SEPARATORS, PROSE_SEPARATORS, split_recursive
 
 _EXAMPLES = int(os.environ.get("CHUNKLINE_EXAMPLES", "200"))
 _STDLIB = Path(sysconfig.get_paths()["stdlib"])
@@ -87,7 +87,7 @@ _BLANKY = st.sampled_from(["a", "b c", "\n", "\n\n", "\n \n", "\n\t\n", "\n\n\n"
 @given(text=st.lists(_BLANKY, max_size=60).map("".join), data=st.data())
 def test_one_scan_finds_the_same_blank_line_cuts(text: str, data) -> None:
     """``_blank_runs`` stands in for two regex scans of the separator hierarchy."""
-    from chunkline.segmenters._packing import _BLANK, _MULTI_BLANK, _blank_runs
+    from chunkline.segmenters.packing import _BLANK, _MULTI_BLANK, _blank_runs
 
     s = data.draw(st.integers(0, len(text)))
     e = data.draw(st.integers(s, len(text)))

@@ -14,7 +14,7 @@ from chunkline.core.errors import UsageError
 from chunkline.core.records import verify
 from chunkline.core.tokenizers import get_sizer
 from chunkline.parsers.base import ParseContext, ParseOptions, parse_bytes
-from chunkline.segmenters import _packing
+from chunkline.segmenters import packing as _packing
 from chunkline.segmenters.base import parse_strategy, segment
 
 ROOT = Path(__file__).resolve().parents[2]

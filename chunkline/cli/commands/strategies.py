@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from ...segmenters._describe import describe_parsers, describe_strategies
+from ...segmenters.describe import describe_parsers, describe_strategies
 from ._stdout import emit, stdout_console
 
 

@@ -25,9 +25,9 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from ..core.records import Block
-from ..core.spans import trim
-from ._code_tree import CodeTree
+from ...core.records import Block
+from ...core.spans import trim
+from .tree import CodeTree
 
 _IMPORT_TYPE = re.compile(r"import|include|^use_|using_directive|package_(clause|declaration|header)|extern_crate|namespace_use")
 _OPEN = re.compile(r"[(\[]")
@@ -412,7 +412,7 @@ def code_blocks(ct: CodeTree, defs: list[Definition], language: str, byte_base: 
 @functools.lru_cache(maxsize=None)
 def _import_pattern(language: str):
     """The compiled ``imports`` pattern of a language, or None."""
-    from ._code_languages import BY_NAME
+    from .languages import BY_NAME
 
     spec = BY_NAME.get(language)
     return re.compile(spec.imports) if spec is not None and spec.imports else None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from ._pdf_lines import PUA_BULLETS, Line
+from .lines import PUA_BULLETS, Line
 
 LIGATURES = {
     "\ufb00": "ff",

@@ -19,7 +19,7 @@ Provenance
 
 Speed
     One text page per page (``get_text("dict")``, images off); tables are
-    built from that dict and the page's ruling lines (``_pdf_tables``), never
+    built from that dict and the page's ruling lines (``tables``), never
     with PyMuPDF's slow table finder.  ``import pymupdf`` happens here, lazily, so
     ``chunkline --help`` and other formats never pay for it.
     ``ParseOptions.pdf_layout == "model"`` (PyMuPDF's layout model) is not
@@ -31,9 +31,9 @@ from __future__ import annotations
 import re
 import time
 
-from ..core.errors import FormatError, InputError, UsageError
-from ..core.records import Block, ParsedDocument
-from ._pdf_classify import (
+from ...core.errors import FormatError, InputError, UsageError
+from ...core.records import Block, ParsedDocument
+from .classify import (
     assign_levels,
     body_size,
     classify,
@@ -47,12 +47,12 @@ from ._pdf_classify import (
     pick_title,
     promote_toc_entries,
 )
-from ._pdf_layout import mark_furniture, reading_order
-from ._pdf_lines import Line, Unit, page_lines, split_units
-from ._pdf_tables import TableItem, detect_tables
-from ._pdf_toc import rebuild_contents_pages
-from ._pdf_text import Vocabulary, bad_glyphs, clean, fix_rtl_ligatures, has_rtl, join_code, join_running
-from .base import ParseContext, register_parser
+from .layout import mark_furniture, reading_order
+from .lines import Line, Unit, page_lines, split_units
+from .tables import TableItem, detect_tables
+from .toc import rebuild_contents_pages
+from .text import Vocabulary, bad_glyphs, clean, fix_rtl_ligatures, has_rtl, join_code, join_running
+from ..base import ParseContext
 
 BLOCK_SEP = "\n\n"
 ROW_SEP = "\n"
@@ -60,17 +60,10 @@ CELL_SEP = " | "
 _SENTENCE_END = re.compile(r"[.!?:;\"'”’)\]]$")
 
 
-def _sniff(head: bytes, name: str) -> bool:
+def sniff(head: bytes, name: str) -> bool:
     return head[:1024].lstrip(b"\x00\t\n\r\f ").startswith(b"%PDF-") or b"%PDF-" in head[:1024]
 
 
-@register_parser(
-    "pdf",
-    extensions=(".pdf",),
-    summary="PDF (born-digital): blocks with pages, boxes, headings, tables; furniture labelled",
-    sniff=_sniff,
-    text_like=False,
-)
 def parse_pdf(data: bytes, ctx: ParseContext) -> ParsedDocument:
     """Parse PDF bytes into blocks in reading order (see the module docstring)."""
     doc = open_pdf(data, ctx)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from ._pdf_lines import Line, Unit
+from .lines import Line, Unit
 
 LEADER_NUM = re.compile(r"(?:\.\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,6})$|…{2,}\s*(?:\d{1,4}|[ivxlc]{1,6})$", re.I)
 FOLIO = re.compile(r"^(?:\d{1,4}|[ivxlc]{1,6})$", re.I)

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ._pdf_lines import Unit, is_list_start
-from ._pdf_toc import ENDS_FOLIO, FOLIO, LEADER_NUM, is_contents_page
+from .lines import Unit, is_list_start
+from .toc import ENDS_FOLIO, FOLIO, LEADER_NUM, is_contents_page
 
 #: "Figure 3", "TABLE IV", "Fig. A.1": the label in any case, the number or letter after it as set
 #: ("TABLE OF CONTENTS" and "Figure out" are no captions)

@@ -2,7 +2,7 @@
 
 ``legal_nlp()`` is ``spacy.blank("en")`` with one component,
 ``chunkline_legal_sentences``, that finds legal sentence boundaries with the
-rules of ``_legal_sbd`` and writes them into the Doc with a single
+rules of ``sbd`` and writes them into the Doc with a single
 ``Doc.from_array`` call (setting ``Token.is_sent_start`` token by token
 re-derives sentence bounds each time and is quadratic).  The component marks
 *every* token (start or not-start), so a sentencizer placed after it would
@@ -27,7 +27,7 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ._legal_sbd import inline_boundaries
+from .sbd import inline_boundaries
 
 COMPONENT = "chunkline_legal_sentences"
 _PIECES = re.compile(r"\w+|\s+|[^\w\s]")

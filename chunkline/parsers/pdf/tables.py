@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 
-from ._pdf_text import clean
+from .text import clean
 
 _CAPTION = re.compile(r"^(?:table|tab\.|tabelle|tableau|tabla|表)\s*[\dIVX]", re.I)
 _PIECE_GAP = 4.0  # points of white space that separate two cells on a row

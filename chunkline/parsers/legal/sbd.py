@@ -4,7 +4,7 @@
 inside ``text`` (a paragraph or clause whose outer edges are already known
 to be boundaries).  It is plain ``re`` + a little Python per candidate, so it
 runs at millions of characters per second; the spaCy component in
-``_legal_spacy`` calls it and writes the result into the Doc.
+``spacy_component`` calls it and writes the result into the Doc.
 
 A candidate is ``.``, ``!`` or ``?`` with its closing quotes, brackets and
 footnote references (``."[3]``), followed by whitespace.  The period is *not*
@@ -12,7 +12,7 @@ a boundary when
 
 * the next word starts in lowercase ("Id. at 5", "Acme Inc. and"),
 * the word before it is a known abbreviation that announces what follows
-  (``v.``, ``No.``, ``U.S.C.``, ``e.g.``; see ``_legal_abbrev``), or an
+  (``v.``, ``No.``, ``U.S.C.``, ``e.g.``; see ``abbrev``), or an
   abbreviation followed by a number ("9th Cir. 1999", "Compl. 2"),
 * the word before it is an ambiguous abbreviation (``U.S.``, ``Cal.``) and
   the next word is not a typical sentence opener,
@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 
-from ._legal_abbrev import LABEL_WORDS, SENTENCE_STARTERS, behaviour, lookup
+from .abbrev import LABEL_WORDS, SENTENCE_STARTERS, behaviour, lookup
 
 # terminal punctuation + closers + footnote refs, then whitespace, then the next non-space char
 #: a footnote reference after the punctuation: "[12]", "[*]", or the bookmark

@@ -19,26 +19,15 @@ import codecs
 import re
 from dataclasses import replace
 
-from ..core.errors import InputError, UsageError
-from ..core.records import ParsedDocument
-from ._code_languages import ALL_EXTENSIONS, ALL_FILENAMES, BY_NAME, detect_language, interpreter_language, load_grammar, normalize_language
-from .base import ParseContext, register_parser
+from ...core.errors import InputError, UsageError
+from ...core.records import ParsedDocument
+from .languages import BY_NAME, detect_language, load_grammar, normalize_language
+from ..base import ParseContext
 
 #: Largest file handed to tree-sitter by default; larger ones fall back to line blocks.
 DEFAULT_MAX_TREE_BYTES = 8 * 1024 * 1024
 
 
-def _sniff(head: bytes, _name: str) -> bool:
-    return interpreter_language(head) is not None
-
-
-@register_parser(
-    "code",
-    extensions=ALL_EXTENSIONS + ALL_FILENAMES,
-    summary="source code via tree-sitter (17 languages): definitions with qualified names, imports, comments",
-    sniff=_sniff,
-    text_like=True,
-)
 def parse_code(data: bytes, ctx: ParseContext) -> ParsedDocument:
     forced = ctx.options.get("language")
     if forced:
@@ -64,8 +53,8 @@ def parse_code(data: bytes, ctx: ParseContext) -> ParsedDocument:
     if len(encoded) > max_bytes:
         return _fallback(data, text, ctx, language, f"{len(encoded):,} bytes is over the {max_bytes:,}-byte limit for a syntax tree; split into blank-line separated blocks", notes)
 
-    from ._code_blocks import code_blocks, find_definitions
-    from ._code_tree import ParseTimeout, parse_tree
+    from .blocks import code_blocks, find_definitions
+    from .tree import ParseTimeout, parse_tree
 
     try:
         ct = parse_tree(text, language, ctx.options.timeout, encoded)
@@ -122,7 +111,7 @@ def _utf8(data: bytes, text: str) -> tuple[bytes, int | None]:
 
 
 def _fallback(data: bytes, text: str, ctx: ParseContext, language: str | None, why: str, notes: tuple[str, ...] = ()) -> ParsedDocument:
-    from .text import paragraph_blocks
+    from ..text import paragraph_blocks
 
     blocks = tuple(replace(b, kind="other", language=language) for b in paragraph_blocks(text))
     meta = {"language": language} if language else {}

@@ -13,8 +13,8 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from ._code_languages import get_parser
-from ._code_offsets import OffsetMap
+from .languages import get_parser
+from .offsets import OffsetMap
 
 
 class ParseTimeout(Exception):

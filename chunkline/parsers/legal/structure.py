@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..core.spans import trim as _trim
+from ...core.spans import trim as _trim
 
 #: lines that are only caption-box columns or rules ("\t)", "_____", "=====")
 _LAYOUT_ONLY = re.compile(r"[\s)(|\u00a7_=\-]*")

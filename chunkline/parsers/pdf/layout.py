@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ._pdf_lines import Unit
+from .lines import Unit
 
 _DIGITS = re.compile(r"\d+")
 _SPACES = re.compile(r"\s+")

@@ -118,9 +118,16 @@ ALIASES: dict[str, str] = {"py": "python", "js": "javascript", "ts": "typescript
 
 ALL_EXTENSIONS: tuple[str, ...] = tuple(sorted(_BY_EXT))
 ALL_FILENAMES: tuple[str, ...] = tuple(sorted(_BY_FILENAME))
+#: What the parser table detects the ``code`` format by.
+ALL_EXTENSIONS_AND_FILENAMES: tuple[str, ...] = ALL_EXTENSIONS + ALL_FILENAMES
 
 _SHEBANG = re.compile(rb"^#![ \t]*(\S+)(?:[ \t]+(.*))?")
 _VERSIONED = re.compile(r"^([a-z+-]+?)[\d.]*$")
+
+
+def sniff(head: bytes, _name: str) -> bool:
+    """Whether a file whose extension says nothing is source code (a ``#!`` line naming a known interpreter)."""
+    return interpreter_language(head) is not None
 
 
 def interpreter_language(head: bytes) -> str | None:

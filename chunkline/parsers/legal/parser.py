@@ -6,13 +6,13 @@ their own).  The document text is the decoded file, so offsets point into it.
 
 Two passes, both offset-exact:
 
-1. Structure (``_legal_structure``): lines are grouped into units; headings
+1. Structure (``structure``): lines are grouped into units; headings
    (``ARTICLE IV``, ``Section 4.2``, ``§ 12``, ALL-CAPS lines), list numbers
    and clause letters (``1.``, ``(b)``, ``IV.``), footnote and reporter page
    markers and caption fields become sentences of their own and set the
    section path (``("ARTICLE IV", "Section 4.2", "(b)")``).
 2. Sentences: prose units go through a spaCy pipeline (``spacy.blank("en")``
-   + chunkline's legal sentence component, ``_legal_spacy``) with
+   + chunkline's legal sentence component, ``spacy_component``) with
    ``nlp.pipe``, so ``nlp.max_length`` never applies to the whole file.
 
 Blocks: ``heading`` (section headings, and the number of a numbered
@@ -31,9 +31,9 @@ from __future__ import annotations
 import bisect
 import re
 
-from ..core.errors import UsageError
-from ..core.records import Block, ParsedDocument
-from .base import ParseContext, line_starts, make_block, register_parser
+from ...core.errors import UsageError
+from ...core.records import Block, ParsedDocument
+from ..base import ParseContext, line_starts, make_block
 
 _STAR_ONLY = re.compile(r"^(?:\d+)?\*\d+$")
 # "[12]", "[bookmark: r[12]][12]", or a bare footnote call number ("3", "1*") cut off inline
@@ -46,7 +46,6 @@ _WITNESS = re.compile(r"\bIN WITNESS WHEREOF\b")
 TOKENIZERS = ("light", "spacy")
 
 
-@register_parser("legal", extensions=(".legal.txt", ".legal"), summary="legal text: sections, clauses, definitions and legal-grade sentences (spaCy)", text_like=True)
 def parse_legal(data: bytes, ctx: ParseContext) -> ParsedDocument:
     text = ctx.decode(data)
     tokenizer = str(ctx.options.get("legal_tokenizer", "light"))
@@ -56,16 +55,16 @@ def parse_legal(data: bytes, ctx: ParseContext) -> ParsedDocument:
 
 def legal_blocks(text: str, *, tokenizer: str = "light") -> list[Block]:
     """Heading, sentence and marker blocks of a legal document, in reading order."""
-    from ._legal_structure import definitions, structure_units
+    from .structure import definitions, structure_units
 
     if tokenizer not in TOKENIZERS:
         raise UsageError(f"legal_tokenizer must be one of {', '.join(TOKENIZERS)}, not {tokenizer!r}")
     try:
-        from ._legal_spacy import sentence_offsets
+        from .spacy_component import sentence_offsets
     except ImportError as exc:  # spaCy is an optional extra
         raise UsageError(f"the legal format needs spaCy ({exc}); install it with: pip install 'chunkline[legal]'") from None
 
-    from .text import line_view
+    from ..text import line_view
 
     # structure and sentences are found in a view where a lone CR is a line
     # end (same offsets); blocks are cut from the real text
