@@ -61,7 +61,10 @@ def discover(
     sources: list[Source] = []
     skipped: list[Skipped] = []
     for item in iter_sources(paths, include, exclude, hidden, gitignore):
-        (skipped if isinstance(item, Skipped) else sources).append(item)
+        if isinstance(item, Skipped):
+            skipped.append(item)
+        else:
+            sources.append(item)
     return sources, skipped
 
 

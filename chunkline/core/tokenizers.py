@@ -24,7 +24,10 @@ import bisect
 import functools
 import os
 import re
-from typing import Callable, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
+
+if TYPE_CHECKING:
+    import numpy
 
 from .errors import UsageError
 
@@ -89,6 +92,10 @@ class _TokenSizer:
     """Shared logic for BPE-like tokenizers that can report token char offsets."""
 
     name: str
+    _byte_len: "LazyTokenTable"
+
+    def token_bytes(self, token: int) -> bytes:
+        raise NotImplementedError
 
     def token_byte_lengths(self, ids: "numpy.ndarray") -> "numpy.ndarray":
         """UTF-8 length of each token id (looked up lazily, kept per sizer)."""
@@ -205,7 +212,10 @@ def _rust_tokenizer(name: str):
             if path is None:
                 return None
             loader = importlib.machinery.ExtensionFileLoader("bpe_openai._bindings", path)
-            mod = importlib.util.module_from_spec(importlib.util.spec_from_loader("bpe_openai._bindings", loader))
+            found = importlib.util.spec_from_loader("bpe_openai._bindings", loader)
+            if found is None:
+                return None
+            mod = importlib.util.module_from_spec(found)
             loader.exec_module(mod)
             sys.modules["bpe_openai._bindings"] = mod
         return mod.tokenizer_for_encoding(name)

@@ -71,7 +71,7 @@ def get_embedder(
     if key == "lexical":
         from .lexical import LexicalEmbedder
 
-        backend = LexicalEmbedder(corpus=corpus)
+        backend: Embedder = LexicalEmbedder(corpus=corpus)
         cache = None  # vectors depend on this instance's fit
         default_batch = 4096
     elif key == "minilm":

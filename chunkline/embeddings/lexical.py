@@ -143,7 +143,7 @@ class LexicalEmbedder:
         self.idf: "numpy.ndarray | None" = None
         self.projection: "numpy.ndarray | None" = None  # (V, d) or None = identity
         self._memo: dict[str, list[str]] = {}  # terms of the fitted texts, used once by embed
-        self._fitted_rows = None  # (texts, CSR parts) of the last fit, used once
+        self._fitted_rows: "tuple[list[str], tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]] | None" = None  # (texts, CSR parts) of the last fit, used once
         if corpus is not None:
             self.fit(corpus)
 
@@ -165,7 +165,7 @@ class LexicalEmbedder:
     def dim(self) -> int | None:
         if not self.fitted:
             return None
-        return self.projection.shape[1] if self.projection is not None else max(1, self.idf.size)
+        return self.projection.shape[1] if self.projection is not None else max(1, self.idf.size if self.idf is not None else 0)
 
     def prepare(self, texts: Sequence[str]) -> None:
         """Fit on ``texts`` unless already fitted (called by the cache wrapper)."""
@@ -196,12 +196,13 @@ class LexicalEmbedder:
         # The fitted texts' own rows, ready for ``embed``/``cosine_matrix``.
         indptr = np.searchsorted(pairs // max(1, v), np.arange(n + 1)) if n else np.zeros(1, dtype=np.int64)
         idx = pairs % max(1, v)
-        val = (1.0 + np.log(tf.astype(np.float32))) * self.idf[idx] if idx.size else np.zeros(0, dtype=np.float32)
+        idf = self.idf
+        val = (1.0 + np.log(tf.astype(np.float32))) * idf[idx] if idx.size else np.zeros(0, dtype=np.float32)
         self._fitted_rows = (corpus_list, (indptr.astype(np.int64), idx, val.astype(np.float32)))
         if v > self.dims and n > self.dims:
             import scipy.sparse as sp
 
-            parts = self._fitted_rows[1]
+            parts = self._fitted_rows[1]  # just set above
             self.projection = self._lsa(sp.csr_matrix((parts[2], parts[1], parts[0]), shape=(n, v)))
 
     def _lsa(self, x) -> "numpy.ndarray":
@@ -229,8 +230,8 @@ class LexicalEmbedder:
             indptr.append(len(indices))
         idx = np.asarray(indices, dtype=np.int64)
         val = np.asarray(data, dtype=np.float32)
-        if val.size:
-            val = (1.0 + np.log(val)) * self.idf[idx]
+        if val.size and self.idf is not None:
+            val = ((1.0 + np.log(val)) * self.idf[idx]).astype(np.float32)
         return np.asarray(indptr, dtype=np.int64), idx, val
 
     def _rows(self, texts: list[str]):
@@ -250,7 +251,7 @@ class LexicalEmbedder:
         if not self.fitted:
             self.fit(texts)
         indptr, idx, val = self._rows(texts)
-        width = max(1, self.idf.size)
+        width = max(1, self.idf.size if self.idf is not None else 0)
         if self.projection is not None:
             import scipy.sparse as sp
 
@@ -442,7 +443,7 @@ class TokenTerms:
     def _key(self, token: int) -> int:
         raw = self._token_bytes(token)
         try:
-            form: object = "".join(ch for ch in raw.decode("utf-8").lower() if ch.isalnum())
+            form: str | bytes = "".join(ch for ch in raw.decode("utf-8").lower() if ch.isalnum())
             if not _KEEP[form]:
                 return -1
         except UnicodeDecodeError:  # a piece of a multi-byte character: its bytes are the term

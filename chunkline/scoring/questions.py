@@ -59,7 +59,7 @@ def _span(path: str, where: str, ref: dict, index: DocumentIndex, docs_text: Seq
     s = ref.get("start", ref.get("start_index"))
     e = ref.get("end", ref.get("end_index"))
     try:
-        s, e = int(s), int(e)
+        s, e = int(s), int(e)  # type: ignore[arg-type]  # None is caught below
     except (TypeError, ValueError):
         raise InputError(path, f"{where}: reference needs integer start and end", "format") from None
     if not 0 <= s < e <= len(docs_text[d]):

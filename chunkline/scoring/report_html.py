@@ -80,7 +80,7 @@ def size_svg(report: CompareReport) -> str:
     parts = [f'<svg class="plot" id="sizes" width="{w}" height="{h}" viewBox="0 0 {w} {h}">']
     for i, r in enumerate(rows):
         y0 = 10 + i * row_h
-        top = max(r.histogram) if r.histogram and max(r.histogram) else 1
+        top = max(r.histogram, default=0) or 1
         parts.append(f'<text x="4" y="{y0 + row_h / 2:.0f}" font-size="11">{_e(short_label(r.label, r.name)[:42])}</text>')
         for j, c in enumerate(r.histogram):
             bh = (row_h - 16) * c / top

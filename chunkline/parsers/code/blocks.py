@@ -24,10 +24,14 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ...core.records import Block
 from ...core.spans import trim
 from .tree import CodeTree
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 _IMPORT_TYPE = re.compile(r"import|include|^use_|using_directive|package_(clause|declaration|header)|extern_crate|namespace_use")
 _OPEN = re.compile(r"[(\[]")
@@ -47,8 +51,8 @@ def is_comment(node_type: str) -> bool:
 class Definition:
     """One definition unit found through the tags query."""
 
-    node: object  # the widened unit
-    inner: object  # the tags capture (its body field holds a docstring)
+    node: Node  # the widened unit
+    inner: Node  # the tags capture (its body field holds a docstring)
     name: str
     kind: str
     start_b: int  # the unit's byte span, widened back over attached comments
@@ -107,7 +111,7 @@ def find_definitions(ct: CodeTree, query) -> list[Definition]:
     from tree_sitter import QueryCursor
 
     root = ct.tree.root_node  # type: ignore[attr-defined]
-    found: list[tuple[object, object, str]] = []
+    found: list[tuple[Node, Node, str]] = []
     for _pattern, caps in QueryCursor(query).matches(root):
         names = caps.get("name")
         if not names:
@@ -125,14 +129,14 @@ def find_definitions(ct: CodeTree, query) -> list[Definition]:
         if _in_parameters(raw):
             continue
         unit = _widen(raw, raw_ids)
-        key = (unit.start_byte, unit.end_byte)
-        prev = units.get(key)
+        span = (unit.start_byte, unit.end_byte)
+        prev = units.get(span)
         if prev is not None and not (raw.id == unit.id and prev.inner.id != prev.node.id):
             continue
         name = encoded[name_node.start_byte : name_node.end_byte].decode("utf-8", "replace")
         name = " ".join(name.split())
         d = Definition(unit, raw, name, kind, unit.start_byte, unit.end_byte, first_row=name_node.start_point.row)
-        units[key] = d
+        units[span] = d
     defs = sorted(units.values(), key=lambda d: (d.start_b, -d.end_b))
     # Nesting and qualified names: a stack of open units.
     stack: list[Definition] = []
@@ -351,12 +355,12 @@ def code_blocks(ct: CodeTree, defs: list[Definition], language: str, byte_base: 
             emit_definition(c)
 
     def walk(container) -> None:
-        group_kind = None
+        group_kind: str | None = None
         group: list = []
 
         def flush() -> None:
             nonlocal group, group_kind
-            if group:
+            if group and group_kind is not None:
                 err = any(g.has_error for g in group)
                 em.add(group_kind, group[0].start_byte, group[-1].end_byte, group[0].start_point.row, _end_row(group[-1]), err)
             group, group_kind = [], None

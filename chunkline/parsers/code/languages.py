@@ -19,6 +19,10 @@ import importlib
 import os
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tree_sitter import Language, Query
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,8 +178,8 @@ class Grammar:
     """A loaded language: the tree-sitter Language and its definitions query."""
 
     name: str
-    language: object
-    definitions: object | None  # tree_sitter.Query of @definition.* / @name patterns, or None
+    language: Language
+    definitions: Query | None  # tree_sitter.Query of @definition.* / @name patterns, or None
 
 
 def _definition_patterns(lang, source: str) -> list[str]:

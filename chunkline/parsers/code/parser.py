@@ -49,7 +49,7 @@ def parse_code(data: bytes, ctx: ParseContext) -> ParsedDocument:
     except Exception as exc:  # a missing or broken grammar wheel: degrade, do not fail the file
         return _fallback(data, text, ctx, language, f"tree-sitter grammar for {language} not available ({type(exc).__name__}: {exc}); split into blank-line separated blocks", notes)
     encoded, byte_base = _utf8(data, text)
-    max_bytes = int(ctx.options.get("code_max_bytes", DEFAULT_MAX_TREE_BYTES))  # type: ignore[arg-type]
+    max_bytes = int(str(ctx.options.get("code_max_bytes", DEFAULT_MAX_TREE_BYTES)))
     if len(encoded) > max_bytes:
         return _fallback(data, text, ctx, language, f"{len(encoded):,} bytes is over the {max_bytes:,}-byte limit for a syntax tree; split into blank-line separated blocks", notes)
 
