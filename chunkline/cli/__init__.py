@@ -1,1 +1,1 @@
-"""The command line: thin typer commands over ``chunkline.pipeline`` and friends."""
+"""The command line: thin typer commands over ``chunkline.run`` and friends."""

@@ -10,7 +10,7 @@ import typer
 
 from ..core.errors import ExitCode, UsageError, one_line
 from ..parsers.base import PARSERS, ParseOptions
-from ..pipeline import FileResult, InputOptions, RunSummary
+from ..run import FileResult, InputOptions, RunSummary
 
 
 def format_help() -> str:

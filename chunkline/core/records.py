@@ -144,11 +144,36 @@ class Chunk:
 @dataclass(frozen=True, slots=True)
 class ParsedDocument:
     """What a parser returns: the document, its blocks in reading order, and
-    warnings worth telling the user (e.g. PDF pages with no text layer)."""
+    warnings worth telling the user (e.g. PDF pages with no text layer).
+
+    ``facts`` carries what a later stage needs from the parser and is never
+    written out: it is not part of any record, takes no part in equality,
+    and its ``TRANSIENT_FACTS`` (large in-memory objects such as a syntax
+    tree) are dropped when the document is pickled to another process.
+    Keys in use: ``syntax_tree`` (the code parser's tree, for ``ast``) and
+    ``code_fallback`` (why the code parser split the file into blank-line
+    blocks instead of using a syntax tree).
+    """
 
     document: Document
     blocks: tuple[Block, ...]
     warnings: tuple[str, ...] = ()
+    facts: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def portable(self) -> "ParsedDocument":
+        """This document without its ``TRANSIENT_FACTS`` (to keep many documents, or send one)."""
+        if not any(k in TRANSIENT_FACTS for k in self.facts):
+            return self
+        kept = {k: v for k, v in self.facts.items() if k not in TRANSIENT_FACTS}
+        return ParsedDocument(self.document, self.blocks, self.warnings, kept)
+
+    def __reduce__(self):
+        p = self.portable()
+        return (ParsedDocument, (p.document, p.blocks, p.warnings, p.facts))
+
+
+#: ``ParsedDocument.facts`` that stay in the process that made them.
+TRANSIENT_FACTS = frozenset({"syntax_tree"})
 
 
 def record_fields(cls: type) -> tuple[str, ...]:

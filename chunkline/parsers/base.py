@@ -48,6 +48,7 @@ class ParseContext:
     display: str  # path shown to users, and the Document.source
     path: str | None  # filesystem path, None for stdin
     options: ParseOptions = field(default_factory=ParseOptions)
+    sha256: str | None = None  # of the bytes being parsed, when the caller hashed them already
 
     def decode(self, data: bytes, declared: str | None = None) -> str:
         """The file's text, with chunkline's decoding rules (BOMs, strict UTF-8).
@@ -64,7 +65,7 @@ class ParseContext:
         return decode_text(data, self.display, encoding, self.options.decode_errors)
 
     def document(self, fmt: str, data: bytes, text: str, **meta) -> Document:
-        digest = sha256_hex(data)
+        digest = self.sha256 or sha256_hex(data)
         return Document(
             id=document_id(self.display, digest), source=self.display, format=fmt, sha256=digest, text=text, meta=meta
         )
@@ -245,9 +246,9 @@ def get_parser(name: str) -> ParserSpec:
     return spec
 
 
-def parse_bytes(data: bytes, ctx: ParseContext) -> ParsedDocument:
-    """Parse one input with the parser its format names (given or detected)."""
-    fmt = ctx.options.format or detect_format(ctx.display, data[:4096])
+def parse_bytes(data: bytes, ctx: ParseContext, fmt: str | None = None) -> ParsedDocument:
+    """Parse one input with the parser of ``fmt``, else of its format (given or detected)."""
+    fmt = fmt or ctx.options.format or detect_format(ctx.display, data[:4096])
     return get_parser(fmt).fn(data, ctx)
 
 

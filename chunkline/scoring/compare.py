@@ -34,7 +34,7 @@ import numpy as np
 from ..core.errors import InputError, UsageError
 from ..core.records import Chunk, ParsedDocument
 from ..core.sources import DEFAULT_MAX_BYTES, Source, discover, read_bytes
-from ..parsers.base import ParseContext, ParseOptions, line_starts, parse_bytes
+from ..parsers.base import ParseOptions, line_starts
 from ..segmenters.base import SEGMENTERS, Strategy, parse_strategy, segment
 
 #: Metrics where lower is better (everything else with a direction is higher-better).
@@ -257,21 +257,23 @@ class _DocResult:
 
 
 def _process(item: tuple[Source, ParseOptions, int], strategies: tuple[Strategy, ...]) -> _DocResult:
+    from ..run.worker import input_error, load
+
     src, popts, max_bytes = item
+    loaded = load(src, popts, None, max_bytes)
+    parsed = loaded.parsed
+    if parsed is None:
+        return _DocResult(src.display, error=loaded.error)
+    chunks, secs = [], []
     try:
-        t0 = time.perf_counter()
-        parsed = parse_bytes(read_bytes(src, max_bytes), ParseContext(src.display, src.path, popts))
-        t_parse = time.perf_counter() - t0
-        chunks, secs = [], []
         for st in strategies:
             t = time.perf_counter()
             chunks.append(tuple(segment(parsed, st)))
             secs.append(time.perf_counter() - t)
-    except InputError as exc:
-        return _DocResult(src.display, error=exc)
-    except RecursionError:
-        return _DocResult(src.display, error=InputError(src.display, "structure nested too deeply", "too_deep"))
-    return _DocResult(src.display, parsed, tuple(chunks), tuple(secs), t_parse)
+    except (InputError, RecursionError, MemoryError) as exc:
+        return _DocResult(src.display, error=input_error(src.display, exc, "chunk"))
+    # every document is kept until scoring ends: without its syntax tree (ten times its size)
+    return _DocResult(src.display, parsed.portable(), tuple(chunks), tuple(secs), loaded.seconds)
 
 
 def _formats(sources: Sequence[Source], popts: ParseOptions) -> list[str]:
@@ -410,7 +412,7 @@ def _pick(results: Sequence[StrategyResult], ref: str) -> StrategyResult:
 
 def compare(opts: CompareOptions, on_start: Callable[[int], None] | None = None, on_result: Callable[[str, InputError | None, tuple[str, ...]], None] | None = None, on_stage: Callable[[str], None] | None = None) -> CompareReport:
     """Chunk every document with every strategy (parsing once) and score each strategy like ``score``."""
-    from ..pipeline import map_ordered
+    from ..run.dispatch import map_ordered
     from .loading import DocumentIndex
     from .questions import load_questions
 

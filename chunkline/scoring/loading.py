@@ -26,7 +26,7 @@ from typing import Any, Mapping, Sequence
 from ..core.errors import InputError, UsageError
 from ..core.records import ParsedDocument
 from ..core.sources import discover, read_bytes
-from ..parsers.base import ParseContext, ParseOptions, parse_bytes
+from ..parsers.base import ParseOptions
 
 _DOC_KEYS = ("source", "doc_id", "doc", "document", "document_id", "path", "file", "filename", "source_path", "corpus_id")
 _START_KEYS = ("start", "start_index", "start_char_idx", "start_char", "char_start")
@@ -168,16 +168,18 @@ def load_documents(paths: Sequence[str], fmt: str | None = None) -> tuple[list[P
     Returns the parsed documents and one message per document that failed
     (the run goes on without it, as ``chunk`` does).
     """
+    from ..run.worker import load
+
     sources, _skipped = discover(list(paths))
     docs: list[ParsedDocument] = []
     errors: list[str] = []
     opts = ParseOptions(format=fmt)
     for src in sources:
-        try:
-            data = read_bytes(src)
-            docs.append(parse_bytes(data, ParseContext(src.display, src.path, opts)))
-        except InputError as exc:
-            errors.append(str(exc))
+        loaded = load(src, opts)
+        if loaded.parsed is not None:
+            docs.append(loaded.parsed.portable())  # kept for the whole run: no syntax tree
+        elif loaded.error is not None:
+            errors.append(str(loaded.error))
     if not docs and sources:
         raise UsageError("none of the --docs inputs could be parsed: " + "; ".join(errors[:3]))
     return docs, errors

@@ -86,13 +86,22 @@ def ast_segment(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
 
 
 def _tree_for(parsed: ParsedDocument):
-    """The (cached) syntax tree of a code document, or None without a grammar."""
+    """The syntax tree of a code document, or None when it has none.
+
+    The code parser leaves its tree on the document; a document without one
+    (unpickled in another process, or built by other means) is parsed again,
+    unless the parser said it fell back to blank-line blocks.
+    """
+    facts = parsed.facts
+    tree = facts.get("syntax_tree")
+    if tree is not None:
+        return tree
     from ..parsers.code.languages import BY_NAME, load_grammar
-    from ..parsers.code.tree import parse_tree
     from ..parsers.code.parser import DEFAULT_MAX_TREE_BYTES
+    from ..parsers.code.tree import parse_tree
 
     lang = parsed.document.meta.get("language")
-    if lang not in BY_NAME or any(("split into blank-line separated blocks" in w) for w in parsed.warnings):
+    if lang not in BY_NAME or facts.get("code_fallback"):
         return None
     text = parsed.document.text
     if len(text) > DEFAULT_MAX_TREE_BYTES:

@@ -37,7 +37,7 @@ def produce(name: str, what: str, strategy: str | None) -> bytes:
     from chunkline.core import jsonl
     from chunkline.core.sources import Source
     from chunkline.parsers import ParseOptions
-    from chunkline.pipeline import block_record, chunk_parsed, parse_source
+    from chunkline.run import block_record, chunk_parsed, parse_source
     from chunkline.segmenters import parse_strategy
 
     display = f"examples/{name}"

@@ -83,7 +83,7 @@ def test_html_table_in_markdown_is_a_table_with_rows():
 
 
 def test_structure_splits_a_large_html_table_between_rows():
-    from chunkline.pipeline import chunk_parsed
+    from chunkline.run import chunk_parsed
     from chunkline.segmenters import parse_strategy
 
     rows = "".join(f"  <tr>\n    <td>C{i}</td>\n    <td>{'word ' * 20}</td>\n  </tr>\n" for i in range(20))

@@ -254,3 +254,45 @@ def test_an_oversize_definition_keeps_the_end_of_its_doc_comment_with_its_head()
     head = [c for c in chunks if "public int run()" in c.text]
     assert len(head) == 1 and "*/" in head[0].text  # the doc's last lines ride with the signature
     assert not any(c.text.strip() in ("*/", "/**") for c in chunks)
+
+
+def test_tree_travels_on_the_parsed_document(monkeypatch):
+    """ast takes the parser's tree from the document: no second parse, no module cache."""
+    import chunkline.parsers.code.tree as tree
+
+    data = (FIX / "sample.py").read_bytes()
+    parsed = parse_bytes(data, ParseContext("sample.py", None))
+    assert parsed.facts["syntax_tree"].text == parsed.document.text
+
+    def no_second_parse(*a, **k):
+        raise AssertionError("ast parsed the file again")
+
+    monkeypatch.setattr(tree, "parse_tree", no_second_parse)
+    strategy = parse_strategy("ast:max_tokens=60")
+    check(parsed, strategy, segment(parsed, strategy))
+
+
+def test_pickled_document_drops_the_tree_and_ast_gives_the_same_chunks():
+    import pickle
+
+    data = (FIX / "sample.py").read_bytes()
+    parsed = parse_bytes(data, ParseContext("sample.py", None))
+    copy = pickle.loads(pickle.dumps(parsed))
+    assert "syntax_tree" not in copy.facts and copy == parsed
+    strategy = parse_strategy("ast:max_tokens=60")
+    assert segment(copy, strategy) == segment(parsed, strategy)
+
+
+def test_fallback_is_a_fact_not_the_wording_of_a_warning():
+    import dataclasses
+
+    data = b"def f():\n    return 1\n\n\ndef g():\n    return 2\n" * 20
+    parsed = parse_bytes(data, ParseContext("big.py", None, ParseOptions(extra=(("code_max_bytes", 100),))))
+    assert parsed.facts.get("code_fallback") and "syntax_tree" not in parsed.facts
+    strategy = parse_strategy("ast:max_tokens=30")
+    silent = dataclasses.replace(parsed, warnings=())  # reworded or dropped warnings change nothing
+    assert segment(silent, strategy) == segment(parsed, strategy)
+    # a warning that merely mentions the fallback's wording does not switch the tree off
+    ok = parse_bytes(b"def f():\n    return 1\n", ParseContext("ok.py", None))
+    noisy = dataclasses.replace(ok, warnings=("split into blank-line separated blocks",))
+    assert segment(noisy, strategy) == segment(ok, strategy)

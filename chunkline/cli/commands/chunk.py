@@ -7,7 +7,7 @@ from typing import List, Optional
 import typer
 
 from ...core.sources import DEFAULT_MAX_BYTES
-from ...pipeline import DEFAULT_TIMEOUT, ChunkOptions, run_chunk
+from ...run import DEFAULT_TIMEOUT, ChunkOptions, run_chunk
 from ...segmenters.base import SEGMENTERS, parse_strategy
 from .._common import Reporter, input_options, opt_debug, opt_errors, opt_format, opt_jobs, opt_quiet, opt_verbose, parse_options, resolve_paths
 

@@ -128,7 +128,7 @@ def register(app: typer.Typer) -> None:
         debug: bool = opt_debug(),
     ) -> int:
         """Compare chunking strategies on the same documents: every score metric, ranked; auto included."""
-        from ...pipeline import FileResult
+        from ...run import FileResult
         from ...scoring.compare import CompareOptions, compare, load_config
         from ...segmenters.base import parse_strategy
 

@@ -7,7 +7,7 @@ from typing import List, Optional
 import typer
 
 from ...core.sources import DEFAULT_MAX_BYTES
-from ...pipeline import ParseRunOptions, run_parse
+from ...run import ParseRunOptions, run_parse
 from .._common import Reporter, input_options, opt_debug, opt_errors, opt_format, opt_jobs, opt_output, opt_quiet, opt_verbose, parse_options, resolve_paths
 
 

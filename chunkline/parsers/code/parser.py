@@ -67,7 +67,8 @@ def parse_code(data: bytes, ctx: ParseContext) -> ParsedDocument:
         bad = sum(1 for b in blocks if b.meta.get("has_error"))
         warnings = notes + (f"{language} syntax errors in {bad} block(s); their text is kept (meta has_error)",)
     doc = ctx.document("code", data, text, language=language)
-    return ParsedDocument(doc, tuple(blocks), warnings)
+    # the ast strategy splits on this tree: it travels on the document (never written out)
+    return ParsedDocument(doc, tuple(blocks), warnings, {"syntax_tree": ct})
 
 
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
@@ -115,4 +116,4 @@ def _fallback(data: bytes, text: str, ctx: ParseContext, language: str | None, w
 
     blocks = tuple(replace(b, kind="other", language=language) for b in paragraph_blocks(text))
     meta = {"language": language} if language else {}
-    return ParsedDocument(ctx.document("code", data, text, **meta), blocks, notes + (why,))
+    return ParsedDocument(ctx.document("code", data, text, **meta), blocks, notes + (why,), {"code_fallback": why})

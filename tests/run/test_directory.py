@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from chunkline.batch.manifest import JOURNAL, read_manifest
+from chunkline.run.manifest import JOURNAL, read_manifest
 from chunkline.core.errors import UsageError
-from chunkline.pipeline import ChunkOptions, InputOptions, run_chunk
+from chunkline.run import ChunkOptions, InputOptions, run_chunk
 from chunkline.segmenters.base import parse_strategy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -234,7 +234,7 @@ def test_a_second_run_on_the_same_directory_is_refused_while_the_first_runs(tmp_
     """Two runs writing one directory: the second deleted the first one's shard
     in progress (it looks like what a killed run leaves), and the first then
     died with 'cannot write .chunks-000002.jsonl.part: No such file'."""
-    from chunkline.batch.directory import ShardedOutput
+    from chunkline.run.directory import ShardedOutput
 
     (tmp_path / "a.txt").write_text("words\n")
     out = tmp_path / "out"

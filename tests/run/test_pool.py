@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from chunkline.batch.pool import TaskFailure, map_supervised
+from chunkline.run.pool import TaskFailure, map_supervised
 from chunkline.core.errors import BudgetError
-from chunkline.pipeline import ChunkOptions, InputOptions, run_chunk
+from chunkline.run import ChunkOptions, InputOptions, run_chunk
 from chunkline.segmenters.base import parse_strategy
 
 
@@ -45,22 +45,21 @@ def test_many_items_bounded_window_single_job():
     assert list(map_supervised(abs, range(-300, 0), jobs=1, timeout=30, on_failure=_failed)) == list(range(300, 0, -1))
 
 
-def _hang_on_b(source, options, data=None, max_bytes=0):
-    from chunkline.pipeline import _real_parse_source  # type: ignore[attr-defined]
+def _hang_on_b(data, ctx, fmt=None):
+    from chunkline.parsers.base import parse_bytes
 
-    if source.display.endswith("b.txt"):
+    if ctx.display.endswith("b.txt"):
         ctypes.CDLL(None).sleep(60)
-    return _real_parse_source(source, options, data, max_bytes)
+    return parse_bytes(data, ctx, fmt)
 
 
 def test_run_reports_timeout_and_continues(tmp_path, monkeypatch):
-    import chunkline.pipeline as pipeline
+    import chunkline.run.worker as worker
 
     for name in "abc":
         (tmp_path / f"{name}.txt").write_text(f"file {name} text.\n")
     # workers are forked from this process, so they see the patched parser
-    monkeypatch.setattr(pipeline, "_real_parse_source", pipeline.parse_source, raising=False)
-    monkeypatch.setattr(pipeline, "parse_source", _hang_on_b)
+    monkeypatch.setattr(worker, "parse_bytes", _hang_on_b)
     out = tmp_path / "out.jsonl"
     opts = ChunkOptions(InputOptions((str(tmp_path),)), parse_strategy("recursive", max_tokens=64), output=str(out), timeout=1.0)
     summary = run_chunk(opts)

@@ -44,7 +44,7 @@ def test_ray_worker_deaths_never_reach_stdout(capfd):
     ``chunk`` writes to stdout.  It must go to stderr instead."""
     import time
 
-    from chunkline.batch.ray_engine import map_ray
+    from chunkline.run.ray_engine import map_ray
 
     def failed(item, failure):
         return (item, failure.kind)

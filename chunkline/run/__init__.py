@@ -1,0 +1,77 @@
+"""Runs over many files: the library entry points behind ``chunkline parse`` and ``chunkline chunk``.
+
+Each job has one module:
+
+- ``options``: what a run is asked (``InputOptions``, ``ChunkOptions``,
+  ``ParseRunOptions``), defaults and the limits check;
+- ``worker``: one file, read -> decode -> detect format -> parse -> segment
+  -> serialise (``load`` is the read-and-parse path every command uses);
+- ``dispatch``: where the worker runs (this process, the supervised pool of
+  ``pool``, or Ray in ``ray_engine``), chosen once per run;
+- ``writing``: one output file or a sharded directory (``directory``,
+  ``shards``, ``manifest``), the ``--errors`` file, ``RunSummary``.
+
+One bad file becomes one ``InputError`` in the summary; the run goes on.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from ..core.errors import UsageError
+from .dispatch import map_ordered
+from .options import DEFAULT_TIMEOUT, ENGINES, ChunkOptions, InputOptions, ParseRunOptions, checked_limits, config_hash
+from .worker import FileResult, Loaded, block_record, chunk_one, chunk_parsed, document_record, load, parse_one, parse_source
+from .writing import RunSummary, write_directory, write_errors, write_file
+
+
+def run_chunk(options: ChunkOptions, on_start=None, on_result=None) -> RunSummary:
+    """Chunk every input and write chunk JSONL (library form of ``chunkline chunk``).
+
+    ``options.output`` ending in ``/`` (or an existing directory) selects the
+    sharded directory output with its manifest.
+    """
+    if options.engine not in ENGINES:
+        raise UsageError(f"--engine must be one of {', '.join(ENGINES)}")
+    options = checked_limits(options)
+    worker = functools.partial(chunk_one, options=options)
+    from .directory import is_directory_output
+
+    if is_directory_output(options.output):
+        return write_directory(options, worker, on_start, on_result)
+    if options.incremental:
+        raise UsageError("--incremental needs a directory output (-o DIR/), where the manifest lives")
+    return write_file(
+        options.inputs, worker, options.jobs, options.output, options.errors_path, options.documents_path,
+        on_start, on_result, options.timeout, options.engine, options.address,
+    )
+
+
+def run_parse(options: ParseRunOptions, on_start=None, on_result=None) -> RunSummary:
+    """Parse every input and write block JSONL or document texts (``chunkline parse``)."""
+    options = checked_limits(options)
+    worker = functools.partial(parse_one, options=options)
+    return write_file(options.inputs, worker, options.jobs, options.output, options.errors_path, None, on_start, on_result, options.timeout)
+
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "ENGINES",
+    "ChunkOptions",
+    "FileResult",
+    "InputOptions",
+    "Loaded",
+    "ParseRunOptions",
+    "RunSummary",
+    "block_record",
+    "checked_limits",
+    "chunk_parsed",
+    "config_hash",
+    "document_record",
+    "load",
+    "map_ordered",
+    "parse_source",
+    "run_chunk",
+    "run_parse",
+    "write_errors",
+]
