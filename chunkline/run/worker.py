@@ -123,18 +123,18 @@ def load(source: Source, options: ParseOptions, data: bytes | None = None, max_b
     except InputError as exc:
         return Loaded(source.display, error=exc)
     digest = sha256_hex(data)
-    facts = {"sha256": digest, "size": len(data), "mtime_ns": mtime}
+    size = len(data)
     fmt = options.format or detect_format(source.display, data[:4096])
     if skip_generated and source.walked:
         why = generated(source.display, data, fmt)
         if why:
-            return Loaded(source.display, skipped=why, **facts)
+            return Loaded(source.display, skipped=why, sha256=digest, size=size, mtime_ns=mtime)
     t0 = time.perf_counter()
     try:
         parsed = parse_bytes(data, ParseContext(source.display, source.path, options, digest), fmt)
     except (ChunklineError, RecursionError, MemoryError) as exc:
-        return Loaded(source.display, error=input_error(source.display, exc), **facts)
-    return Loaded(source.display, parsed, seconds=time.perf_counter() - t0, **facts)
+        return Loaded(source.display, error=input_error(source.display, exc), sha256=digest, size=size, mtime_ns=mtime)
+    return Loaded(source.display, parsed, sha256=digest, size=size, mtime_ns=mtime, seconds=time.perf_counter() - t0)
 
 
 def parse_source(source: Source, options: ParseOptions, data: bytes | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedDocument:

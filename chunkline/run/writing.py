@@ -157,7 +157,7 @@ def write_directory(options: ChunkOptions, worker: Callable[[Item], FileResult],
         if options.incremental:
             found: list[Source] = []
             for s in sources(options.inputs):
-                (summary.skipped.append(s) if isinstance(s, Skipped) else found.append(s))  # type: ignore[func-returns-value]
+                (summary.skipped.append(s) if isinstance(s, Skipped) else found.append(s))
             plan = out.plan(found)
             if on_start:
                 on_start(len(found))  # the plan has listed every input: the total is known
