@@ -38,6 +38,7 @@ from ..base import ParseContext, line_starts, make_block
 _STAR_ONLY = re.compile(r"^(?:\d+)?\*\d+$")
 # "[12]", "[bookmark: r[12]][12]", or a bare footnote call number ("3", "1*") cut off inline
 _FOOTNOTE_ONLY = re.compile(r"^(?:(?:\[bookmark:[^\[\]\n]{0,40}(?:\[[^\[\]\n]{0,12}\][^\[\]\n]{0,12})?\])?\[(?:\d{1,3}|\*+)\]|\d{1,3}\*?)$")
+_FRAME_END = re.compile(r"[ \t]+\*[ \t]*\r?\n[ \t]*\*[ \t]*\Z")
 _OMISSION_ONLY = re.compile(r"^\*(?:[^\S\r\n]{0,3}\*){2,}$")
 _SIGNATURE_LINE = re.compile(r"^(?:By|Name|Title|Its|Date|Signature|Witness|Attest|Address)\s*:|^_{3,}|^/s/")
 _WITNESS = re.compile(r"\bIN WITNESS WHEREOF\b")
@@ -100,6 +101,9 @@ def legal_blocks(text: str, *, tokenizer: str = "light") -> list[Block]:
         else:
             for a, b in by_unit[id(u)]:
                 s, e = u.start + a, u.start + b
+                frame = _FRAME_END.search(text, s, e)
+                if frame is not None:  # "... with You.   *\n*  ": the box's edge is no part of the sentence
+                    e = frame.start()
                 piece = text[s:e].strip()
                 if not piece:
                     continue

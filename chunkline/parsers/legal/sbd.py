@@ -71,6 +71,9 @@ _PARTY_ROLES = frozenset(
 _NUMBER_TAKING = frozenset(("n", "nn", "p", "pp", "c"))
 #: em dash, and U+0097 where Windows-1252 text was decoded as Latin-1
 _DASHES = "\u2014\x97"
+#: a line break inside a box drawn in asterisks: the closing "*" of one line and
+#: the opening "*" of the next (licence disclaimers); layout, not text
+FRAME_WRAP = re.compile(r"\*[ \t]*\r?\n[ \t]*\*[ \t]+(?=\S)")
 _OPENERS = set("\"'`\u201c\u2018([*\u00a7\u00b6")
 #: a footnote call left in the text as a bare number after a sentence ("... it
 #: enumerates. 3 Katz did not ..."): legal style spells out a number that
@@ -91,6 +94,11 @@ def inline_boundaries(text: str) -> list[int]:
     out: list[int] = []
     for m in _CANDIDATE.finditer(text):
         nxt = m.start("next")
+        frame = FRAME_WRAP.match(text, nxt)
+        if frame is not None:  # the sentence goes on inside a box of asterisks
+            nxt = frame.end()
+            if nxt >= len(text):
+                continue
         if _is_boundary(text, m.start(), m.end() - len(m.group("ws")), nxt):
             out.append(nxt)
             # "*494 Such", "3 Katz did", "* * * What": the page marker, footnote

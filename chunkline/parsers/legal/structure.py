@@ -29,6 +29,10 @@ from dataclasses import dataclass
 
 from ...core.spans import trim as _trim
 
+#: a line of a box drawn in asterisks (licence disclaimers): "*  text  *", and the
+#: box's top and bottom rule; a "* * *" omission has spaces between its stars
+_FRAMED = re.compile(r"\*[ \t]+(.*?)[ \t]+\*|\*[ \t]*\*")
+_FRAME_RULE = re.compile(r"\*{5,}")
 #: lines that are only caption-box columns or rules ("\t)", "_____", "=====")
 _LAYOUT_ONLY = re.compile(r"[\s)(|\u00a7_=\-]*")
 # ")" column of a caption box: "DOCKET NO. 10-10 851\t)\tDATE"
@@ -42,6 +46,15 @@ _CONT_WORDS = frozenset(
     # without a period these cannot end a sentence: "the judgment ... is therefore\n\nAFFIRMED."
     "therefore hereby".split()
 )
+#: closing quotes and brackets that may follow a sentence's final punctuation
+_CLOSERS = "\"\u201d'\u2019)]"
+#: hard-wrap detection (``wrap_width``): a text this short says nothing about its
+#: margin; a margin beyond this many columns is no typewriter or licence layout;
+#: a next word this much shorter than the room left would have fitted
+_WRAP_MIN_LINES = 8
+_WRAP_MAX_WIDTH = 100
+_WRAP_SLACK = 2
+_ARTICLES = frozenset(("A", "An", "The"))
 _CAPTION_V = re.compile(r"^(?:v\.?|vs\.?|versus|and|AND)$")
 # the lowercase "v." of a caption set in capitals ("UNITED STATES, PETITIONER v. ANTOINE JONES")
 _INLINE_V = re.compile(r"(?<= )(?:v|vs)\.(?= )")
@@ -124,6 +137,13 @@ def _line_segments(text: str) -> list[tuple[int, int, bool]]:
         nl = text.find("\n", pos)
         le = n if nl == -1 else nl
         s, e = _trim(text, pos, le)
+        fm = _FRAMED.fullmatch(text, s, e)
+        if fm is not None:  # "*  text  *": a line of a box drawn in asterisks; its text only
+            s, e = _trim(text, fm.start(1), fm.end(1))
+            if s >= e:
+                s = e = le
+        elif _FRAME_RULE.fullmatch(text, s, e):
+            s = e = le
         if s < e and not _LAYOUT_ONLY.fullmatch(text, s, e):
             cuts = [(m.start(), m.end()) for m in _CAPTION_COLUMN.finditer(text, s, e)]
             cuts += [(m.start(), m.end()) for m in _FIELD_GAP.finditer(text, s, e)]
@@ -153,12 +173,55 @@ def _last_word(line: str) -> str:
     return line[i:]
 
 
-def _runs_on(text: str, prev: tuple[int, int, bool], cur: tuple[int, int, bool], blank_between: bool) -> bool:
-    """Does line ``cur`` continue the sentence of line ``prev``?"""
+def wrap_width(text: str, segs: list[tuple[int, int, bool]]) -> int | None:
+    """The column at which ``text`` is hard-wrapped (licences, statutes and
+    typewritten filings set at ~70 columns), or None when its lines are whole
+    paragraphs.  Estimated as the 98th percentile of line end columns, since a
+    few lines (a URL, a table row) overrun the margin; a paragraph-per-line
+    document has hundreds of columns there."""
+    if len(segs) < _WRAP_MIN_LINES:
+        return None
+    cols = sorted(e - (text.rfind("\n", 0, s) + 1) for s, e, _ in segs)
+    width = cols[min(len(cols) - 1, int(len(cols) * 0.98))]
+    return width if width <= _WRAP_MAX_WIDTH else None
+
+
+def _is_wrap(text: str, prev: tuple[int, int, bool], cur: tuple[int, int, bool], width: int | None) -> bool:
+    """Is the break between ``prev`` and ``cur`` a wrap of running text?  In a
+    hard-wrapped text it is when ``cur``'s first word would not have fitted on
+    ``prev``'s line: the line was full, so the break says nothing about the
+    sentence; a line that stops short ended on purpose."""
+    if width is None or prev[2] or cur[2] or "\n" in text[prev[1] : cur[0]].replace("\n", "", 1):
+        return False
+    end_col = prev[1] - (text.rfind("\n", 0, prev[0]) + 1)
+    word = text[cur[0] : cur[1]].split(None, 1)[0]
+    return end_col + 1 + len(word) > width - _WRAP_SLACK
+
+
+def _ends_sentence(line: str) -> bool:
+    """Does ``line`` end with sentence-final punctuation (closers after it
+    included: '."', '.)', '?"]')?  A bare closer ("(2)", '"Program"') does not."""
+    core = line.rstrip(_CLOSERS)
+    return bool(core) and core[-1] in ".!?"
+
+
+def _runs_on(
+    text: str, prev: tuple[int, int, bool], cur: tuple[int, int, bool], blank_between: bool, width: int | None = None
+) -> bool:
+    """Does line ``cur`` continue the sentence of line ``prev``?  ``width``:
+    the wrap width of a hard-wrapped text (``wrap_width``)."""
     if prev[2] or cur[2]:
         return False
     a = text[prev[0] : prev[1]]
     b = text[cur[0] : cur[1]]
+    if _is_wrap(text, prev, cur, width):
+        # a full line: the next line's number or "Section 3" is a cross-reference
+        # the wrap put there ("irrevocable\n(except as stated"), not a new clause,
+        # unless the line closed its sentence or clause (". " ": " "; " before "(b)")
+        # ("U.S.C.\n§ 1983" too: the sentence rules decide a period inside running text)
+        closed = _ends_sentence(a) or a[-1] in ":;"
+        if not (closed and (_ENUM.match(b) is not None or heading_match(b) is not None)):
+            return True
     if heading_match(b) is not None:
         return False
     if _CAPTION_V.match(a) or _CAPTION_V.match(b):
@@ -176,16 +239,33 @@ def _runs_on(text: str, prev: tuple[int, int, bool], cur: tuple[int, int, bool],
         # colon before a paragraph break introduces a block quotation (Bluebook
         # 5.1(a)), which is a sentence of its own even when it opens in lowercase
         return first.islower() and not blank_between
-    if last in ".!?\"\u201d'\u2019)]":
+    if _ends_sentence(a):
         return False
     em = _ENUM.match(b)
     if em and b[em.end() :].lstrip()[:1].isupper():  # a new numbered item
         return False
-    if first.islower():  # ... unless the line above is an ALL-CAPS caption or heading
+    if last in _CLOSERS and not _opens_lowercase(b):
+        return False  # '(MY LIFE WILL VANISH)', '[sic]': a closed aside or quotation
+    if _opens_lowercase(b):  # ... unless the line above is an ALL-CAPS caption or heading
         return any(ch.islower() for ch in _INLINE_V.sub("", a)) or last in ",;"
     lw = _last_word(a)
-    # a long prose line that stops on a word mid-sentence ("... is therefore\n\nAFFIRMED.")
-    return lw in _CONT_WORDS
+    # a long prose line that stops on a word mid-sentence ("... is therefore\n\nAFFIRMED."),
+    # or on the article opening the next sentence ("form.  A\n\"Major Component\"")
+    return lw in _CONT_WORDS or (lw in _ARTICLES and not blank_between)
+
+
+def _opens_lowercase(line: str) -> bool:
+    """Does ``line`` open with a lowercase word, behind any opening brackets or
+    quotes ('(except as stated', '"means')?  A clause letter ("(b) if so") is a
+    number, not a word."""
+    if line[0].islower():
+        return True
+    if line[0] not in "(\"\u201c[":
+        return False
+    if _ENUM.match(line) or _ENUM.match(line, 1):
+        return False
+    word = line.lstrip("(\"\u201c[")
+    return word[:1].islower()
 
 
 def heading_match(line: str) -> tuple[str, str, int] | None:
@@ -354,13 +434,14 @@ def _classify_enum(outline: _Outline, label: str) -> tuple[str, str] | None:
 def structure_units(text: str) -> list[Unit]:
     """Split ``text`` into units in reading order, each with its section path."""
     segs = _line_segments(text)
+    width = wrap_width(text, segs)
     # group line segments into runs that form one sentence group
     groups: list[list[tuple[int, int, bool]]] = []
     for seg in segs:
         if groups:
             prev = groups[-1][-1]
             blank = "\n" in text[prev[1] : seg[0]] and text.count("\n", prev[1], seg[0]) > 1
-            if _runs_on(text, prev, seg, blank):
+            if _runs_on(text, prev, seg, blank, width):
                 groups[-1].append(seg)
                 continue
         groups.append([seg])
