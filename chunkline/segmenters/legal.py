@@ -13,6 +13,9 @@ each with a section path), and usable on any document:
   ``;``, ``:``, ``, and`` / ``, or`` / ``, provided``..., before an inline
   enumeration ``(ii)``, at commas, then at whitespace, then at token
   boundaries (never over budget).
+* A heading, a clause number, a footnote's marker opening its note and a
+  sentence whose colon introduces a list never end a chunk when they fit
+  with what they introduce.
 * The chunk's section path travels in ``context`` (``"ARTICLE IV > Section
   4.2 > (b)"``), never in the chunk text.
 * Documents without ``sentence`` blocks (plain text, markdown...) use
@@ -75,8 +78,9 @@ def legal(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
         i = bisect.bisect_right(starts, pos) - 1
         return tuple(blocks[i].section) if i >= 0 else ()
 
-    #: blocks that open what follows: headings and clause numbers ("1.", "(b)")
-    openers = {b.start for b in blocks if opens_what_follows(b)}
+    #: blocks that open what follows: headings and clause numbers ("1.", "(b)"),
+    #: a footnote's marker opening its note, a colon sentence introducing a list
+    openers = {b.start for i, b in enumerate(blocks) if opens_what_follows(b) or _leads_in(text, blocks, i)}
 
     def chunk_section(s: int, e: int) -> tuple[str, ...]:
         """The section path true of the whole chunk: the common prefix of its
@@ -155,8 +159,34 @@ def legal(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
         yield from flush(group)
 
 
+#: an item of a list opening a block: "1.", "(a)", "iv)", '"(b)'
+_LIST_ITEM = re.compile(r"[\"\u201c]?\(?(?:\d{1,3}|[a-zA-Z]{1,2}|[ivxlcIVXLC]{1,6})[.)](?:\s|$)")
+
+
+def _leads_in(text: str, blocks: list[Block], i: int) -> bool:
+    """Does block ``i`` belong with the block after it, as a heading does?
+
+    * A footnote marker that opens a line and is followed on that line by
+      text ("[12] See ...", "3 The parties ..."): the note's number; apart
+      from the note it means nothing.  A marker inside running text (a call
+      after a sentence) is not at a line start.
+    * A sentence ending in ":" right before a list item ("REMANDED for the
+      following action:" / "1."): it introduces the list."""
+    if i + 1 >= len(blocks):
+        return False
+    b, nxt = blocks[i], blocks[i + 1]
+    if b.kind == "other" and "footnote_marker" in (b.meta or {}):
+        line_start = text.rfind("\n", 0, b.start) + 1
+        return not text[line_start : b.start].strip() and "\n" not in text[b.end : nxt.start]
+    if b.kind == "sentence" and b.text.endswith(":"):
+        return nxt.kind == "list_item" or _LIST_ITEM.match(nxt.text) is not None
+    return False
+
+
 def _prefix(head: tuple[str, ...], sec: tuple[str, ...]) -> bool:
-    return bool(head) and sec[: len(head)] == head
+    """Is ``sec`` inside ``head``?  A piece outside every section (a colon
+    sentence before a document's first numbered item) leads into any."""
+    return sec[: len(head)] == head
 
 
 def _cuts(text: str, rs: int, re_: int, blocks: list[Block], starts: list[int], has_sentences: bool) -> list[int]:

@@ -172,3 +172,58 @@ def test_a_heading_above_an_over_long_sentence_opens_its_first_piece():
     chunks = segment(pd, parse_strategy("legal", max_tokens=limit))
     check(pd, chunks, limit, "cl100k_base")
     assert chunks[0].text == f"ARTICLE I\n\n{clause};"
+
+
+def _last_and_next(pd, chunk):
+    blocks = sorted(pd.blocks, key=lambda b: b.start)
+    i = max((i for i, b in enumerate(blocks) if chunk.start <= b.start < chunk.end), default=None)
+    if i is None:  # a piece of an over-long sentence
+        return None, None
+    return blocks[i], (blocks[i + 1] if i + 1 < len(blocks) else None)
+
+
+# written for this test: an opinion's notes, each opening with its bracketed number
+NOTES = "The petition is denied.\n\nNOTES\n\n" + "".join(
+    f"[{n}] See Harbor Tools, Inc. v. Blue Fern, {100 + n} F.3d {n * 7} (9th Cir. 20{n:02d}).{' Id. at 12.' * (n % 4)}\n\n"
+    for n in range(1, 16)
+)
+
+
+def test_a_footnote_marker_never_ends_a_chunk_apart_from_its_note():
+    pd = parsed(NOTES.encode())
+    sizer = get_sizer("cl100k_base")
+    for limit in range(18, 70, 3):
+        chunks = segment(pd, parse_strategy("legal", max_tokens=limit))
+        check(pd, chunks, limit, "cl100k_base")
+        for c in chunks:
+            last, nxt = _last_and_next(pd, c)
+            if last is not None and last.kind == "other" and nxt is not None:
+                # only when marker and note do not fit together, or the marker
+                # leads on from the notes' heading and the three do not fit
+                after_heading = c.text.rstrip().endswith("NOTES\n\n[1]")
+                assert after_heading or sizer.count(NOTES[last.start : nxt.end]) > limit, (limit, c.text[-40:])
+
+
+# written for this test: a remand order whose colon introduces the numbered actions
+REMAND = (
+    "The Veteran's records are incomplete. The examiner did not review them. Accordingly, the case is "
+    "REMANDED for the following action:\n\n"
+    "1.  Ask the Veteran to identify all providers who treated him for his knees since 2010.\n\n"
+    "2.  Then schedule a new examination of both knees.\n\n"
+)
+
+
+def test_a_colon_introducing_a_list_never_ends_a_chunk_when_the_first_item_fits():
+    pd = parsed(REMAND.encode())
+    sizer = get_sizer("cl100k_base")
+    colon = next(b for b in pd.blocks if b.text.endswith(":"))
+    item = next(b for b in pd.blocks if b.text.startswith("Ask the Veteran"))
+    need = sizer.count(REMAND[colon.start : item.end])
+    for limit in range(need, need + 30, 2):
+        chunks = segment(pd, parse_strategy("legal", max_tokens=limit))
+        check(pd, chunks, limit, "cl100k_base")
+        (holder,) = [c for c in chunks if c.start <= colon.start < c.end]
+        assert holder.end >= item.end, (limit, holder.text)
+    # a colon before prose (a block quotation) is an ordinary sentence end
+    pd = parsed(b"The statute reads:\n\nA person commits theft when he takes property.\n")
+    assert [c.text for c in segment(pd, parse_strategy("legal", max_tokens=8))][0] == "The statute reads:"
