@@ -165,3 +165,17 @@ def test_caption_party_roles_domains_caps_journals_and_dispositions():
     # "is therefore" cannot end a sentence without a period: the disposition line completes it
     text = "The order of the trial court is therefore\n\nREVERSED.\n"
     assert _sentences(text) == ["The order of the trial court is therefore\n\nREVERSED."]
+
+
+def test_volume_reporter_page_citation_keeps_the_reporters_period():
+    # Bluebook 10.1: "<volume> <reporter> <page>"; unlisted nominative reporters too
+    text = "See Roberts v. Boston, 5 Cush. 198, 206. Compare 6 How. 344, and 1 Bl. Com. *134. The rule is old."
+    assert _sentences(text) == ["See Roberts v. Boston, 5 Cush. 198, 206.", "Compare 6 How. 344, and 1 Bl. Com. *134.", "The rule is old."]
+    # a quoted sentence ending on a number-led word is still a sentence end
+    text = 'It provides: "A second offense is a Class 3 felony." 720 ILCS 5/12-7.5 (West 2008).'
+    assert _sentences(text)[-1] == "720 ILCS 5/12-7.5 (West 2008)."
+
+
+def test_omission_line_between_quoted_lines_is_not_a_box():
+    text = '"YOU KILLED MY HEART, I WILL GET EVEN\n* * *\nDEAL IS ME OR YOU KNOW"\n'
+    assert "* * *" in _sentences(text)

@@ -60,6 +60,11 @@ _STAR_PAGE = re.compile(r"(?:\d+)?\*\d+(?=\s+[\"'\u201c(\[]*[A-Z])")
 _INITIAL = re.compile(r"^(?:[A-Z]\.)*[A-Z]$")
 _DOTTED = re.compile(r"^(?:[A-Za-z]{1,5}\.)+[A-Za-z]{1,5}$")
 _ROMAN_OR_DIGIT = re.compile(r"^(?:\d+|[IVXLC]{2,})$")
+#: a page number after a reporter's abbreviation (star pages included: "*134")
+_PAGE = re.compile(r"^\*?\d{1,5}$")
+#: a volume number, then up to three capitalized abbreviation words, ending where the
+#: word before a period starts: "5 Cush", "1 Bl. Com", "3 Int. Com"
+_VOLUME_BEFORE = re.compile(r"(?:^|[\s(\[;,])\d{1,4}[ \t]+(?:[A-Z][A-Za-z&']{0,7}\.[ \t]+){0,2}\Z")
 _SERIES = re.compile(r"^\d+(?:d|th|st|nd|rd)$")
 #: a web domain ("eBay.com") is a word, not a dotted abbreviation
 _DOMAIN = re.compile(r"[a-z]\.(?:com|org|net|gov|edu)$", re.IGNORECASE)
@@ -175,6 +180,10 @@ def _is_boundary(text: str, p: int, end_punct: int, nxt: int) -> bool:
             return False  # "Milan D. Smith", "E. C. Hayes"
         return next_word in SENTENCE_STARTERS
     if not kind:
+        if core[:1].isupper() and end_punct == p + 1 and _PAGE.match(next_word) and _VOLUME_BEFORE.search(text, max(0, p - 60), p - len(core)):
+            # "5 Cush. 198", "6 How. 344", "1 Bl. Com. *134": volume, reporter, page
+            # (Bluebook 10.1): the reporter's abbreviation, listed or not, ends no sentence
+            return False
         if 2 <= len(core) <= 4 and core[0].isupper() and core[1:].islower() and core.isalpha():
             # short unlisted Title-case word ("Acad.", "Se.", "Wm."): an abbreviation
             # unless a typical sentence opener follows

@@ -31,7 +31,7 @@ from ...core.spans import trim as _trim
 
 #: a line of a box drawn in asterisks (licence disclaimers): "*  text  *", and the
 #: box's top and bottom rule; a "* * *" omission has spaces between its stars
-_FRAMED = re.compile(r"\*[ \t]+(.*?)[ \t]+\*|\*[ \t]*\*")
+_FRAMED = re.compile(r"\*[ \t]+(.*?\w.*?)[ \t]+\*|\*[ \t]{5,}\*")
 _FRAME_RULE = re.compile(r"\*{5,}")
 #: lines that are only caption-box columns or rules ("\t)", "_____", "=====")
 _LAYOUT_ONLY = re.compile(r"[\s)(|\u00a7_=\-]*")
@@ -54,6 +54,7 @@ _CLOSERS = "\"\u201d'\u2019)]"
 _WRAP_MIN_LINES = 8
 _WRAP_MAX_WIDTH = 100
 _WRAP_SLACK = 2
+_EDITORIAL = re.compile(r"\[[^\[\]\n]{0,20}\]")
 _ARTICLES = frozenset(("A", "An", "The"))
 _CAPTION_V = re.compile(r"^(?:v\.?|vs\.?|versus|and|AND)$")
 # the lowercase "v." of a caption set in capitals ("UNITED STATES, PETITIONER v. ANTOINE JONES")
@@ -247,7 +248,8 @@ def _runs_on(
     if last in _CLOSERS and not _opens_lowercase(b):
         return False  # '(MY LIFE WILL VANISH)', '[sic]': a closed aside or quotation
     if _opens_lowercase(b):  # ... unless the line above is an ALL-CAPS caption or heading
-        return any(ch.islower() for ch in _INLINE_V.sub("", a)) or last in ",;"
+        # ("[sic]" and other editorial brackets say nothing about the line's case)
+        return any(ch.islower() for ch in _EDITORIAL.sub("", _INLINE_V.sub("", a))) or last in ",;"
     lw = _last_word(a)
     # a long prose line that stops on a word mid-sentence ("... is therefore\n\nAFFIRMED."),
     # or on the article opening the next sentence ("form.  A\n\"Major Component\"")
