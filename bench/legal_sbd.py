@@ -18,6 +18,21 @@ and pySBD.  Speed is chars per second on one core, best of ``--repeat`` runs.
     python bench/legal_sbd.py --errors 20         # show missed / spurious spans
     python bench/legal_sbd.py --only chunkline --datasets cyber_crime,intellectual_property --errors 200
 
+``--lodo`` runs the leave-one-dataset-out protocol over chunkline's optional
+rules (``RULES`` below: each a legal-writing convention that can be switched
+off).  For each of the four decision datasets, the rules are chosen on the
+other three plus the ALEA snippets: a rule is kept when switching it off
+lowers the micro F1 there, and dropped otherwise (a rule with no effect on the
+training sets has no evidence).  The held-out dataset is then scored with the
+rules kept for it.  The headline is the mean of the four held-out F1, beside
+the F1 of the shipped rules (all switched on) on all decisions:
+
+    python bench/legal_sbd.py --lodo --repeat 3
+
+``--rewrap 72`` hard-wraps every text at 72 columns before scoring (spaces
+become line breaks, so offsets and gold spans stay valid): how the parser
+fares on plain-text opinions, licences and filings set at a fixed width.
+
 ``--datasets`` keeps only the named datasets (the aggregate row is then their
 micro average, named after them), so rules can be chosen from the errors of
 some datasets and measured on the others as held-out data.  ``--errors``
@@ -30,9 +45,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -70,6 +87,26 @@ def error_regions(missed: set, spurious: set) -> list[list[tuple[int, int, str]]
             regions.append([(s, e, tag)])
             end = e
     return regions
+
+
+def rewrap(text: str, width: int) -> str:
+    """``text`` hard-wrapped at ``width`` columns by turning spaces into line
+    breaks: same length, so the gold offsets stay valid.  Tests whether a line
+    wrap is taken for a sentence boundary (licences, typewritten filings and
+    plain-text court opinions are set this way)."""
+    out = list(text)
+    col, last_space = 0, -1
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            col, last_space = 0, -1
+            continue
+        if ch == " ":
+            last_space = i
+        col += 1
+        if col > width and last_space >= 0:
+            out[last_space] = "\n"
+            col, last_space = i - last_space, -1
+    return "".join(out)
 
 
 def score(pred: set, gold: set) -> tuple[int, int, int]:
@@ -125,6 +162,131 @@ def pysbd_system() -> Callable[[str], list[tuple[int, int]]]:
     return lambda text: [(s.start, s.end) for s in seg.segment(text)]
 
 
+# ------------------------------------------------- leave-one-dataset-out
+
+
+def _never() -> "re.Pattern[str]":
+    return re.compile(r"(?!)")
+
+
+def _rules() -> dict[str, tuple[str, list[tuple[object, str, object]]]]:
+    """Optional rules: name -> (convention, [(module, attribute, value that switches it off)])."""
+    from chunkline.parsers.legal import sbd, structure
+
+    return {
+        "volume_reporter_page": ("'5 Cush. 198': volume, reporter, page (Bluebook 10.1)", [(sbd, "_VOLUME_BEFORE", _never())]),
+        "footnote_call_numbers": (
+            "'enumerates. 3 Katz': a bare number before a capital is a footnote call (Bluebook 6.2(a))",
+            [(sbd, "_FOOTNOTE_CALL", _never()), (structure, "_FOOTNOTE_NUMBER", _never())],
+        ),
+        "star_pages": ("'*494': a reporter's page marker is its own span", [(sbd, "_STAR_PAGE", _never()), (structure, "_STAR_PAGE", _never())]),
+        "asterisk_omissions": ("'* * *': an omission is its own span", [(sbd, "_ASTERISKS", _never()), (structure, "_ASTERISKS", _never())]),
+        "caption_party_roles": ("'ACME, INC. Plaintiff': a caption names the party's role", [(sbd, "_PARTY_ROLES", frozenset())]),
+        "dotted_acronyms": ("'F.B.I.': an unlisted dotted acronym is an ambiguous abbreviation", [(sbd, "_DOTTED", _never())]),
+        "number_taking_abbrevs": ("'n.', 'p.', 'c.' without their number end the sentence", [(sbd, "_NUMBER_TAKING", frozenset())]),
+        "reporter_series": ("'F. Supp. 3d': a series after an abbreviation", [(sbd, "_SERIES", _never())]),
+        "roman_or_digit_end": ("'Part II. The': a numeral before a capital ends the sentence", [(sbd, "_ROMAN_OR_DIGIT", _never())]),
+        "catchline_dash": ("'... Information. \u2014 (1)': a dash after a statute's catchline", [(sbd, "_DASHES", "")]),
+    }
+
+
+@contextmanager
+def rules_off(names: Iterable[str]):
+    """Switch the named optional rules off for the duration (module attributes patched and restored)."""
+    table = _rules()
+    saved = []
+    try:
+        for name in names:
+            for mod, attr, value in table[name][1]:
+                saved.append((mod, attr, getattr(mod, attr)))
+                setattr(mod, attr, value)
+        yield
+    finally:
+        for mod, attr, value in reversed(saved):
+            setattr(mod, attr, value)
+
+
+def _counts(recs: list[dict], off: frozenset[str]) -> dict[str, tuple[int, int, int]]:
+    """tp, predicted, gold per dataset with the rules ``off`` switched off."""
+    from chunkline.parsers.legal.parser import legal_sentence_spans
+
+    acc: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    with rules_off(off):
+        for rec in recs:
+            text = rec["text"]
+            pred = {trim(text, s, e) for s, e in legal_sentence_spans(text)}
+            pred = {p for p in pred if p[0] < p[1]}
+            tp, np_, ng = score(pred, {tuple(x) for x in rec["sentences"]})
+            a = acc[rec["dataset"]]
+            a[0] += tp
+            a[1] += np_
+            a[2] += ng
+    return {k: (v[0], v[1], v[2]) for k, v in acc.items()}
+
+
+def _f1_of(counts: dict[str, tuple[int, int, int]], datasets: Iterable[str]) -> float:
+    tp = sum(counts[d][0] for d in datasets)
+    np_ = sum(counts[d][1] for d in datasets)
+    ng = sum(counts[d][2] for d in datasets)
+    return prf(tp, np_, ng)[2]
+
+
+def lodo(recs: list[dict], repeat: int) -> dict:
+    """Leave-one-dataset-out over the optional rules (see the module docstring)."""
+    cache: dict[frozenset[str], dict[str, tuple[int, int, int]]] = {}
+
+    def counts(off: frozenset[str]):
+        if off not in cache:
+            cache[off] = _counts(recs, off)
+        return cache[off]
+
+    names = list(_rules())
+    decisions = sorted({r["dataset"] for r in recs} - {"alea_sbd"})
+    full = counts(frozenset())
+    folds = []
+    for held in decisions:
+        train = [d for d in full if d != held]  # three datasets + ALEA
+        base = _f1_of(full, train)
+        dropped = frozenset(n for n in names if _f1_of(counts(frozenset([n])), train) >= base)
+        got = counts(dropped)
+        tp, np_, ng = got[held]
+        p, r, f = prf(tp, np_, ng)
+        folds.append({"held_out": held, "dropped": sorted(dropped), "precision": p, "recall": r, "f1": f, "gold": ng,
+                      "shipped_f1": prf(*full[held])[2]})
+    # speed of the shipped rules on all texts, best of ``repeat``
+    from chunkline.parsers.legal.parser import legal_sentence_spans
+
+    chars = sum(len(r["text"]) for r in recs)
+    best = float("inf")
+    for _ in range(max(1, repeat)):
+        t0 = time.perf_counter()
+        for r in recs:
+            legal_sentence_spans(r["text"])
+        best = min(best, time.perf_counter() - t0)
+    per_rule = {n: {d: prf(*counts(frozenset([n]))[d])[2] - prf(*full[d])[2] for d in full} for n in names}
+    return {
+        "folds": folds,
+        "lodo_mean_f1": sum(f["f1"] for f in folds) / len(folds),
+        "all_decisions_f1": _f1_of(full, decisions),
+        "per_dataset_shipped_f1": {d: prf(*full[d])[2] for d in full},
+        "rule_off_delta_f1": per_rule,
+        "chars_per_s": chars / best,
+    }
+
+
+def print_lodo(res: dict) -> None:
+    print(f"{'held out':<22} {'P':>6} {'R':>6} {'F1':>6} {'gold':>5}  {'shipped F1':>10}  rules dropped in this fold")
+    for f in res["folds"]:
+        print(f"{f['held_out']:<22} {f['precision']:6.3f} {f['recall']:6.3f} {f['f1']:6.3f} {f['gold']:5d}  {f['shipped_f1']:10.3f}  {', '.join(f['dropped']) or '-'}")
+    print(f"LODO mean F1 (headline) {res['lodo_mean_f1']:.3f}; all decisions, shipped rules {res['all_decisions_f1']:.3f}; "
+          f"{res['chars_per_s']:,.0f} chars/s (all texts, one core)")
+    print("F1 change when each rule is switched off (per dataset):")
+    ds = sorted(res["per_dataset_shipped_f1"])
+    print(f"  {'rule':<24} " + " ".join(f"{d[:12]:>12}" for d in ds))
+    for n, row in res["rule_off_delta_f1"].items():
+        print(f"  {n:<24} " + " ".join(f"{row[d]:+12.3f}" for d in ds))
+
+
 SYSTEMS = {
     "chunkline": None,  # built from --tokenizer
     "spacy-sentencizer": spacy_sentencizer,
@@ -142,10 +304,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", type=int, default=0, help="print this many error regions (overlapping gold/predicted spans) for chunkline")
     ap.add_argument("--datasets", default=None, help="comma-separated datasets to keep (e.g. bva,scotus,alea_sbd)")
     ap.add_argument("--json", action="store_true", help="print results as JSON")
+    ap.add_argument("--rewrap", type=int, default=0, help="hard-wrap every text at this many columns first (offsets kept)")
+    ap.add_argument("--lodo", action="store_true", help="leave-one-dataset-out over chunkline's optional rules")
     args = ap.parse_args(argv)
 
     data = args.data or shared_dir() / "legal_sbd"
     recs = load(sorted(data.glob("*.jsonl")))
+    if args.rewrap:
+        recs = [dict(r, text=rewrap(r["text"], args.rewrap)) for r in recs]
+    if args.lodo:
+        res = lodo(recs, args.repeat)
+        print(json.dumps(res, indent=1)) if args.json else print_lodo(res)
+        return 0
     total = "all_decisions"
     if args.datasets:
         keep = {d.strip() for d in args.datasets.split(",") if d.strip()}
