@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 
 from ...core.spans import trim as _trim
+from .abbrev import behaviour, lookup
 
 #: a line of a box drawn in asterisks (licence disclaimers): "*  text  *", and the
 #: box's top and bottom rule; a "* * *" omission has spaces between its stars
@@ -199,6 +200,15 @@ def _is_wrap(text: str, prev: tuple[int, int, bool], cur: tuple[int, int, bool],
     return end_col + 1 + len(word) > width - _WRAP_SLACK
 
 
+def _ends_on_prefix_abbreviation(line: str) -> bool:
+    """Does ``line`` end on an abbreviation that announces what follows
+    ("38 C.F.R.", "Smith v.", "No.")?  Then a "§ 3.102" or "1." after the
+    wrap is that abbreviation's object, not a new clause."""
+    word = line.rsplit(None, 1)[-1].rstrip(".")
+    entry = lookup(word)
+    return entry is not None and behaviour(entry) == "prefix"
+
+
 def _ends_sentence(line: str) -> bool:
     """Does ``line`` end with sentence-final punctuation (closers after it
     included: '."', '.)', '?"]')?  A bare closer ("(2)", '"Program"') does not."""
@@ -220,8 +230,9 @@ def _runs_on(
         # the wrap put there ("irrevocable\n(except as stated"), not a new clause,
         # unless the line closed its sentence or clause (". " ": " "; " before "(b)")
         # ("U.S.C.\n§ 1983" too: the sentence rules decide a period inside running text)
-        closed = _ends_sentence(a) or a[-1] in ":;"
-        if not (closed and (_ENUM.match(b) is not None or heading_match(b) is not None)):
+        closed = (_ends_sentence(a) and not _ends_on_prefix_abbreviation(a)) or a[-1] in ":;"
+        opens = (_ENUM.match(b) is not None and not b.startswith(("v. ", "vs. "))) or heading_match(b) is not None
+        if not (closed and opens):
             return True
     if heading_match(b) is not None:
         return False
