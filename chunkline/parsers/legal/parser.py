@@ -86,7 +86,7 @@ def legal_blocks(text: str, *, tokenizer: str = "light") -> list[Block]:
 
     for u in units:
         if u.kind in ("heading", "heading_marker"):
-            meta = {"enumerator": view[u.start : u.end]} if u.kind == "heading_marker" else {}
+            meta: dict[str, object] = {"enumerator": view[u.start : u.end]} if u.kind == "heading_marker" else {}
             add("heading", u.start, u.end, u.section, level=u.level, meta=meta)
         elif u.kind == "marker":  # a clause number opening its text: "1.", "(b)"
             add("list_item", u.start, u.end, u.section, level=u.level, meta={"enumerator": view[u.start : u.end]})

@@ -135,8 +135,9 @@ def _is_boundary(text: str, p: int, end_punct: int, nxt: int) -> bool:
         return True
     nw = _NEXT_WORD.match(text, nxt)
     next_word = nw.group(1) if nw else ""
+    next_dot = nw.group(2) if nw else ""
     next_is_abbrev_or_initial = bool(next_word) and (
-        (nw.group(2) == "." and (lookup(next_word) is not None or _INITIAL.match(next_word) is not None))
+        (next_dot == "." and (lookup(next_word) is not None or _INITIAL.match(next_word) is not None))
     )
     if c == "(" and any(q in text[p:end_punct] for q in "\"\u201d'\u2019"):
         # '... object." (emphasis added).' / '... public." (Op. at 267).': a
@@ -190,7 +191,7 @@ def _is_boundary(text: str, p: int, end_punct: int, nxt: int) -> bool:
             # unless a typical sentence opener follows ("Bell Atl. Corp.", "Acad. Life")
             if next_is_abbrev_or_initial or (next_word[:1].isupper() and next_word not in SENTENCE_STARTERS):
                 return False
-        if nw.group(2) == "." and _INITIAL.match(next_word) and 2 <= len(core) <= 5 and core.isalpha() and core.isupper():
+        if next_dot == "." and _INITIAL.match(next_word) and 2 <= len(core) <= 5 and core.isalpha() and core.isupper():
             # "97 NW. U.L. REV. 607", "10 VA. J.L. & TECH. 1": journal names set in
             # capitals (Bluebook T13 abbreviations in large and small caps); an
             # acronym before a citation word ends ("the PSS. Pub. L. No.", "FBI. Id.")
