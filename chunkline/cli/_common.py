@@ -100,7 +100,9 @@ class Reporter:
 
     def result(self, res: FileResult) -> None:
         if res.error is not None:
-            self._print(lambda: say("error", str(res.error)))
+            from .app import render
+
+            self._print(lambda: say("error", render(res.error)))
         if not self.quiet:
             for w in res.warnings:
                 self._print(lambda w=w: say("warning", w))

@@ -75,6 +75,20 @@ _ClickException = _CLICK["ClickException"]
 _ClickUsageError = _CLICK["UsageError"]
 
 
+#: Parameters whose flag is not ``--`` + the name with dashes.
+_FLAGS = {"k": "-k", "show_pair": "--show-pair"}
+
+
+def flag(param: str) -> str:
+    """The command-line spelling of a library parameter (``min_size`` -> ``--min-size``)."""
+    return _FLAGS.get(param) or "--" + param.replace("_", "-")
+
+
+def render(exc: ChunklineError) -> str:
+    """An error's one line as the command line says it: parameters shown as flags."""
+    return exc.render(flag)
+
+
 def error(message: str) -> None:
     sys.stderr.write(f"chunkline: error: {message}\n")
     sys.stderr.flush()
@@ -122,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             import traceback
 
             traceback.print_exc()
-        error(str(exc))
+        error(render(exc))
         code = exc.exit_code
     except OutputClosed:
         silence_stdout()

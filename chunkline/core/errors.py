@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from enum import IntEnum
+from typing import Any, Callable
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
@@ -37,16 +38,51 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130
 
 
+def _name_as(text: str, param: str, shown: str) -> str:
+    """``text`` with the first whole-word ``param`` replaced by ``shown``."""
+    return re.sub(rf"(?<![\w-]){re.escape(param)}(?![\w-])", lambda _m: shown, text, count=1)
+
+
 class ChunklineError(Exception):
-    """Base of all errors chunkline reports to users."""
+    """Base of all errors chunkline reports to users.
+
+    Messages name parameters as the Python API spells them (``overlap``,
+    ``max_bytes``); ``params`` lists the ones a message names, in order, so
+    the command line can show each as its flag (``render``) and a library
+    user reads the keyword argument they passed.
+    """
 
     exit_code: ExitCode = ExitCode.RUN_FAILED
+    params: tuple[str, ...] = ()
+
+    def render(self, shown: Callable[[str], str]) -> str:
+        """The message with each parameter in ``params`` replaced by ``shown(param)`` (its first mention)."""
+        text = str(self)
+        for p in self.params:
+            text = _name_as(text, p, shown(p))
+        return text
+
+    @property
+    def param(self) -> str | None:
+        """The parameter the error is about (the first one named), if any."""
+        return self.params[0] if self.params else None
 
 
 class UsageError(ChunklineError):
-    """The command line or configuration asks for something impossible."""
+    """The arguments ask for something impossible (a bad value, an unknown option).
+
+    ``param`` (and ``also``) name the parameters the message mentions.
+    """
 
     exit_code = ExitCode.USAGE
+
+    def __init__(self, message: str, param: str | None = None, *, also: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = ((param,) if param else ()) + tuple(also)
+
+    def __reduce__(self) -> Any:
+        return (_usage_error, (type(self), self.message, self.params))
 
 
 class RunError(ChunklineError):
@@ -65,32 +101,47 @@ class InputError(ChunklineError):
 
     exit_code = ExitCode.INPUTS_FAILED
 
-    def __init__(self, path: str, message: str, kind: str = "input") -> None:
+    def __init__(self, path: str, message: str, kind: str = "input", params: tuple[str, ...] = ()) -> None:
         super().__init__(message)
         self.path = path
         self.message = message
         self.kind = kind
+        self.params = tuple(params)
 
     def __str__(self) -> str:  # the one line users see
         return one_line(f"{self.path}: {self.message}")
 
-    def __reduce__(self):  # picklable across worker processes
-        return (type(self), (self.path, self.message, self.kind))
+    def render(self, shown: Callable[[str], str]) -> str:
+        # parameters are named in the message, never looked for in the path
+        text = self.message
+        for p in self.params:
+            text = _name_as(text, p, shown(p))
+        return one_line(f"{self.path}: {text}")
+
+    def __reduce__(self) -> Any:  # picklable across worker processes
+        return (type(self), (self.path, self.message, self.kind, self.params))
 
 
 class DecodeError(InputError):
     """The bytes are not valid text in the detected encoding."""
 
-    def __init__(self, path: str, message: str, kind: str = "decode") -> None:
-        super().__init__(path, message, kind)
+    def __init__(self, path: str, message: str, kind: str = "decode", params: tuple[str, ...] = ()) -> None:
+        super().__init__(path, message, kind, params)
 
 
 class FormatError(InputError):
     """The file is not what its extension or --format claims, or is corrupt."""
 
-    def __init__(self, path: str, message: str, kind: str = "format") -> None:
-        super().__init__(path, message, kind)
+    def __init__(self, path: str, message: str, kind: str = "format", params: tuple[str, ...] = ()) -> None:
+        super().__init__(path, message, kind, params)
 
 
 class BudgetError(RunError):
     """A segmenter produced a chunk over its budget or off its offsets: a bug."""
+
+
+def _usage_error(cls: type, message: str, params: tuple[str, ...]) -> UsageError:
+    err = cls.__new__(cls)
+    UsageError.__init__(err, message)
+    err.params = params
+    return err

@@ -280,7 +280,7 @@ def read_bytes(source: Source, max_bytes: int = DEFAULT_MAX_BYTES, stdin=None) -
         stream = stdin or sys.stdin.buffer
         data = stream.read(max_bytes + 1)
         if len(data) > max_bytes:
-            raise InputError(source.display, f"input larger than the {max_bytes:,}-byte limit (--max-bytes)", "too_large")
+            raise InputError(source.display, f"input larger than the {max_bytes:,}-byte limit (max_bytes)", "too_large", ("max_bytes",))
         return data
     try:
         st = os.stat(source.path)
@@ -294,7 +294,7 @@ def read_bytes(source: Source, max_bytes: int = DEFAULT_MAX_BYTES, stdin=None) -
         raise InputError(source.display, "not a regular file", "unreadable")
     if st.st_size > max_bytes:
         raise InputError(
-            source.display, f"file is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit (--max-bytes)", "too_large"
+            source.display, f"file is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit (max_bytes)", "too_large", ("max_bytes",)
         )
     try:
         with open(source.path, "rb") as fh:
@@ -330,7 +330,8 @@ def decode_text(data: bytes, display: str, encoding: str = "utf-8", errors: str 
     except UnicodeDecodeError as exc:
         raise DecodeError(
             display,
-            f"not valid {exc.encoding.upper()} at byte {exc.start} (use --encoding or --decode-errors replace)",
+            f"not valid {exc.encoding.upper()} at byte {exc.start} (use encoding or decode_errors replace)",
+            params=("encoding", "decode_errors"),
         ) from None
     except LookupError:
-        raise UsageError(f"unknown encoding {enc!r}") from None
+        raise UsageError(f"unknown encoding {enc!r}", "encoding") from None

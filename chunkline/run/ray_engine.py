@@ -105,7 +105,7 @@ def _import_ray():
     try:
         import ray
     except ImportError:
-        raise UsageError("--engine ray needs Ray: pip install 'chunkline[ray]' (or ray)") from None
+        raise UsageError("engine ray needs Ray: pip install 'chunkline[ray]' (or ray)", "engine") from None
     return ray
 
 

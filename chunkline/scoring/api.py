@@ -36,15 +36,15 @@ def _check_embedder(name: str) -> None:
     from ..embeddings import EMBEDDERS
 
     if name not in EMBEDDERS:
-        raise UsageError(f"--embedder must be one of {', '.join(EMBEDDERS)}")
+        raise UsageError(f"embedder must be one of {', '.join(EMBEDDERS)}", "embedder")
 
 
 def check_metric_settings(k: int, retriever: str, embedder: str) -> None:
     """The checks ``ScoreOptions`` makes of ``-k``, ``--retriever`` and ``--embedder`` (``compare`` makes them before it chunks)."""
     if k < 1:
-        raise UsageError("-k must be at least 1")
+        raise UsageError("k must be at least 1", "k")
     if retriever not in retrieval.RETRIEVERS:
-        raise UsageError(f"--retriever must be one of {', '.join(retrieval.RETRIEVERS)}")
+        raise UsageError(f"retriever must be one of {', '.join(retrieval.RETRIEVERS)}", "retriever")
     _check_embedder(embedder)
 
 
@@ -76,11 +76,11 @@ class ScoreOptions:
     def __post_init__(self) -> None:
         check_metric_settings(self.k, self.retriever, self.embedder)
         if self.max_size is not None and self.max_size < 1:
-            raise UsageError("the size budget must be at least 1")
+            raise UsageError("the size budget must be at least 1", "max_size")
         if self.baseline and not self.questions:
-            raise UsageError("--baseline compares retrieval, so it needs --questions")
+            raise UsageError("baseline compares retrieval, so it needs questions", "baseline", also=("questions",))
         if (self.questions or self.baseline) and not self.docs:
-            raise UsageError("--questions needs --docs (evidence offsets point into the documents)")
+            raise UsageError("questions needs docs (evidence offsets point into the documents)", "questions", also=("docs",))
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def _declared_tokenizer(opts: ScoreOptions, corpus_tokenizers: tuple[str, ...]) 
     if len(corpus_tokenizers) == 1:
         return corpus_tokenizers[0]
     if len(corpus_tokenizers) > 1:
-        raise UsageError(f"the chunks use several tokenizers ({', '.join(corpus_tokenizers)}); choose one with --tokenizer")
+        raise UsageError(f"the chunks use several tokenizers ({', '.join(corpus_tokenizers)}); choose one with tokenizer", "tokenizer")
     return "cl100k_base"
 
 

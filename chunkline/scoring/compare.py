@@ -80,7 +80,7 @@ class CompareOptions:
 
         check_metric_settings(self.k, self.retriever, self.embedder)
         if self.jobs < 1:
-            raise UsageError("--jobs must be at least 1")
+            raise UsageError("jobs must be at least 1", "jobs")
         labels = [s.label for s in self.strategies]
         dup = next((lab for lab in labels if labels.count(lab) > 1), None)
         if dup:
@@ -404,7 +404,7 @@ def _pick(results: Sequence[StrategyResult], ref: str) -> StrategyResult:
     for r in results:
         if r.label == ref or r.name == ref:
             return r
-    raise UsageError(f"--show-pair: no compared strategy {ref!r}; give a rank (1..{len(results)}) or one of: {', '.join(r.label for r in results)}")
+    raise UsageError(f"show_pair: no compared strategy {ref!r}; give a rank (1..{len(results)}) or one of: {', '.join(r.label for r in results)}", "show_pair")
 
 
 # ----------------------------------------------------------------- entry point
@@ -432,12 +432,12 @@ def compare(opts: CompareOptions, on_start: Callable[[int], None] | None = None,
     if opts.rank_by:
         known = {n for st in strategies for n in row_metric_names(st, opts, bool(opts.questions))}
         if opts.rank_by not in known:
-            raise UsageError(f"--rank-by {opts.rank_by}: not a metric of this run; metrics: {', '.join(sorted(known))}")
+            raise UsageError(f"rank_by {opts.rank_by}: not a metric of this run; metrics: {', '.join(sorted(known))}", "rank_by")
     if opts.show and len(strategies) < 2:
-        raise UsageError("--show needs two strategies")
+        raise UsageError("show needs two strategies", "show")
     for ref in opts.show_pair or ():
         if not (ref.isdigit() and 1 <= int(ref) <= len(strategies)) and not any(ref in (st.label, st.name) for st in strategies):
-            raise UsageError(f"--show-pair: no compared strategy {ref!r}; give a rank (1..{len(strategies)}) or one of: {', '.join(labels)}")
+            raise UsageError(f"show_pair: no compared strategy {ref!r}; give a rank (1..{len(strategies)}) or one of: {', '.join(labels)}", "show_pair")
     if on_start:
         on_start(len(sources))
     docs: list[ParsedDocument] = []
@@ -464,7 +464,7 @@ def compare(opts: CompareOptions, on_start: Callable[[int], None] | None = None,
     if not docs:
         raise UsageError("none of the inputs could be parsed: " + "; ".join(errors[:3]))
     if opts.show and DocumentIndex(docs).find(opts.show) is None:
-        raise UsageError(f"--show {opts.show}: not among the compared documents")
+        raise UsageError(f"show {opts.show}: not among the compared documents", "show")
     t_chunked = time.perf_counter()
 
     questions = None
@@ -492,7 +492,7 @@ def compare(opts: CompareOptions, on_start: Callable[[int], None] | None = None,
         qscores[labels[i]] = qs
     known = {k for r in results for k in r.metrics}
     if rank_by not in known:
-        raise UsageError(f"--rank-by {rank_by}: not a metric of this run; metrics: {', '.join(sorted(known))}")
+        raise UsageError(f"rank_by {rank_by}: not a metric of this run; metrics: {', '.join(sorted(known))}", "rank_by")
     ranked = sorted(results, key=_rank_key(rank_by))
     ranked = [dataclasses.replace(r, rank=n) for n, r in enumerate(ranked, 1)]
 
@@ -536,9 +536,9 @@ def _show(opts, docs, strategies, per_strategy, ranked) -> ShowResult:
 
     di = DocumentIndex(docs).find(opts.show)
     if di is None:
-        raise UsageError(f"--show {opts.show}: not among the compared documents")
+        raise UsageError(f"show {opts.show}: not among the compared documents", "show")
     if len(ranked) < 2:
-        raise UsageError("--show needs two strategies")
+        raise UsageError("show needs two strategies", "show")
     a, b = (_pick(ranked, x) for x in opts.show_pair) if opts.show_pair else (ranked[0], ranked[1])
     idx = {st.label: i for i, st in enumerate(strategies)}
     # documents that failed to parse are not in ``docs``; chunk lists follow ``docs`` order

@@ -181,7 +181,7 @@ def load_documents(paths: Sequence[str], fmt: str | None = None) -> tuple[list[P
         elif loaded.error is not None:
             errors.append(str(loaded.error))
     if not docs and sources:
-        raise UsageError("none of the --docs inputs could be parsed: " + "; ".join(errors[:3]))
+        raise UsageError("none of the docs inputs could be parsed: " + "; ".join(errors[:3]), "docs")
     return docs, errors
 
 

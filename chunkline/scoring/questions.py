@@ -47,10 +47,10 @@ def _resolve(path: str, where: str, key: Any, index: DocumentIndex, n_docs: int)
     if key is None or key == "":
         if n_docs == 1:
             return 0
-        raise InputError(path, f"{where}: reference names no document and --docs has {n_docs}", "format")
+        raise InputError(path, f"{where}: reference names no document and docs has {n_docs}", "format", ("docs",))
     d = index.find(str(key))
     if d is None:
-        raise InputError(path, f"{where}: document {key!r} is not among --docs", "format")
+        raise InputError(path, f"{where}: document {key!r} is not among docs", "format", ("docs",))
     return d
 
 

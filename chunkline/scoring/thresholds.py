@@ -55,13 +55,13 @@ def parse_thresholds(items: Iterable[str], op: str) -> tuple[Threshold, ...]:
         name, eq, value = item.partition("=")
         name = name.strip().lower()
         if not eq:
-            raise UsageError(f"--fail-{op} {item!r} is not metric=value")
+            raise UsageError(f"fail_{op} {item!r} is not metric=value", f"fail_{op}")
         if not known_metric(name):
-            raise UsageError(f"--fail-{op}: unknown metric {name!r}; metrics: {', '.join(METRIC_NAMES)}, recall@K, dcg@K")
+            raise UsageError(f"fail_{op}: unknown metric {name!r}; metrics: {', '.join(METRIC_NAMES)}, recall@K, dcg@K", f"fail_{op}")
         try:
             limit = float(value)
         except ValueError:
-            raise UsageError(f"--fail-{op} {item!r}: {value!r} is not a number") from None
+            raise UsageError(f"fail_{op} {item!r}: {value!r} is not a number", f"fail_{op}") from None
         out.append(Threshold(name, op, limit))
     return tuple(out)
 

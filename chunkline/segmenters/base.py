@@ -41,14 +41,14 @@ class Budget:
 
     def __post_init__(self) -> None:
         if self.max_size < 1:
-            raise UsageError("the size budget must be at least 1")
+            raise UsageError("the size budget must be at least 1", "max_size")
         if self.tokenizer not in ("chars", "nws", "words") and self.max_size < 4:
             # one code point can take up to 4 byte-level tokens and offsets never split a character
             raise UsageError("a token budget must be at least 4 (one character can take 4 tokens)")
         if not 0 <= self.overlap < self.max_size:
-            raise UsageError("--overlap must be at least 0 and below the budget")
+            raise UsageError("overlap must be at least 0 and below the budget", "overlap")
         if not 0 <= self.min_size <= self.max_size:
-            raise UsageError("--min-size must be between 0 and the budget")
+            raise UsageError("min_size must be between 0 and the budget", "min_size")
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,7 +303,7 @@ def parse_strategy(
     if b_max_tokens is None and b_max_chars is None:
         b_max_tokens, b_max_chars = max_tokens, max_chars
     if b_max_tokens is not None and b_max_chars is not None:
-        raise UsageError("give either --max-tokens or --max-chars (max_tokens or max_chars), not both")
+        raise UsageError("give either max_tokens or max_chars, not both", "max_tokens", also=("max_chars",))
     tok = kv.pop("tokenizer", None) or tokenizer
     if b_max_chars is not None:
         size, tok = b_max_chars, (tok if tok in ("chars", "nws") else "chars")

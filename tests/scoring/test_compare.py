@@ -157,7 +157,7 @@ def test_usage_errors(tmp_path):
         CompareOptions(paths=("-",))
     with pytest.raises(UsageError, match="twice"):
         CompareOptions(paths=("x",), strategies=(parse_strategy("fixed"), parse_strategy("fixed")))
-    with pytest.raises(UsageError, match="rank-by"):
+    with pytest.raises(UsageError, match="rank_by"):
         compare(CompareOptions(paths=(str(EXAMPLES / "emma-opening.txt"),), strategies=(parse_strategy("fixed"),), rank_by="recall@5", semantic=False))
     with pytest.raises(UsageError, match="no files match"):
         compare(CompareOptions(paths=(str(tmp_path / "none*.txt"),)))
@@ -173,20 +173,20 @@ def test_mistakes_in_the_request_are_reported_before_chunking(tmp_path, monkeypa
     base = dict(paths=(doc,), strategies=(parse_strategy("fixed"), parse_strategy("recursive")), semantic=False)
     with pytest.raises(InputError, match="no such file"):
         compare(CompareOptions(**base, questions=str(tmp_path / "qa.jsonl")))
-    with pytest.raises(UsageError, match="--rank-by coverge: not a metric"):
+    with pytest.raises(UsageError, match="rank_by coverge: not a metric"):
         compare(CompareOptions(**base, rank_by="coverge"))
-    with pytest.raises(UsageError, match="--show-pair: no compared strategy 'semantic'"):
+    with pytest.raises(UsageError, match="show_pair: no compared strategy 'semantic'"):
         compare(CompareOptions(**base, show="emma-opening.txt", show_pair=("fixed", "semantic")))
-    with pytest.raises(UsageError, match="--show needs two strategies"):
+    with pytest.raises(UsageError, match="show needs two strategies"):
         compare(CompareOptions(**{**base, "strategies": (parse_strategy("fixed"),)}, include_auto=False, show="emma-opening.txt"))
     assert calls == []
-    with pytest.raises(UsageError, match="--show nothere.md: not among"):
+    with pytest.raises(UsageError, match="show nothere.md: not among"):
         compare(CompareOptions(**base, show="nothere.md"))
-    with pytest.raises(UsageError, match="--retriever must be one of"):
+    with pytest.raises(UsageError, match="retriever must be one of"):
         compare(CompareOptions(**base, retriever="nope"))
-    with pytest.raises(UsageError, match="--embedder must be one of lexical, minilm"):
+    with pytest.raises(UsageError, match="embedder must be one of lexical, minilm"):
         compare(CompareOptions(**base, embedder="nope"))
-    with pytest.raises(UsageError, match="--embedder must be one of"):
+    with pytest.raises(UsageError, match="embedder must be one of"):
         ScoreOptions(chunks="c.jsonl", embedder="nope")
 
 

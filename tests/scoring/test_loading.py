@@ -85,7 +85,7 @@ def test_questions_jsonl_and_chroma_csv(docs, tmp_path):
     with pytest.raises(InputError, match="does not match"):
         load_questions(str(wrong), index, texts)
     _write(q, [{"question": "x", "references": [{"doc": "zzz.txt", "start": 0, "end": 3}]}])
-    with pytest.raises(InputError, match="not among --docs"):
+    with pytest.raises(InputError, match="not among docs"):
         load_questions(str(q), index, texts)
 
 

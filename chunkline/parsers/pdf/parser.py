@@ -524,6 +524,8 @@ def _load_layout_model(ctx: ParseContext) -> None:
     """``--layout model`` is reserved for PyMuPDF's layout model and not built
     yet: refuse clearly instead of silently running the rules."""
     raise UsageError(
-        "--layout model is not available yet: chunkline's PDF parser only has the default rules "
-        "mode (use --layout rules or leave the option out)"
+        "layout model is not available yet: chunkline's PDF parser only has the default rules "
+        "mode (use layout rules or leave the option out)",
+        "layout",
+        also=("layout",),
     )
