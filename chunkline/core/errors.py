@@ -76,13 +76,19 @@ class UsageError(ChunklineError):
 
     exit_code = ExitCode.USAGE
 
-    def __init__(self, message: str, param: str | None = None, *, also: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: str, param: str | None = None, *, also: tuple[str, ...] = (), named: bool = True) -> None:
         super().__init__(message)
         self.message = message
         self.params = ((param,) if param else ()) + tuple(also)
+        #: Whether the message names ``params`` as words (``render`` shows them as flags);
+        #: False when it only quotes a user's key (``has no option 'bogus'``).
+        self.named = named
+
+    def render(self, shown: Callable[[str], str]) -> str:
+        return super().render(shown) if self.named else str(self)
 
     def __reduce__(self) -> Any:
-        return (_usage_error, (type(self), self.message, self.params))
+        return (_usage_error, (type(self), self.message, self.params, self.named))
 
 
 class RunError(ChunklineError):
@@ -140,8 +146,8 @@ class BudgetError(RunError):
     """A segmenter produced a chunk over its budget or off its offsets: a bug."""
 
 
-def _usage_error(cls: type, message: str, params: tuple[str, ...]) -> UsageError:
+def _usage_error(cls: type, message: str, params: tuple[str, ...], named: bool) -> UsageError:
     err = cls.__new__(cls)
-    UsageError.__init__(err, message)
+    UsageError.__init__(err, message, named=named)
     err.params = params
     return err

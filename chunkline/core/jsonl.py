@@ -67,3 +67,17 @@ def dumps(obj: Any) -> str:
 
 def dumps_line(obj: Any) -> bytes:
     return (dumps(obj) + "\n").encode("utf-8")
+
+
+def _tuples(value: Any) -> Any:
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def loads_chunk(line: bytes | str) -> Any:
+    """A ``Chunk`` from one line ``dumps_line`` wrote: ``dumps_line(loads_chunk(line)) == line``
+    (JSON arrays become the record's tuples; ``meta`` stays as written)."""
+    from .records import Chunk
+
+    d = json.loads(line)
+    meta = d.pop("meta", None) or {}
+    return Chunk(**{k: _tuples(v) for k, v in d.items()}, meta=meta)

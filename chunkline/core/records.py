@@ -17,7 +17,11 @@ indices (Unicode code points) into the *document text*, half-open.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from langchain_core.documents import Document as LangChainDocument
+    from llama_index.core.schema import TextNode
 
 #: Block kinds a parser may emit.  Segmenters and scorers rely on these names.
 BLOCK_KINDS: tuple[str, ...] = (
@@ -139,6 +143,50 @@ class Chunk:
     lines: tuple[int, int] | None = None
     bboxes: tuple[BBox, ...] = ()
     meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def metadata(self) -> dict[str, Any]:
+        """The chunk's provenance as flat metadata for vector stores and frameworks:
+        ``id``, ``doc_id``, ``source``, ``index``, ``start_index``/``end_index``
+        (= ``start``/``end``), ``section``, ``pages``, ``lines``, ``token_count``,
+        ``tokenizer``, ``strategy`` and ``context`` when there is one."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "doc_id": self.doc_id,
+            "source": self.source,
+            "index": self.index,
+            "start_index": self.start,
+            "end_index": self.end,
+            "section": list(self.section),
+            "pages": list(self.pages),
+            "token_count": self.token_count,
+            "tokenizer": self.tokenizer,
+            "strategy": self.strategy,
+        }
+        if self.lines is not None:
+            out["lines"] = list(self.lines)
+        if self.context is not None:
+            out["context"] = self.context
+        return out
+
+    def to_langchain(self) -> "LangChainDocument":
+        """A LangChain ``Document``: ``page_content`` is ``text``, ``metadata`` is
+        ``metadata()`` (``start_index`` as LangChain's ``add_start_index`` names it),
+        ``id`` the chunk id.  Needs ``langchain-core`` (``pip install 'chunkline[langchain]'``)."""
+        try:
+            from langchain_core.documents import Document as LangChainDocument
+        except ImportError:
+            raise ImportError("Chunk.to_langchain needs langchain-core: pip install 'chunkline[langchain]'") from None
+        return LangChainDocument(page_content=self.text, metadata=self.metadata(), id=self.id)
+
+    def to_llamaindex(self) -> "TextNode":
+        """A LlamaIndex ``TextNode`` with ``start_char_idx``/``end_char_idx`` = ``start``/``end``,
+        ``id_`` the chunk id and ``metadata()``.  Needs ``llama-index-core``
+        (``pip install 'chunkline[llamaindex]'``)."""
+        try:
+            from llama_index.core.schema import TextNode
+        except ImportError:
+            raise ImportError("Chunk.to_llamaindex needs llama-index-core: pip install 'chunkline[llamaindex]'") from None
+        return TextNode(id_=self.id, text=self.text, start_char_idx=self.start, end_char_idx=self.end, metadata=self.metadata())
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,13 +23,14 @@ import numpy as np
 
 from ..core.errors import UsageError
 from . import boundary, cohesion, references, retrieval, structure
-from .loading import Corpus, DocumentIndex, load_documents, locate, read_chunks
+from ..core.records import ParsedDocument
+from .loading import ChunkRecord, Corpus, DocumentIndex, load_documents, locate, read_chunks
 from .questions import Question, load_questions
 from .size import SizeStats, measure, size_stats
 from .thresholds import Threshold, ThresholdResult, check
 
 
-__all__ = ["ScoreOptions", "ScoreReport", "check_metric_settings", "intrinsic_metrics", "metric_names", "retrieval_metrics", "retrieve", "score", "size_metrics"]
+__all__ = ["ScoreOptions", "ScoreReport", "check_metric_settings", "intrinsic_metrics", "metric_names", "retrieval_metrics", "retrieve", "score", "score_records", "size_metrics"]
 
 
 def _check_embedder(name: str) -> None:
@@ -284,6 +285,16 @@ def score(opts: ScoreOptions) -> ScoreReport:
     if not records:
         raise UsageError(f"{opts.chunks}: no chunks to score")
     docs, doc_errors = load_documents(opts.docs, opts.format) if opts.docs else ([], [])
+    return score_records(records, docs, doc_errors, opts, t0)
+
+
+def score_records(
+    records: Sequence[ChunkRecord], docs: Sequence[ParsedDocument], doc_errors: Sequence[str], opts: ScoreOptions, t0: float | None = None
+) -> ScoreReport:
+    """``score`` of chunk records already read and documents already parsed (``opts.chunks``
+    and ``opts.docs`` only name them; the Python API passes chunks it holds in memory)."""
+    t0 = time.perf_counter() if t0 is None else t0
+    docs = list(docs)
     corpus = locate(records, docs)
     tokenizer = _declared_tokenizer(opts, corpus.tokenizers)
     sizes = measure(corpus.texts, tokenizer)

@@ -265,7 +265,7 @@ def _coerce(value: str, typ: Any, key: str) -> Any:
         if t is float or name == "float":
             return float(value)
     except ValueError:
-        raise UsageError(f"option {key}={value!r}: expected {name}") from None
+        raise UsageError(f"option {key}={value!r}: expected {name}", key, named=False) from None
     return value
 
 
@@ -323,15 +323,15 @@ def parse_strategy(
         values: dict[str, Any] = {}
         for key, value in kv.items():
             if key not in fields:
-                allowed = sorted(set(fields) | {"max_tokens", "max_chars", "tokenizer", "overlap", "min_size"})
-                raise UsageError(f"strategy {name!r} has no option {key!r}; options: {', '.join(allowed)}")
+                allowed = sorted(set(fields) | {"max_tokens", "max_chars", "tokenizer", "overlap", "min_size", "keep_furniture"})
+                raise UsageError(f"strategy {name!r} has no option {key!r}; options: {', '.join(allowed)}", key, named=False)
             values[key] = _coerce(value, fields[key].type, key)
         try:
             params = spec.params(**values)
         except (TypeError, ValueError) as exc:
             raise UsageError(f"strategy {name!r}: {exc}") from None
     elif kv:
-        raise UsageError(f"strategy {name!r} takes no option {sorted(kv)[0]!r}")
+        raise UsageError(f"strategy {name!r} takes no option {sorted(kv)[0]!r}", sorted(kv)[0], named=False)
     get_sizer(tok)  # fail early on an unknown tokenizer
     return Strategy(name=name, budget=budget, params=params, keep_furniture=keep)
 
