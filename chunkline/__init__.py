@@ -49,7 +49,12 @@ _EXPORTS: dict[str, str] = {
     "BudgetError": "chunkline.core.errors",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "__version__",
+    "parse", "parse_text", "chunk", "chunk_text", "chunk_files", "score", "compare", "strategies", "formats", "make_strategy", "ChunkStream",
+    "Chunk", "Block", "Document", "ParsedDocument", "Strategy", "Budget",
+    "ChunklineError", "UsageError", "InputError", "DecodeError", "FormatError", "RunError", "BudgetError",
+]
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ loads these
     from .api import ChunkStream, chunk, chunk_files, chunk_text, compare, formats, make_strategy, parse, parse_text, score, strategies

@@ -454,7 +454,7 @@ def compare(
         raise UsageError("give either max_tokens or max_chars, not both", "max_tokens", also=("max_chars",))
     if tokenizer is None and max_chars is None:
         tokenizer = "cl100k_base"  # one unit for every row, as the command line does
-    budget = {"max_tokens": max_tokens, "max_chars": max_chars, "tokenizer": tokenizer}
+    budget: dict[str, Any] = {"max_tokens": max_tokens, "max_chars": max_chars, "tokenizer": tokenizer}
     built = tuple(s if isinstance(s, Strategy) else parse_strategy(s, **budget) for s in strategies)
     opts = CompareOptions(
         paths=plist, strategies=built, default_budget=budget, include_auto=include_auto,

@@ -43,6 +43,9 @@ def test_records_and_errors_load_without_the_engine():
 
 
 def test_every_public_name_resolves_and_is_listed():
+    from chunkline import _EXPORTS
+
+    assert set(chunkline.__all__) == {"__version__", *_EXPORTS}
     for name in chunkline.__all__:
         assert getattr(chunkline, name) is not None
     assert set(chunkline.__all__) <= set(dir(chunkline))

@@ -146,7 +146,7 @@ class BudgetError(RunError):
     """A segmenter produced a chunk over its budget or off its offsets: a bug."""
 
 
-def _usage_error(cls: type, message: str, params: tuple[str, ...], named: bool) -> UsageError:
+def _usage_error(cls: type[UsageError], message: str, params: tuple[str, ...], named: bool) -> UsageError:
     err = cls.__new__(cls)
     UsageError.__init__(err, message, named=named)
     err.params = params
