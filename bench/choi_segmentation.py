@@ -34,8 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from chunkline.parsers.base import ParseContext, ParseOptions, parse_bytes  # noqa: E402
-from chunkline.segmenters.base import parse_strategy, segment  # noqa: E402
+import chunkline  # noqa: E402
 
 DEFAULT_STRATEGIES = ("semantic", "semantic:embedder=minilm", "sentence", "recursive", "fixed")
 
@@ -105,9 +104,9 @@ def run_all(specs: list[str], parsed_docs, docs, max_tokens: int, tokenizer: str
     runs = []
     for spec in specs:
         try:
-            strategy = parse_strategy(spec, max_tokens=max_tokens, tokenizer=tokenizer)
+            strategy = chunkline.make_strategy(spec, max_tokens=max_tokens, tokenizer=tokenizer)
             t0 = time.perf_counter()
-            segment(parsed_docs[0], strategy)  # warm-up: imports, model load
+            chunkline.chunk(parsed_docs[0], strategy)  # warm-up: imports, model load
             runs.append({"spec": spec, "strategy": strategy, "warm": time.perf_counter() - t0, "elapsed": 0.0, "pks": [], "wds": [], "n": [], "by_range": {}})
         except Exception as exc:  # e.g. the minilm extra missing: report, go on
             print(f"{spec}: skipped ({exc})", file=sys.stderr)
@@ -116,7 +115,7 @@ def run_all(specs: list[str], parsed_docs, docs, max_tokens: int, tokenizer: str
             best = float("inf")
             for _ in range(max(1, repeat)):
                 t = time.perf_counter()
-                chunks = segment(pd, r["strategy"])
+                chunks = chunkline.chunk(pd, r["strategy"])
                 best = min(best, time.perf_counter() - t)
             r["elapsed"] += best
             sents = d["sentences"]
@@ -154,8 +153,7 @@ def main(argv: list[str] | None = None) -> int:
 
     path = args.data or shared_dir() / "choi_segmentation" / "choi_set1.jsonl"
     docs = load(path, args.limit, set(args.range) if args.range else None)
-    ctx = ParseContext(display="choi.txt", path=None, options=ParseOptions(format="text"))
-    parsed = [parse_bytes(d["text"].encode("utf-8"), ParseContext(display=d["id"], path=None, options=ctx.options)) for d in docs]
+    parsed = [chunkline.parse_text(d["text"], "text", source=d["id"]) for d in docs]
 
     specs = args.strategy or list(DEFAULT_STRATEGIES)
     if "recursive" not in specs:

@@ -51,18 +51,24 @@ def _decoded(data: bytes) -> str:
     return data.decode("utf-8")
 
 
+#: Formats whose document text is the decoded file (HTML and PDF text is extracted).
+TEXT_LIKE = frozenset({"text", "markdown", "code", "legal"})
+
+
+def _verify(text: str, records) -> None:
+    """The record contract: every span reproduces its text."""
+    for i, r in enumerate(records):
+        assert 0 <= r.start <= r.end <= len(text) and text[r.start : r.end] == r.text, f"record {i} span [{r.start}, {r.end}) does not match its text"
+
+
 class Checker:
     """Parses and segments one input, raising AssertionError (or the escaped exception) on a contract breach."""
 
     def __init__(self) -> None:
-        from chunkline.core.errors import InputError
-        from chunkline.core.records import verify
-        from chunkline.parsers import PARSERS, ParseContext, ParseOptions, parse_bytes
-        from chunkline.segmenters import parse_strategy, segment
+        import chunkline
 
-        self.InputError, self.verify, self.PARSERS = InputError, verify, PARSERS
-        self.ParseContext, self.ParseOptions, self.parse_bytes, self.segment = ParseContext, ParseOptions, parse_bytes, segment
-        self.strategies = [parse_strategy(s) for s in STRATEGIES]
+        self.chunkline = chunkline
+        self.strategies = [chunkline.make_strategy(s) for s in STRATEGIES]
 
     def __call__(self, blob: bytes) -> None:
         if not blob:
@@ -70,17 +76,17 @@ class Checker:
         fmt, name = TARGETS[blob[0] % len(TARGETS)]
         data = blob[1:]
         try:
-            parsed = self.parse_bytes(data, self.ParseContext(name, None, self.ParseOptions(format=fmt)))
-        except self.InputError as exc:
+            parsed = self.chunkline.parse(data, format=fmt, source=name)
+        except self.chunkline.InputError as exc:
             assert exc.message and "\n" not in exc.message, f"{fmt}: multi-line or empty error {exc.message!r}"
             return
         text = parsed.document.text
-        self.verify(text, parsed.blocks)
-        if self.PARSERS.get(fmt).text_like:
+        _verify(text, parsed.blocks)
+        if fmt in TEXT_LIKE:
             assert text == _decoded(data), f"{fmt}: document text differs from the decoded bytes"
         for strategy in self.strategies:
-            chunks = self.segment(parsed, strategy)
-            self.verify(text, chunks)
+            chunks = self.chunkline.chunk(parsed, strategy)
+            _verify(text, chunks)
             assert all(c.token_count <= strategy.budget.max_size for c in chunks)
 
 

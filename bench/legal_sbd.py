@@ -56,7 +56,16 @@ from typing import Callable, Iterable
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from chunkline.segmenters.packing import trim  # noqa: E402  (after the path insert)
+import chunkline  # noqa: E402  (after the path insert)
+
+
+def trim(text: str, s: int, e: int) -> tuple[int, int]:
+    """``[s, e)`` without surrounding whitespace (how spans are compared)."""
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
 
 
 def shared_dir() -> Path:
@@ -124,9 +133,9 @@ def prf(tp: int, np_: int, ng: int) -> tuple[float, float, float]:
 
 
 def chunkline_system(tokenizer: str) -> Callable[[str], list[tuple[int, int]]]:
-    from chunkline.parsers.legal.parser import legal_sentence_spans
-
-    return lambda text: legal_sentence_spans(text, tokenizer=tokenizer)
+    options = {"legal_tokenizer": tokenizer}
+    # every block the legal parser emits is a sentence-level span (headings, markers, sentences)
+    return lambda text: [(b.start, b.end) for b in chunkline.parse_text(text, "legal", parser_options=options).blocks]
 
 
 def spacy_sentencizer() -> Callable[[str], list[tuple[int, int]]]:

@@ -243,9 +243,9 @@ def truth_files() -> list[tuple[Path, Path]]:
 
 def parse_file(pdf: Path, layout: str = "rules"):
     sys.path.insert(0, str(ROOT))
-    from chunkline.parsers.base import ParseContext, ParseOptions, parse_bytes
+    import chunkline
 
-    return parse_bytes(pdf.read_bytes(), ParseContext(pdf.name, str(pdf), ParseOptions(format="pdf", pdf_layout=layout)))
+    return chunkline.parse(pdf.read_bytes(), format="pdf", source=pdf.name)
 
 
 def fontsize_baseline(pdf: Path) -> Prediction:

@@ -9,7 +9,7 @@ would run instead, same files, same process.
 Contenders:
 - raw:        PyMuPDF ``page.get_text("dict")`` with images off (the floor any
               PyMuPDF-based parser pays)
-- chunkline:  ``chunkline.parsers.pdf.parser.parse_pdf`` (default rules mode; tables from the dict and ruling lines)
+- chunkline:  ``chunkline.parse(pdf_bytes, format="pdf")`` (default rules mode; tables from the dict and ruling lines)
 - p4llm:      ``pymupdf4llm.to_markdown(doc)`` (legacy path unless pymupdf.layout is active)
 - p4llm-chunks: ``pymupdf4llm.to_markdown(doc, page_chunks=True)``, its own per-page chunker
 
@@ -52,12 +52,11 @@ def run_raw(paths: list[Path]) -> int:
 
 
 def run_chunkline(paths: list[Path]) -> int:
-    from chunkline.parsers.base import ParseContext, ParseOptions
-    from chunkline.parsers.pdf.parser import parse_pdf
+    import chunkline
 
     n = 0
     for p in paths:
-        parsed = parse_pdf(p.read_bytes(), ParseContext(p.name, str(p), ParseOptions(format="pdf")))
+        parsed = chunkline.parse(p.read_bytes(), format="pdf", source=p.name)
         n += parsed.document.meta["pages"]
     return n
 

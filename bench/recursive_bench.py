@@ -88,13 +88,11 @@ def offline_tiktoken() -> None:
 
 def native_contenders(size: int):
     """Token mode as each library's users run it (see the module docstring)."""
-    from chunkline.core.tokenizers import get_sizer
-    from chunkline.segmenters.packing import PROSE_SEPARATORS, split_recursive
-
+    import chunkline
     import tiktoken
 
-    sizer = get_sizer("cl100k_base")
-    out = {"chunkline recursive": lambda t: [t[s:e] for s, e, _ in split_recursive(t, 0, len(t), sizer, size, PROSE_SEPARATORS)]}
+    strat = chunkline.make_strategy("recursive", max_tokens=size)
+    out = {"chunkline recursive": lambda t: [c.text for c in chunkline.chunk_text(t, strat)]}
     try:
         from chonkie import RecursiveChunker
 
@@ -128,16 +126,13 @@ def native_contenders(size: int):
 
 
 def contenders(mode: str, size: int, count):
-    from chunkline.segmenters import parse_strategy
-    from chunkline.segmenters.packing import PROSE_SEPARATORS, split_recursive
-    from chunkline.core.tokenizers import get_sizer
+    import chunkline
 
-    spec = f"recursive:max_tokens={size}" if mode == "tokens" else f"recursive:max_chars={size}"
-    strat = parse_strategy(spec)
-    sizer = get_sizer(strat.budget.tokenizer)
+    strat = chunkline.make_strategy("recursive", **({"max_tokens": size} if mode == "tokens" else {"max_chars": size}))
 
-    def chunkline_recursive(text: str) -> int:
-        return [text[s:e] for s, e, _ in split_recursive(text, 0, len(text), sizer, size, PROSE_SEPARATORS)]
+    def chunkline_recursive(text: str) -> list[str]:
+        # the public call users make: parse the text, split, build the chunk records (offsets, exact sizes, ids)
+        return [c.text for c in chunkline.chunk_text(text, strat)]
 
     out = {"chunkline recursive": chunkline_recursive}
     length = count if mode == "tokens" else len
@@ -216,12 +211,12 @@ def main() -> None:
     ap.add_argument("--only", nargs="*", help="substrings of contender names to run")
     ap.add_argument("--counter", choices=("native", "shared", "both"), default="both", help="token-mode setting (see above)")
     args = ap.parse_args()
-    from chunkline.core.tokenizers import get_sizer
+    import chunkline
 
     docs = corpus(args.mb)
     mb = sum(len(d.encode("utf-8")) for d in docs) / 1e6
     print(f"corpus: {len(docs)} documents, {mb:.1f} MB (stdlib .py, Node.js API markdown, licences)")
-    count = get_sizer("cl100k_base").count
+    count = chunkline.token_counter("cl100k_base")
     runs = []
     if args.counter in ("native", "both"):
         offline_tiktoken()

@@ -2,7 +2,7 @@
 
 Chunkings: LumberChunker's own Gemini chunks (the reference), the book's
 paragraphs, and chunkline's ``recursive`` and ``fixed`` strategies.  Each is
-scored by ``chunkline.scoring.score`` against the 30 questions' located
+scored by ``chunkline.score`` against the 30 questions' located
 evidence with BM25 and, with ``--dense NAME``, with that embedder
 (``lexical`` or ``minilm``).  Prints GutenQA's recall@k / DCG@k and Chroma's
 recall / precision / IoU / precision-Ω at k = 5, plus a paired bootstrap
@@ -40,10 +40,7 @@ def main() -> None:
     ap.add_argument("--dense", default=None, help="also rank with this embedder (lexical, minilm)")
     args = ap.parse_args()
 
-    from chunkline.core.jsonl import dumps
-    from chunkline.parsers.base import ParseContext, ParseOptions, parse_bytes
-    from chunkline.scoring import ScoreOptions, score
-    from chunkline.segmenters.base import SEGMENTERS, parse_strategy, segment
+    import chunkline
 
     text = (EMMA / "emma.txt").read_text(encoding="utf-8")
     tmp = Path(tempfile.mkdtemp(prefix="chunkline-emma-"))
@@ -55,19 +52,19 @@ def main() -> None:
         paras = [json.loads(x) for x in (EMMA / "emma_paragraphs.jsonl").read_text().splitlines()]
         files["paragraphs"] = tmp / "para.jsonl"
         _write_spans(files["paragraphs"], text, [(p["start"], p["end"]) for p in paras])
-        data = (EMMA / "emma.txt").read_bytes()
-        parsed = parse_bytes(data, ParseContext(str(EMMA / "emma.txt"), str(EMMA / "emma.txt"), ParseOptions()))
+        parsed = chunkline.parse(EMMA / "emma.txt")
+        names = {s["name"] for s in chunkline.strategies()}
         strategies = ["recursive:max_tokens=256", "recursive:max_tokens=512"]
-        if "fixed" in SEGMENTERS.names():
+        if "fixed" in names:
             strategies += ["fixed:max_tokens=250,overlap=125"]
-        if "semantic" in SEGMENTERS.names():
+        if "semantic" in names:
             strategies += ["semantic:max_tokens=256", "semantic:max_tokens=512"]
         strategies = args.strategy or strategies
         for s in strategies:
             p = tmp / (s.replace(":", "_").replace(",", "_").replace("=", "") + ".jsonl")
             with p.open("w", encoding="utf-8") as fh:
-                for c in segment(parsed, parse_strategy(s)):
-                    fh.write(dumps(c) + "\n")
+                for c in chunkline.chunk(parsed, s):
+                    fh.write(c.to_json() + "\n")
             files[s] = p
         retrievers = [("bm25", "lexical")] + ([("dense", args.dense)] if args.dense else [])
         ref = str(files["lumberchunker (Gemini)"])
@@ -76,8 +73,8 @@ def main() -> None:
             print("| chunking | chunks | recall@1 | recall@5 | recall@20 | DCG@20 | recall | precision | IoU | precision-Ω | Δ recall@5 vs LC [95% CI] |")
             print("|---|---|---|---|---|---|---|---|---|---|---|")
             for name, path in files.items():
-                rep = score(ScoreOptions(chunks=str(path), docs=(str(EMMA / "emma.txt"),), questions=str(EMMA / "emma_questions.jsonl"),
-                                         retriever=retr, embedder=emb, boundaries=False, baseline=None if path == Path(ref) else ref))
+                rep = chunkline.score(path, documents=[EMMA / "emma.txt"], questions=EMMA / "emma_questions.jsonl",
+                                      retriever=retr, embedder=emb, boundaries=False, baseline=None if path == Path(ref) else ref)
                 m = rep.metrics
                 cmp = ""
                 if rep.comparison:

@@ -31,15 +31,12 @@ def main() -> None:
     ap.add_argument("--semantic", action="store_true", help="also time ICC/DCC with the lexical embedder")
     args = ap.parse_args()
 
-    from chunkline.core.jsonl import dumps
-    from chunkline.parsers.base import ParseContext, ParseOptions, parse_bytes
-    from chunkline.scoring import ScoreOptions, score
-    from chunkline.segmenters.base import parse_strategy, segment
+    import chunkline
 
     tmp = Path(tempfile.mkdtemp(prefix="chunkline-score-bench-"))
     try:
         data = (EMMA / "emma.txt").read_bytes()
-        strategy = parse_strategy("recursive", max_tokens=256)
+        strategy = chunkline.make_strategy("recursive", max_tokens=256)
         chunks_path = tmp / "chunks.jsonl"
         docs = []
         size = 0
@@ -48,9 +45,8 @@ def main() -> None:
                 p = tmp / f"emma{i:02d}.txt"
                 p.write_bytes(data)
                 docs.append(str(p))
-                parsed = parse_bytes(data, ParseContext(str(p), str(p), ParseOptions()))
-                for c in segment(parsed, strategy):
-                    fh.write(dumps(c) + "\n")
+                for c in chunkline.chunk(p, strategy):
+                    fh.write(c.to_json() + "\n")
                     size += len(c.text.encode("utf-8"))
         qpath = tmp / "q.jsonl"
         with qpath.open("w", encoding="utf-8") as fh:
@@ -61,14 +57,14 @@ def main() -> None:
         print(f"{n_chunks} chunks, {size / 1e6:.1f} MB of chunk text, {args.copies} documents")
         configs = [
             ("size only (no --docs)", dict()),
-            ("intrinsic, no semantic", dict(docs=tuple(docs), semantic=False)),
-            ("intrinsic + BM25 retrieval, no semantic", dict(docs=tuple(docs), semantic=False, questions=str(qpath))),
+            ("intrinsic, no semantic", dict(documents=docs, semantic=False)),
+            ("intrinsic + BM25 retrieval, no semantic", dict(documents=docs, semantic=False, questions=str(qpath))),
         ]
         if args.semantic:  # ICC/DCC are opt-in (--semantic) because they embed ~12x the chunk text
-            configs.append(("intrinsic + semantic (lexical) + BM25", dict(docs=tuple(docs), semantic=True, questions=str(qpath))))
+            configs.append(("intrinsic + semantic (lexical) + BM25", dict(documents=docs, semantic=True, questions=str(qpath))))
         for label, kw in configs:
             t0 = time.perf_counter()
-            rep = score(ScoreOptions(chunks=str(chunks_path), max_size=256, **kw))
+            rep = chunkline.score(chunks_path, max_tokens=256, **kw)
             dt = time.perf_counter() - t0
             extra = f", recall@5 {rep.metrics['recall@5']:.3f}" if "recall@5" in rep.metrics else ""
             print(f"{label:45s} {dt:7.2f} s  {size / 1e6 / dt:6.2f} MB/s{extra}")

@@ -31,6 +31,7 @@ _EXPORTS: dict[str, str] = {
     "strategies": "chunkline.api",
     "formats": "chunkline.api",
     "make_strategy": "chunkline.api",
+    "token_counter": "chunkline.api",
     "ChunkStream": "chunkline.api",
     # records
     "Chunk": "chunkline.core.records",
@@ -51,13 +52,13 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = [
     "__version__",
-    "parse", "parse_text", "chunk", "chunk_text", "chunk_files", "score", "compare", "strategies", "formats", "make_strategy", "ChunkStream",
+    "parse", "parse_text", "chunk", "chunk_text", "chunk_files", "score", "compare", "strategies", "formats", "make_strategy", "token_counter", "ChunkStream",
     "Chunk", "Block", "Document", "ParsedDocument", "Strategy", "Budget",
     "ChunklineError", "UsageError", "InputError", "DecodeError", "FormatError", "RunError", "BudgetError",
 ]
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time __getattr__ loads these
-    from .api import ChunkStream, chunk, chunk_files, chunk_text, compare, formats, make_strategy, parse, parse_text, score, strategies
+    from .api import ChunkStream, chunk, chunk_files, chunk_text, compare, formats, make_strategy, parse, parse_text, score, strategies, token_counter
     from .core.errors import BudgetError, ChunklineError, DecodeError, FormatError, InputError, RunError, UsageError
     from .core.records import Block, Chunk, Document, ParsedDocument
     from .segmenters.base import Budget, Strategy

@@ -20,7 +20,7 @@ the command line) or as a ``Strategy`` built by ``chunkline.make_strategy``.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Literal, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Literal, Mapping, Sequence, Union
 
 from .core.errors import InputError, UsageError
 from .core.records import Chunk, ParsedDocument
@@ -45,6 +45,7 @@ __all__ = [
     "score",
     "make_strategy",
     "strategies",
+    "token_counter",
 ]
 
 #: A file to read: a path as ``str`` or ``os.PathLike``.
@@ -118,8 +119,10 @@ def formats() -> list[dict[str, Any]]:
 # ----------------------------------------------------------------- parsing
 
 
-def _parse_options(format: str | None, encoding: str, decode_errors: str, scanned: str) -> ParseOptions:
-    from .parsers.base import PARSERS
+def _parse_options(
+    format: str | None, encoding: str, decode_errors: str, scanned: str, options: Mapping[str, object] | None = None
+) -> ParseOptions:
+    from .parsers.base import PARSER_OPTIONS, PARSERS
 
     if format is not None and PARSERS.get(format) is None:
         raise UsageError(f"unknown format {format!r}; choose from {', '.join(PARSERS.names())}", "format")
@@ -127,7 +130,11 @@ def _parse_options(format: str | None, encoding: str, decode_errors: str, scanne
         raise UsageError("decode_errors must be strict or replace", "decode_errors")
     if scanned not in ("warn", "error"):
         raise UsageError("scanned must be warn or error", "scanned")
-    return ParseOptions(format=format, encoding=encoding, decode_errors=decode_errors, scanned=scanned)
+    for key in options or {}:
+        if key not in PARSER_OPTIONS:
+            raise UsageError(f"parser_options has no option {key!r}; options: {', '.join(PARSER_OPTIONS)}", key, named=False)
+    extra = tuple(sorted((options or {}).items()))
+    return ParseOptions(format=format, encoding=encoding, decode_errors=decode_errors, scanned=scanned, extra=extra)
 
 
 def _path(source: object, what: str = "source") -> str:
@@ -138,49 +145,79 @@ def _path(source: object, what: str = "source") -> str:
     raise UsageError(f"{what} must be a file path (str or os.PathLike), not {type(source).__name__}", what)
 
 
+def _parse_data(data: bytes, source: str, options: ParseOptions) -> ParsedDocument:
+    try:
+        return parse_bytes(data, ParseContext(source, None, options))
+    except RecursionError:
+        raise InputError(source, "structure nested too deeply to parse", "too_deep") from None
+    except MemoryError:
+        raise InputError(source, "out of memory while parsing", "too_large") from None
+
+
 def parse(
-    source: PathArg,
+    file: PathArg | bytes,
     *,
     format: str | None = None,
+    source: str | None = None,
     encoding: str = "utf-8",
     decode_errors: str = "strict",
     scanned: str = "warn",
     max_bytes: int = DEFAULT_MAX_BYTES,
+    parser_options: Mapping[str, object] | None = None,
 ) -> ParsedDocument:
     """Read and parse one file: its ``Document`` (``.document``: text, id, source, format) and
     its blocks in reading order (``.blocks``), as ``chunkline parse`` sees them.
 
-    ``format`` overrides detection by extension and content.  Raises
-    ``InputError`` (or its ``DecodeError``/``FormatError``) naming the file
-    when it cannot be read or parsed.
+    ``file`` is a path, or the file's bytes (then ``source`` names the
+    document, ``"<bytes>"`` by default, and the format is detected from that
+    name and the bytes).  ``format`` overrides detection by extension and
+    content.  ``parser_options`` are the parsers' own options
+    (``chunkline.parsers.base.PARSER_OPTIONS``: ``language`` for code,
+    ``legal_tokenizer``, ``pdf_password``...).  Raises ``InputError`` (or its
+    ``DecodeError``/``FormatError``) naming the file when it cannot be read
+    or parsed.
     """
-    from .pipeline import parse_source
-
-    path = _path(source)
     if max_bytes < 1:
         raise UsageError("max_bytes must be a positive number of bytes", "max_bytes")
-    return parse_source(Source(printable(path), path), _parse_options(format, encoding, decode_errors, scanned), None, max_bytes)
+    opts = _parse_options(format, encoding, decode_errors, scanned, parser_options)
+    if isinstance(file, (bytes, bytearray, memoryview)):
+        name = source or "<bytes>"
+        if len(file) > max_bytes:
+            raise InputError(name, f"input larger than the {max_bytes:,}-byte limit (max_bytes)", "too_large", ("max_bytes",))
+        return _parse_data(bytes(file), name, opts)
+    from .pipeline import parse_source
+
+    path = _path(file, "file")
+    if source is not None:
+        raise UsageError("source names in-memory input; a file is named by its path", "source")
+    return parse_source(Source(printable(path), path), opts, None, max_bytes)
 
 
-def parse_text(text: str, format: str = "text", *, source: str = "<string>") -> ParsedDocument:
+def parse_text(text: str, format: str = "text", *, source: str = "<string>", parser_options: Mapping[str, object] | None = None) -> ParsedDocument:
     """Parse an in-memory string as ``format`` (``text``, ``markdown``, ``html``, ``code``, ``legal``).
 
     ``source`` names the document (its ``Document.source``; the document id
     is derived from it and the text, as for a file).  For ``code`` it is also
-    how the language is found (``source="lib.rs"``).
+    how the language is found (``source="lib.rs"``), unless
+    ``parser_options={"language": ...}`` names it.
     """
     if not isinstance(text, str):
         raise UsageError(f"text must be a str, not {type(text).__name__}", "text")
-    from .parsers.base import PARSERS
-
-    if PARSERS.get(format) is None:
-        raise UsageError(f"unknown format {format!r}; choose from {', '.join(PARSERS.names())}", "format")
+    opts = _parse_options(format, "utf-8", "strict", "warn", parser_options)
     if not text_like(format):
-        raise UsageError(f"format {format!r} is read from files, not text: use chunkline.parse(path)", "format")
-    try:
-        return parse_bytes(text.encode("utf-8", "surrogatepass"), ParseContext(source, None, ParseOptions(format=format)))
-    except RecursionError:
-        raise InputError(source, "structure nested too deeply to parse", "too_deep") from None
+        raise UsageError(f"format {format!r} is read from files, not text: use chunkline.parse(path or bytes)", "format")
+    return _parse_data(text.encode("utf-8", "surrogatepass"), source, opts)
+
+
+def token_counter(tokenizer: str = "cl100k_base") -> Callable[[str], int]:
+    """The exact size function chunk budgets use: ``token_counter("cl100k_base")(text)``.
+
+    ``tokenizer``: ``cl100k_base``, ``o200k_base``, ``words``, ``chars``,
+    ``nws`` (non-whitespace characters) or a ``tokenizer.json`` path.
+    """
+    from .core.tokenizers import get_sizer
+
+    return get_sizer(tokenizer).count
 
 
 # ----------------------------------------------------------------- chunking
@@ -346,11 +383,36 @@ def _stream(opts: ChunkOptions, summary: RunSummary, raise_errors: bool) -> Iter
 # ----------------------------------------------------------------- scoring
 
 
-def _documents(documents: Sequence[ParsedDocument | PathArg]) -> list[ParsedDocument]:
-    out = []
+def _documents(documents: Sequence[ParsedDocument | PathArg]) -> tuple[list[ParsedDocument], list[str]]:
+    """Parsed documents as given; paths (files, directories, globs) parsed as ``score --docs`` does:
+    a file that fails is reported in the report's ``document_errors``, the others are scored."""
+    from .scoring.loading import load_documents
+
+    if isinstance(documents, (str, os.PathLike, ParsedDocument)):
+        documents = [documents]
+    out: list[ParsedDocument] = []
+    errors: list[str] = []
     for d in documents:
-        out.append(d if isinstance(d, ParsedDocument) else parse(_path(d, "documents")))
-    return out
+        if isinstance(d, ParsedDocument):
+            out.append(d)
+        else:
+            got, errs = load_documents([_path(d, "documents")])
+            out += got
+            errors += errs
+    return out, errors
+
+
+def _records(chunks: Sequence[Chunk] | PathArg, what: str) -> list[Any]:
+    from .scoring.loading import ChunkRecord, read_chunks
+
+    if isinstance(chunks, (str, os.PathLike)):
+        return list(read_chunks(os.fspath(chunks)))
+    records = []
+    for i, c in enumerate(chunks, 1):
+        if not isinstance(c, Chunk):
+            raise UsageError(f"{what} must be Chunk records or a chunk file, got {type(c).__name__}", what)
+        records.append(ChunkRecord(i, c.text, c.doc_id, c.start, c.end, c.token_count, c.tokenizer))
+    return records
 
 
 def score(
@@ -368,6 +430,8 @@ def score(
     embedder: str = "lexical",
     semantic: bool = False,
     boundaries: bool = True,
+    baseline: Sequence[Chunk] | PathArg | None = None,
+    bootstrap_resamples: int = 10_000,
 ) -> ScoreReport:
     """Score a chunking: ``chunkline.scoring.ScoreReport`` with every metric ``chunkline score`` reports.
 
@@ -376,25 +440,21 @@ def score(
     intrinsic metrics and locate the chunks; ``questions`` (JSONL or Chroma
     CSV with gold evidence offsets) the retrieval metrics.  ``max_tokens`` or
     ``max_chars`` is the budget the size-compliance metrics check against.
+    ``baseline`` (another chunking, records or file) adds a paired bootstrap
+    comparison of retrieval (``report.comparison``).  Documents given as paths
+    that cannot be parsed are listed in ``report.document_errors``.
     """
     from .scoring.api import ScoreOptions, score_records
-    from .scoring.loading import ChunkRecord, read_chunks
 
     if max_tokens is not None and max_chars is not None:
         raise UsageError("give either max_tokens or max_chars, not both", "max_tokens", also=("max_chars",))
-    if isinstance(chunks, (str, os.PathLike)):
-        label = os.fspath(chunks)
-        records = read_chunks(str(label))
-    else:
-        label = "<chunks>"
-        records = []
-        for i, c in enumerate(chunks, 1):
-            if not isinstance(c, Chunk):
-                raise UsageError(f"chunks must be Chunk records or a chunk file, got {type(c).__name__}", "chunks")
-            records.append(ChunkRecord(i, c.text, c.doc_id, c.start, c.end, c.token_count, c.tokenizer))
+    label = os.fspath(chunks) if isinstance(chunks, (str, os.PathLike)) else "<chunks>"
+    records = _records(chunks, "chunks")
     if not records:
         raise UsageError("chunks is empty: nothing to score", "chunks")
-    docs = _documents(documents)
+    base = _records(baseline, "baseline") if baseline is not None else None
+    base_label = (os.fspath(baseline) if isinstance(baseline, (str, os.PathLike)) else "<baseline>") if baseline is not None else None
+    docs, doc_errors = _documents(documents)
     opts = ScoreOptions(
         chunks=str(label),
         docs=tuple(p.document.source for p in docs),
@@ -408,8 +468,10 @@ def score(
         min_size=min_size,
         semantic=semantic,
         boundaries=boundaries,
+        baseline=str(base_label) if base_label is not None else None,
+        bootstrap_resamples=bootstrap_resamples,
     )
-    return score_records(records, docs, [], opts)
+    return score_records(records, docs, doc_errors, opts, baseline=base)
 
 
 def compare(

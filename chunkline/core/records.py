@@ -168,6 +168,12 @@ class Chunk:
             out["context"] = self.context
         return out
 
+    def to_json(self) -> str:
+        """The JSONL line ``chunkline chunk`` writes for this chunk (without the newline)."""
+        from .jsonl import dumps
+
+        return dumps(self)
+
     def to_langchain(self) -> "LangChainDocument":
         """A LangChain ``Document``: ``page_content`` is ``text``, ``metadata`` is
         ``metadata()`` (``start_index`` as LangChain's ``add_start_index`` names it),

@@ -41,6 +41,15 @@ class ParseOptions:
         return default
 
 
+#: Parser-specific options (``ParseOptions.extra`` keys) and the parser that reads each.
+PARSER_OPTIONS: dict[str, str] = {
+    "language": "code: the language, instead of detecting it from the file name",
+    "code_max_bytes": "code: files larger than this are split at blank lines instead of parsed into a syntax tree",
+    "legal_tokenizer": "legal: light (default) or spacy, the tokenizer of the sentence pipeline",
+    "pdf_password": "pdf: password of an encrypted PDF",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class ParseContext:
     """What a parser knows about its input besides the bytes."""

@@ -289,10 +289,16 @@ def score(opts: ScoreOptions) -> ScoreReport:
 
 
 def score_records(
-    records: Sequence[ChunkRecord], docs: Sequence[ParsedDocument], doc_errors: Sequence[str], opts: ScoreOptions, t0: float | None = None
+    records: Sequence[ChunkRecord],
+    docs: Sequence[ParsedDocument],
+    doc_errors: Sequence[str],
+    opts: ScoreOptions,
+    t0: float | None = None,
+    baseline: Sequence[ChunkRecord] | None = None,
 ) -> ScoreReport:
-    """``score`` of chunk records already read and documents already parsed (``opts.chunks``
-    and ``opts.docs`` only name them; the Python API passes chunks it holds in memory)."""
+    """``score`` of chunk records already read and documents already parsed (``opts.chunks``,
+    ``opts.docs`` and ``opts.baseline`` only name them; the Python API passes chunks it holds
+    in memory).  ``baseline`` None: read from ``opts.baseline`` when it is set."""
     t0 = time.perf_counter() if t0 is None else t0
     docs = list(docs)
     corpus = locate(records, docs)
@@ -313,7 +319,7 @@ def score_records(
         rmetrics, retrieval_detail = retrieval_metrics(qs, opts)
         metrics.update(rmetrics)
         if opts.baseline:
-            base_corpus = locate(read_chunks(opts.baseline), docs)
+            base_corpus = locate(baseline if baseline is not None else read_chunks(opts.baseline), docs)
             bq = retrieve(base_corpus, questions, opts)
             comparison = {"baseline": opts.baseline, "baseline_unlocated": base_corpus.unlocated, "resamples": opts.bootstrap_resamples, "metrics": {}}
             pairs = [("recall", qs.recall, bq.recall), ("precision", qs.precision, bq.precision), ("iou", qs.iou, bq.iou), ("mrr", qs.mrr, bq.mrr)]

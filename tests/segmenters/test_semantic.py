@@ -437,10 +437,10 @@ def test_bpe_token_terms_find_the_topics():
 
 
 def test_cost_bench_runs_and_leaves_semantic_as_it_was(capsys):
-    """bench/semantic_cost.py swaps semantic's functions for timed ones and a
+    """scripts/semantic_cost.py swaps semantic's functions for timed ones and a
     no-topics C99; it must put every one of them back."""
     choi_docs(1)  # skips without the shared data
-    sys.path.insert(0, str(ROOT / "bench"))
+    sys.path.insert(0, str(ROOT / "scripts"))
     try:
         import semantic_cost
     finally:

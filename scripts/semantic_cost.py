@@ -17,8 +17,13 @@ and, inside the shipped ``semantic``, the time of each stage (wrapped
 functions; the wrappers add about a microsecond per call).  Output: a
 markdown table, ms per document and the ratio to ``recursive``.
 
-    nice -n 10 python bench/semantic_cost.py                 # 200 docs, 512 tokens, best of 3
-    nice -n 10 python bench/semantic_cost.py --limit 50 --repeat 5
+A profiler, not a benchmark: it wraps and replaces functions inside
+``chunkline.segmenters.semantic``, so it lives in ``scripts/`` (``bench/``
+uses only the public API).  The documents are parsed and chunked through the
+public API.
+
+    nice -n 10 python scripts/semantic_cost.py                 # 200 docs, 512 tokens, best of 3
+    nice -n 10 python scripts/semantic_cost.py --limit 50 --repeat 5
 """
 
 from __future__ import annotations
@@ -36,9 +41,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from choi_segmentation import load, shared_dir  # noqa: E402
 
 from chunkline.core.tokenizers import get_sizer  # noqa: E402
-from chunkline.parsers.base import ParseContext, ParseOptions, parse_bytes  # noqa: E402
 from chunkline.segmenters import semantic as sem  # noqa: E402
-from chunkline.segmenters.base import parse_strategy, segment  # noqa: E402
+import chunkline  # noqa: E402
 
 #: (label, owner, attribute) of the stages timed inside semantic.
 STAGES = (
@@ -71,10 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     docs = load(shared_dir() / "choi_segmentation" / "choi_set1.jsonl", args.limit, None)
-    opts = ParseOptions(format="text")
-    parsed = [parse_bytes(d["text"].encode("utf-8"), ParseContext(display=d["id"], path=None, options=opts)) for d in docs]
-    rec = parse_strategy("recursive", max_tokens=args.max_tokens, tokenizer=args.tokenizer)
-    semantic = parse_strategy("semantic", max_tokens=args.max_tokens, tokenizer=args.tokenizer)
+    parsed = [chunkline.parse_text(d["text"], "text", source=d["id"]) for d in docs]
+    rec = chunkline.make_strategy("recursive", max_tokens=args.max_tokens, tokenizer=args.tokenizer)
+    semantic = chunkline.make_strategy("semantic", max_tokens=args.max_tokens, tokenizer=args.tokenizer)
     sizer = get_sizer(args.tokenizer)
     encode = getattr(sizer, "_encode", None)
 
@@ -86,13 +89,13 @@ def main(argv: list[str] | None = None) -> int:
     def run_semantic_free_c99(pd):
         sem.c99_boundaries = no_topics
         try:
-            return segment(pd, semantic)
+            return chunkline.chunk(pd, semantic)
         finally:
             sem.c99_boundaries = real_c99
 
     variants = {
-        "recursive": lambda pd: segment(pd, rec),
-        "semantic": lambda pd: segment(pd, semantic),
+        "recursive": lambda pd: chunkline.chunk(pd, rec),
+        "semantic": lambda pd: chunkline.chunk(pd, semantic),
         "semantic, C99 replaced by no boundaries": run_semantic_free_c99,
     }
     if encode is not None:
@@ -124,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         for _ in range(max(1, args.repeat)):
             for pd in parsed:
-                segment(pd, semantic)
+                chunkline.chunk(pd, semantic)
         wrapped_total = time.perf_counter() - t
     finally:
         for owner, attr, raw in saved:
