@@ -119,10 +119,14 @@ class InputError(ChunklineError):
 
     def render(self, shown: Callable[[str], str]) -> str:
         # parameters are named in the message, never looked for in the path
+        return one_line(f"{self.path}: {self.render_message(shown)}")
+
+    def render_message(self, shown: Callable[[str], str] | None = None) -> str:
+        """``message`` (without the path) with its parameters shown by ``shown``."""
         text = self.message
-        for p in self.params:
+        for p in self.params if shown is not None else ():
             text = _name_as(text, p, shown(p))
-        return one_line(f"{self.path}: {text}")
+        return text
 
     def __reduce__(self) -> Any:  # picklable across worker processes
         return (type(self), (self.path, self.message, self.kind, self.params))

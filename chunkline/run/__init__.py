@@ -17,6 +17,7 @@ One bad file becomes one ``InputError`` in the summary; the run goes on.
 from __future__ import annotations
 
 import functools
+from typing import Callable
 
 from ..core.errors import UsageError
 from .dispatch import map_ordered
@@ -25,11 +26,12 @@ from .worker import FileResult, Loaded, block_record, chunk_one, chunk_parsed, d
 from .writing import RunSummary, write_directory, write_errors, write_file
 
 
-def run_chunk(options: ChunkOptions, on_start=None, on_result=None) -> RunSummary:
+def run_chunk(options: ChunkOptions, on_start=None, on_result=None, shown: Callable[[str], str] | None = None) -> RunSummary:
     """Chunk every input and write chunk JSONL (library form of ``chunkline chunk``).
 
     ``options.output`` ending in ``/`` (or an existing directory) selects the
-    sharded directory output with its manifest.
+    sharded directory output with its manifest.  ``shown`` names parameters
+    in the errors file's messages (the command line passes its flags).
     """
     if options.engine not in ENGINES:
         raise UsageError(f"--engine must be one of {', '.join(ENGINES)}")
@@ -38,20 +40,20 @@ def run_chunk(options: ChunkOptions, on_start=None, on_result=None) -> RunSummar
     from .directory import is_directory_output
 
     if is_directory_output(options.output):
-        return write_directory(options, worker, on_start, on_result)
+        return write_directory(options, worker, on_start, on_result, shown)
     if options.incremental:
         raise UsageError("--incremental needs a directory output (-o DIR/), where the manifest lives")
     return write_file(
         options.inputs, worker, options.jobs, options.output, options.errors_path, options.documents_path,
-        on_start, on_result, options.timeout, options.engine, options.address,
+        on_start, on_result, options.timeout, options.engine, options.address, shown=shown,
     )
 
 
-def run_parse(options: ParseRunOptions, on_start=None, on_result=None) -> RunSummary:
+def run_parse(options: ParseRunOptions, on_start=None, on_result=None, shown: Callable[[str], str] | None = None) -> RunSummary:
     """Parse every input and write block JSONL or document texts (``chunkline parse``)."""
     options = checked_limits(options)
     worker = functools.partial(parse_one, options=options)
-    return write_file(options.inputs, worker, options.jobs, options.output, options.errors_path, None, on_start, on_result, options.timeout)
+    return write_file(options.inputs, worker, options.jobs, options.output, options.errors_path, None, on_start, on_result, options.timeout, shown=shown)
 
 
 __all__ = [

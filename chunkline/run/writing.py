@@ -102,10 +102,12 @@ def write_file(
     engine: str = "local",
     address: str | None = None,
     separator: bytes = b"",
+    shown: Callable[[str], str] | None = None,
 ) -> RunSummary:
     """Every input's result into one file (stdout for None or ``-``), in input order.
 
-    ``separator`` goes between two written results (``parse --text``).
+    ``separator`` goes between two written results (``parse --text``);
+    ``shown`` names parameters in the errors file's messages (``write_errors``).
     """
     summary = RunSummary()
     if on_start:
@@ -138,11 +140,13 @@ def write_file(
         if docs_out:
             docs_out.__exit__(None, None, None)
     if errors_path:
-        write_errors(errors_path, summary)
+        write_errors(errors_path, summary, shown)
     return summary
 
 
-def write_directory(options: ChunkOptions, worker: Callable[[Item], FileResult], on_start=None, on_result=None) -> RunSummary:
+def write_directory(
+    options: ChunkOptions, worker: Callable[[Item], FileResult], on_start=None, on_result=None, shown: Callable[[str], str] | None = None
+) -> RunSummary:
     """``-o DIR/``: sharded JSONL plus manifest; ``--incremental`` reuses what is current."""
     from .directory import ShardedOutput
     from .manifest import Entry
@@ -195,14 +199,15 @@ def write_directory(options: ChunkOptions, worker: Callable[[Item], FileResult],
             if on_result:
                 on_result(res)
     if options.errors_path:
-        write_errors(options.errors_path, summary)
+        write_errors(options.errors_path, summary, shown)
     return summary
 
 
-def write_errors(path: str, summary: RunSummary) -> None:
-    """The ``--errors`` file: one JSON line per failed or skipped input."""
+def write_errors(path: str, summary: RunSummary, shown: Callable[[str], str] | None = None) -> None:
+    """The ``--errors`` file: one JSON line per failed or skipped input (parameters in
+    messages named by ``shown``: the command line passes its flag names, as on stderr)."""
     with Output(path) as out:
         for e in summary.failed:
-            out.write(jsonl.dumps_line({"path": e.path, "status": "failed", "kind": e.kind, "message": e.message}))
+            out.write(jsonl.dumps_line({"path": e.path, "status": "failed", "kind": e.kind, "message": e.render_message(shown)}))
         for s in summary.skipped:
             out.write(jsonl.dumps_line({"path": s.display, "status": "skipped", "kind": "skipped", "message": s.reason}))

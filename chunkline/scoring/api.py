@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -278,13 +278,14 @@ def retrieval_metrics(qs: retrieval.QuestionScores, opts: ScoreOptions) -> tuple
     return metrics, detail
 
 
-def score(opts: ScoreOptions) -> ScoreReport:
-    """Score one chunk file (see the package docstring for every metric)."""
+def score(opts: ScoreOptions, shown: Callable[[str], str] | None = None) -> ScoreReport:
+    """Score one chunk file (see the package docstring for every metric).  ``shown``:
+    how parameters are named in the messages of documents that failed (the CLI: flags)."""
     t0 = time.perf_counter()
     records = read_chunks(opts.chunks)
     if not records:
         raise UsageError(f"{opts.chunks}: no chunks to score")
-    docs, doc_errors = load_documents(opts.docs, opts.format) if opts.docs else ([], [])
+    docs, doc_errors = load_documents(opts.docs, opts.format, shown) if opts.docs else ([], [])
     return score_records(records, docs, doc_errors, opts, t0)
 
 

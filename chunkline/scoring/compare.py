@@ -410,8 +410,15 @@ def _pick(results: Sequence[StrategyResult], ref: str) -> StrategyResult:
 # ----------------------------------------------------------------- entry point
 
 
-def compare(opts: CompareOptions, on_start: Callable[[int], None] | None = None, on_result: Callable[[str, InputError | None, tuple[str, ...]], None] | None = None, on_stage: Callable[[str], None] | None = None) -> CompareReport:
-    """Chunk every document with every strategy (parsing once) and score each strategy like ``score``."""
+def compare(
+    opts: CompareOptions,
+    on_start: Callable[[int], None] | None = None,
+    on_result: Callable[[str, InputError | None, tuple[str, ...]], None] | None = None,
+    on_stage: Callable[[str], None] | None = None,
+    shown: Callable[[str], str] | None = None,
+) -> CompareReport:
+    """Chunk every document with every strategy (parsing once) and score each strategy like ``score``.
+    ``shown``: how parameters are named in the messages of documents that failed (the CLI: flags)."""
     from ..run.dispatch import map_ordered
     from .loading import DocumentIndex
     from .questions import load_questions
@@ -450,7 +457,7 @@ def compare(opts: CompareOptions, on_start: Callable[[int], None] | None = None,
     for res in map_ordered(worker, ((s, opts.parse, opts.max_bytes) for s in sources), opts.jobs):
         warns: tuple[str, ...] = ()
         if res.error is not None:
-            errors.append(str(res.error))
+            errors.append(res.error.render(shown) if shown is not None else str(res.error))
         else:
             docs.append(res.parsed)
             warns = tuple(f"{res.parsed.document.source}: {w}" for w in res.parsed.warnings)

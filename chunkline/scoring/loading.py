@@ -21,7 +21,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from ..core.errors import InputError, UsageError
 from ..core.records import ParsedDocument
@@ -162,11 +162,12 @@ def read_chunks(path: str) -> list[ChunkRecord]:
     return out
 
 
-def load_documents(paths: Sequence[str], fmt: str | None = None) -> tuple[list[ParsedDocument], list[str]]:
+def load_documents(paths: Sequence[str], fmt: str | None = None, shown: Callable[[str], str] | None = None) -> tuple[list[ParsedDocument], list[str]]:
     """Parse ``paths`` (files, directories, globs) through the parser registry.
 
     Returns the parsed documents and one message per document that failed
-    (the run goes on without it, as ``chunk`` does).
+    (the run goes on without it, as ``chunk`` does), its parameters shown by
+    ``shown`` (the command line passes its flag names).
     """
     from ..run.worker import load
 
@@ -179,7 +180,7 @@ def load_documents(paths: Sequence[str], fmt: str | None = None) -> tuple[list[P
         if loaded.parsed is not None:
             docs.append(loaded.parsed.portable())  # kept for the whole run: no syntax tree
         elif loaded.error is not None:
-            errors.append(str(loaded.error))
+            errors.append(loaded.error.render(shown) if shown is not None else str(loaded.error))
     if not docs and sources:
         raise UsageError("none of the docs inputs could be parsed: " + "; ".join(errors[:3]), "docs")
     return docs, errors

@@ -9,6 +9,7 @@ import typer
 from ...core.sources import DEFAULT_MAX_BYTES
 from ...run import DEFAULT_TIMEOUT, ChunkOptions, run_chunk
 from ...segmenters.base import SEGMENTERS, parse_strategy
+from ..app import flag
 from .._common import Reporter, input_options, opt_debug, opt_errors, opt_format, opt_jobs, opt_quiet, opt_verbose, parse_options, resolve_paths
 
 
@@ -78,7 +79,7 @@ def register(app: typer.Typer) -> None:
         )
         rep = Reporter(quiet, verbose, "chunking")
         with rep.running():
-            summary = run_chunk(opts, on_start=rep.start, on_result=rep.result)
+            summary = run_chunk(opts, on_start=rep.start, on_result=rep.result, shown=flag)
         return rep.finish(summary, "chunks")
 
 

@@ -12,6 +12,7 @@ from typing import List, Optional
 import typer
 
 from ...core.errors import ExitCode, UsageError
+from ..app import flag
 from .._common import Reporter, opt_debug, opt_format, opt_jobs, opt_quiet, parse_cutoffs, parse_options, say
 from ._stdout import emit
 
@@ -155,7 +156,7 @@ def register(app: typer.Typer) -> None:
         )
         rep = Reporter(quiet, False, "chunking")
         with rep.running():
-            report = compare(opts, on_start=rep.start, on_result=lambda d, e, w: rep.result(FileResult(d, error=e, warnings=w)))
+            report = compare(opts, on_start=rep.start, on_result=lambda d, e, w: rep.result(FileResult(d, error=e, warnings=w)), shown=flag)
         if report_path:
             from ...scoring.report_html import write_report
 

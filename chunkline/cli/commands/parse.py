@@ -8,6 +8,7 @@ import typer
 
 from ...core.sources import DEFAULT_MAX_BYTES
 from ...run import ParseRunOptions, run_parse
+from ..app import flag
 from .._common import Reporter, input_options, opt_debug, opt_errors, opt_format, opt_jobs, opt_output, opt_quiet, opt_verbose, parse_options, resolve_paths
 
 
@@ -43,5 +44,5 @@ def register(app: typer.Typer) -> None:
         )
         rep = Reporter(quiet, verbose, "parsing")
         with rep.running():
-            summary = run_parse(opts, on_start=rep.start, on_result=rep.result)
+            summary = run_parse(opts, on_start=rep.start, on_result=rep.result, shown=flag)
         return rep.finish(summary, "documents" if text else "blocks")

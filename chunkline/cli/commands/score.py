@@ -14,6 +14,7 @@ from typing import Any, List, Optional
 import typer
 
 from ...core.errors import ExitCode
+from ..app import flag
 from .._common import parse_cutoffs
 from ._stdout import emit
 
@@ -152,7 +153,7 @@ def register(app: typer.Typer) -> None:
             baseline=baseline,
             thresholds=parse_thresholds(fail_under or (), "under") + parse_thresholds(fail_over or (), "over"),
         )
-        report = score(opts)
+        report = score(opts, shown=flag)
         if as_json:
             import json
 
