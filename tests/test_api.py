@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import re
 import shutil
 import subprocess
@@ -309,12 +308,6 @@ def test_the_library_raises_chunkline_errors_never_system_exit(call):
         pytest.fail(f"{type(exc).__name__}: {exc}")
     else:
         pytest.fail("no error")
-
-
-def test_usage_error_pickles_with_its_parameters():
-    err = UsageError("overlap must be at least 0 and below the budget", "overlap")
-    back = pickle.loads(pickle.dumps(err))
-    assert type(back) is UsageError and back.params == ("overlap",) and str(back) == str(err)
 
 
 def test_library_messages_name_no_flags():
