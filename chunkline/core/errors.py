@@ -124,8 +124,9 @@ class InputError(ChunklineError):
     def render_message(self, shown: Callable[[str], str] | None = None) -> str:
         """``message`` (without the path) with its parameters shown by ``shown``."""
         text = self.message
-        for p in self.params if shown is not None else ():
-            text = _name_as(text, p, shown(p))
+        if shown is not None:
+            for p in self.params:
+                text = _name_as(text, p, shown(p))
         return text
 
     def __reduce__(self) -> Any:  # picklable across worker processes
