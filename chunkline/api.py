@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Literal, Ma
 from .core.errors import InputError, UsageError
 from .core.records import Chunk, ParsedDocument
 from .core.sources import DEFAULT_MAX_BYTES, Skipped, Source, printable
-from .parsers.base import ParseContext, ParseOptions, parse_bytes, text_like
+from .parsers.base import ParseOptions, text_like
 from .segmenters.base import Strategy, parse_strategy, segment
 
 if TYPE_CHECKING:
-    from .pipeline import ChunkOptions, RunSummary
+    from .run import ChunkOptions, FileResult, RunSummary
     from .scoring.api import ScoreReport
     from .scoring.compare import CompareReport
 
@@ -146,12 +146,10 @@ def _path(source: object, what: str = "source") -> str:
 
 
 def _parse_data(data: bytes, source: str, options: ParseOptions) -> ParsedDocument:
-    try:
-        return parse_bytes(data, ParseContext(source, None, options))
-    except RecursionError:
-        raise InputError(source, "structure nested too deeply to parse", "too_deep") from None
-    except MemoryError:
-        raise InputError(source, "out of memory while parsing", "too_large") from None
+    # the one read-and-parse path of every command (run.worker.load), given the bytes
+    from .run import parse_source
+
+    return parse_source(Source(source, None), options, data)
 
 
 def parse(
@@ -185,7 +183,7 @@ def parse(
         if len(file) > max_bytes:
             raise InputError(name, f"input larger than the {max_bytes:,}-byte limit (max_bytes)", "too_large", ("max_bytes",))
         return _parse_data(bytes(file), name, opts)
-    from .pipeline import parse_source
+    from .run import parse_source
 
     path = _path(file, "file")
     if source is not None:
@@ -326,7 +324,7 @@ def chunk_files(
     have been yielded).  ``errors="skip"``: it is left out, as the command
     line does, and listed in the returned stream's ``failed``.
     """
-    from . import pipeline
+    from . import run
 
     if errors not in ("raise", "skip"):
         raise UsageError("errors must be 'raise' or 'skip'", "errors")
@@ -340,44 +338,52 @@ def chunk_files(
     if not isinstance(jobs, int) or jobs < 1:
         raise UsageError("jobs must be at least 1", "jobs")
     st = make_strategy(strategy, **options)
-    opts = pipeline.ChunkOptions(
-        inputs=pipeline.InputOptions(plist, tuple(include), tuple(exclude), hidden, max_bytes, gitignore),
+    opts = run.ChunkOptions(
+        inputs=run.InputOptions(plist, tuple(include), tuple(exclude), hidden, max_bytes, gitignore),
         strategy=st,
         parse=_parse_options(format, encoding, decode_errors, scanned),
         jobs=jobs,
         timeout=timeout or None,
     )
-    opts = pipeline._checked_limits(opts)
-    summary = pipeline.RunSummary()
+    opts = run.checked_limits(opts)
+    summary = run.RunSummary()
     return ChunkStream(_stream(opts, summary, errors == "raise"), summary)
 
 
 def _stream(opts: ChunkOptions, summary: RunSummary, raise_errors: bool) -> Iterator[Chunk]:
+    """The records of ``run_chunk``'s worker and dispatch, decoded from the bytes it would write."""
     import functools
 
-    from . import pipeline
     from .core.jsonl import loads_chunk
+    from .run.dispatch import map_files
+    from .run.worker import chunk_one
+    from .run.writing import account, items, sources
 
-    worker = functools.partial(pipeline._chunk_one, options=opts)
-    items = pipeline._items(pipeline._sources(opts.inputs), opts.inputs.max_bytes, summary)
-    for res in pipeline._map(worker, items, opts.jobs, opts.timeout):
-        pipeline._account(summary, res)
-        if res.error is not None or res.skipped is not None:
-            pipeline._drop_spill(res)
-            if res.error is not None and raise_errors:
+    worker = functools.partial(chunk_one, options=opts)
+    work = items(sources(opts.inputs), opts.inputs.max_bytes, summary)
+    for res in map_files(worker, work, opts.jobs, opts.timeout):
+        account(summary, res)
+        payload = _payload(res)  # also removes a spilled payload's temporary file
+        if res.error is not None:
+            if raise_errors:
                 raise res.error
             continue
-        # the records are decoded from the bytes the CLI would write: the same records, by construction
-        if res.spill is not None:
-            try:
-                with open(res.spill, "rb") as fh:
-                    lines: Iterable[bytes] = fh.read().splitlines()
-            finally:
-                pipeline._drop_spill(res)
-        else:
-            lines = bytes(res.payload).splitlines()
-        for line in lines:
+        # decoded from the bytes the CLI writes: the same records, by construction
+        for line in payload.splitlines():
             yield loads_chunk(line)
+
+
+def _payload(res: FileResult) -> bytes:
+    if res.spill is None:
+        return bytes(res.payload)
+    try:
+        with open(res.spill, "rb") as fh:
+            return fh.read()
+    finally:
+        try:
+            os.unlink(res.spill)
+        except OSError:
+            pass
 
 
 # ----------------------------------------------------------------- scoring

@@ -34,7 +34,7 @@ def run_chunk(options: ChunkOptions, on_start=None, on_result=None, shown: Calla
     in the errors file's messages (the command line passes its flags).
     """
     if options.engine not in ENGINES:
-        raise UsageError(f"--engine must be one of {', '.join(ENGINES)}")
+        raise UsageError(f"engine must be one of {', '.join(ENGINES)}", "engine")
     options = checked_limits(options)
     worker = functools.partial(chunk_one, options=options)
     from .directory import is_directory_output
@@ -42,7 +42,7 @@ def run_chunk(options: ChunkOptions, on_start=None, on_result=None, shown: Calla
     if is_directory_output(options.output):
         return write_directory(options, worker, on_start, on_result, shown)
     if options.incremental:
-        raise UsageError("--incremental needs a directory output (-o DIR/), where the manifest lives")
+        raise UsageError("incremental needs a directory output (a path ending in /), where the manifest lives", "incremental")
     return write_file(
         options.inputs, worker, options.jobs, options.output, options.errors_path, options.documents_path,
         on_start, on_result, options.timeout, options.engine, options.address, shown=shown,

@@ -93,7 +93,7 @@ class ShardedOutput:
 
     def __enter__(self) -> "ShardedOutput":
         if os.path.lexists(self.directory) and not os.path.isdir(self.directory):
-            raise RunError(f"cannot write {self.directory}/: it exists and is not a directory (-o DIR/ writes shards into a directory)")
+            raise RunError(f"cannot write {self.directory}/: it exists and is not a directory (an output ending in / writes shards into a directory)")
         try:
             os.makedirs(self.directory, exist_ok=True)
         except OSError as exc:

@@ -44,7 +44,8 @@ def map_ordered(fn: Callable, items: Iterable, jobs: int, timeout: float | None 
 def failed_result(item: Item, failure) -> FileResult:
     """The result of a file the pool or Ray gave up on (``TaskFailure``: timeout, crashed)."""
     source = item[0]
-    return FileResult(source.display, error=InputError(source.display, failure.message, failure.kind))
+    params = ("timeout",) if failure.kind == "timeout" else ()  # the message names the limit it ran into
+    return FileResult(source.display, error=InputError(source.display, failure.message, failure.kind, params))
 
 
 def map_files(worker: Callable[[Item], FileResult], items: Iterable[Item], jobs: int, timeout: float | None, engine: str = "local", address: str | None = None) -> Iterator[FileResult]:

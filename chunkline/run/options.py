@@ -78,11 +78,11 @@ def checked_limits(options):
 
     t = options.timeout
     if t is not None and (math.isnan(t) or t < 0):
-        raise UsageError("--timeout must be 0 (no limit) or more seconds")
+        raise UsageError("timeout must be 0 (no limit) or more seconds", "timeout")
     if t is not None and (t == 0 or t >= threading.TIMEOUT_MAX):
         options = dataclasses.replace(options, timeout=None)
     if options.inputs.max_bytes < 1:
-        raise UsageError("--max-bytes must be a positive number of bytes")
+        raise UsageError("max_bytes must be a positive number of bytes", "max_bytes")
     return options
 
 

@@ -202,7 +202,7 @@ def map_supervised(
                     why = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
                     failure = TaskFailure("crashed", f"the worker processing this file died ({why}); the file was skipped")
                 elif timeout and w.index is not None and time.monotonic() - w.started >= timeout:
-                    failure = TaskFailure("timeout", f"took longer than the {timeout:g}-second limit (--timeout); stopped")
+                    failure = TaskFailure("timeout", f"took longer than the {timeout:g}-second limit (timeout); stopped")
                 if failure is not None:
                     done[w.index] = on_failure(w.item, failure)
                     w.kill()

@@ -86,7 +86,7 @@ def _one(ray, single, fn_ref, item: Any, timeout: float | None, on_failure) -> I
     except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError, ray.exceptions.TaskCancelledError) as exc:
         elapsed = time.monotonic() - submitted
         if timeout and elapsed >= timeout:
-            failure = TaskFailure("timeout", f"took longer than the {timeout:g}-second limit (--timeout); stopped")
+            failure = TaskFailure("timeout", f"took longer than the {timeout:g}-second limit (timeout); stopped")
         else:
             failure = TaskFailure("crashed", f"the worker processing this file died ({type(exc).__name__}); the file was skipped")
         yield on_failure(item, failure)

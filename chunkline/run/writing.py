@@ -152,7 +152,7 @@ def write_directory(
     from .manifest import Entry
 
     if options.documents_path:
-        raise UsageError("--documents writes one file; it cannot be combined with a directory output (-o DIR/)")
+        raise UsageError("documents writes one file; it cannot be combined with a directory output (a path ending in /)", "documents")
     cfg = config_hash(options)
     summary = RunSummary()
     if on_start and not options.incremental:

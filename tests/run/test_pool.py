@@ -64,5 +64,6 @@ def test_run_reports_timeout_and_continues(tmp_path, monkeypatch):
     opts = ChunkOptions(InputOptions((str(tmp_path),)), parse_strategy("recursive", max_tokens=64), output=str(out), timeout=1.0)
     summary = run_chunk(opts)
     assert summary.ok == 2 and [(e.path.rsplit("/", 1)[-1], e.kind) for e in summary.failed] == [("b.txt", "timeout")]
-    assert "--timeout" in summary.failed[0].message
+    err = summary.failed[0]
+    assert "(timeout)" in err.message and err.params == ("timeout",)  # the library names the parameter; the CLI shows --timeout
     assert [line.count(b"file a") + line.count(b"file c") for line in out.read_bytes().splitlines()] == [1, 1]
