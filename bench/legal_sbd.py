@@ -132,10 +132,13 @@ def prf(tp: int, np_: int, ng: int) -> tuple[float, float, float]:
 # ----------------------------------------------------------------- systems
 
 
+def legal_spans(text: str, tokenizer: str = "light") -> list[tuple[int, int]]:
+    """Every block the legal parser emits is a sentence-level span (headings, markers, sentences)."""
+    return [(b.start, b.end) for b in chunkline.parse_text(text, "legal", parser_options={"legal_tokenizer": tokenizer}).blocks]
+
+
 def chunkline_system(tokenizer: str) -> Callable[[str], list[tuple[int, int]]]:
-    options = {"legal_tokenizer": tokenizer}
-    # every block the legal parser emits is a sentence-level span (headings, markers, sentences)
-    return lambda text: [(b.start, b.end) for b in chunkline.parse_text(text, "legal", parser_options=options).blocks]
+    return lambda text: legal_spans(text, tokenizer)
 
 
 def spacy_sentencizer() -> Callable[[str], list[tuple[int, int]]]:
@@ -179,7 +182,11 @@ def _never() -> "re.Pattern[str]":
 
 
 def _rules() -> dict[str, tuple[str, list[tuple[object, str, object]]]]:
-    """Optional rules: name -> (convention, [(module, attribute, value that switches it off)])."""
+    """Optional rules: name -> (convention, [(module, attribute, value that switches it off)]).
+
+    The one place bench/ reaches inside chunkline: switching a rule off means
+    patching the module attribute that holds it (restored by ``rules_off``).
+    """
     from chunkline.parsers.legal import sbd, structure
 
     return {
@@ -217,13 +224,11 @@ def rules_off(names: Iterable[str]):
 
 def _counts(recs: list[dict], off: frozenset[str]) -> dict[str, tuple[int, int, int]]:
     """tp, predicted, gold per dataset with the rules ``off`` switched off."""
-    from chunkline.parsers.legal.parser import legal_sentence_spans
-
     acc: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     with rules_off(off):
         for rec in recs:
             text = rec["text"]
-            pred = {trim(text, s, e) for s, e in legal_sentence_spans(text)}
+            pred = {trim(text, s, e) for s, e in legal_spans(text)}
             pred = {p for p in pred if p[0] < p[1]}
             tp, np_, ng = score(pred, {tuple(x) for x in rec["sentences"]})
             a = acc[rec["dataset"]]
@@ -263,14 +268,12 @@ def lodo(recs: list[dict], repeat: int) -> dict:
         folds.append({"held_out": held, "dropped": sorted(dropped), "precision": p, "recall": r, "f1": f, "gold": ng,
                       "shipped_f1": prf(*full[held])[2]})
     # speed of the shipped rules on all texts, best of ``repeat``
-    from chunkline.parsers.legal.parser import legal_sentence_spans
-
     chars = sum(len(r["text"]) for r in recs)
     best = float("inf")
     for _ in range(max(1, repeat)):
         t0 = time.perf_counter()
         for r in recs:
-            legal_sentence_spans(r["text"])
+            legal_spans(r["text"])
         best = min(best, time.perf_counter() - t0)
     per_rule = {n: {d: prf(*counts(frozenset([n]))[d])[2] - prf(*full[d])[2] for d in full} for n in names}
     return {
