@@ -11,8 +11,9 @@ from __future__ import annotations
 import bisect
 import re
 
-from ..core.records import ParsedDocument
-from .base import ParseContext, line_starts, make_block
+from ..core.records import Block, ParsedDocument
+from ..core.spans import trim
+from .base import ParseContext, line_starts
 
 _BLANK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _LINE = re.compile(r"\n\s*")
@@ -46,14 +47,23 @@ def paragraph_blocks(text: str, start: int = 0, end: int | None = None, section:
     sep = _LINE if _one_paragraph_per_line(view, start, end) else _BLANK
     for m in sep.finditer(view, start, end):
         if m.start() > pos:
-            b = make_block(text, "paragraph", pos, m.start(), section=section)
-            if b.end > b.start:
-                yield _with_lines(b, starts)
+            b = _paragraph(text, pos, m.start(), section, starts)
+            if b is not None:
+                yield b
         pos = m.end()
     if pos < end:
-        b = make_block(text, "paragraph", pos, end, section=section)
-        if b.end > b.start:
-            yield _with_lines(b, starts)
+        b = _paragraph(text, pos, end, section, starts)
+        if b is not None:
+            yield b
+
+
+def _paragraph(text: str, s: int, e: int, section: tuple[str, ...], starts: list[int]) -> Block | None:
+    """The trimmed paragraph block of ``[s, e)`` with its line span, built once (None if blank)."""
+    s, e = trim(text, s, e)
+    if e <= s:
+        return None
+    lines = (bisect.bisect_right(starts, s), bisect.bisect_right(starts, e - 1))
+    return Block(kind="paragraph", start=s, end=e, text=text[s:e], section=section, lines=lines)
 
 
 def _one_paragraph_per_line(view: str, start: int, end: int) -> bool:
@@ -62,9 +72,3 @@ def _one_paragraph_per_line(view: str, start: int, end: int) -> bool:
         return False
     lengths = sorted(len(line) for line in view[start:end].split("\n") if line.strip())
     return len(lengths) >= 3 and lengths[len(lengths) // 2] >= _UNWRAPPED_MEDIAN
-
-
-def _with_lines(block, starts):
-    from dataclasses import replace
-
-    return replace(block, lines=(bisect.bisect_right(starts, block.start), bisect.bisect_right(starts, block.end - 1)))
