@@ -118,3 +118,25 @@ def test_short_line_in_wrapped_text_still_ends_its_heading():
     )
     kinds = [(b.kind, b.text) for b in legal_blocks(text)][:2]
     assert kinds == [("heading", "ARTICLE I"), ("heading", "DEFINITIONS")]
+
+
+def test_period_at_a_wrap_is_read_by_the_sentence_rules():
+    # a reporter's "U." or an initial at a full line's end runs on; "§ 5.01" with an
+    # en space is one word to a wrapper, so the line before it is full
+    lines = [
+        "The agents followed the car for four weeks without a warrant, and",
+        "the device recorded its position every ten seconds. See Knotts, 460 U.",
+        "S. 276, 281 (1983). The Government did not raise it below, and the D.",
+        "C. Circuit therefore did not reach it. The drafters of the Model Code",
+        "\u00a7\u20025.01(1)(c) took another view of attempt, and this Court has not",
+        "followed them in any case that we have found or that the parties cite",
+        "to us in their briefs on the merits or at the argument in this Court.",
+        "Nothing in the record suggests that the agents knew where the car was",
+        "going before they attached the device to its underside in the garage.",
+    ]
+    text = "\n".join(lines) + "\n"
+    sents = [b.text for b in legal_blocks(text)]
+    assert sents[0] == "The agents followed the car for four weeks without a warrant, and\nthe device recorded its position every ten seconds."
+    assert "See Knotts, 460 U.\nS. 276, 281 (1983)." in sents
+    assert "The Government did not raise it below, and the D.\nC. Circuit therefore did not reach it." in sents
+    assert any(s.startswith("The drafters of the Model Code\n\u00a7") for s in sents)

@@ -117,6 +117,16 @@ def inline_boundaries(text: str) -> list[int]:
     return out
 
 
+def is_sentence_end(text: str, p: int, end_punct: int, nxt: int) -> bool:
+    """Does the punctuation run ``text[p:end_punct]`` ("." with its closers)
+    end a sentence, when the next word starts at ``nxt`` (whitespace between,
+    line breaks included)?  The rules of ``inline_boundaries``, for callers
+    that meet a period at a line end (hard-wrapped text)."""
+    if nxt >= len(text) or p >= end_punct:
+        return True
+    return _is_boundary(text, p, end_punct, nxt)
+
+
 def _is_boundary(text: str, p: int, end_punct: int, nxt: int) -> bool:
     """Is the punctuation run starting at ``p`` (ending at ``end_punct``) a sentence end?"""
     c = text[nxt]

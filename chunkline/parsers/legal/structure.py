@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 from ...core.spans import trim as _trim
-from .abbrev import behaviour, lookup
+from .sbd import is_sentence_end
 
 #: a line of a box drawn in asterisks (licence disclaimers): "*  text  *", and the
 #: box's top and bottom rule; a "* * *" omission has spaces between its stars
@@ -196,17 +196,22 @@ def _is_wrap(text: str, prev: tuple[int, int, bool], cur: tuple[int, int, bool],
     if width is None or prev[2] or cur[2] or "\n" in text[prev[1] : cur[0]].replace("\n", "", 1):
         return False
     end_col = prev[1] - (text.rfind("\n", 0, prev[0]) + 1)
-    word = text[cur[0] : cur[1]].split(None, 1)[0]
+    # wrappers break at plain spaces: "§\u20025.01(1)" is one word to them
+    word = text[cur[0] : cur[1]].split(" ", 1)[0]
     return end_col + 1 + len(word) > width - _WRAP_SLACK
 
 
-def _ends_on_prefix_abbreviation(line: str) -> bool:
-    """Does ``line`` end on an abbreviation that announces what follows
-    ("38 C.F.R.", "Smith v.", "No.")?  Then a "§ 3.102" or "1." after the
-    wrap is that abbreviation's object, not a new clause."""
-    word = line.rsplit(None, 1)[-1].rstrip(".")
-    entry = lookup(word)
-    return entry is not None and behaviour(entry) == "prefix"
+def _period_ends_sentence(text: str, prev: tuple[int, int, bool], cur: tuple[int, int, bool]) -> bool:
+    """Does the sentence punctuation ending line ``prev`` end a sentence, read
+    as running text with line ``cur`` after it?  The inline rules decide:
+    "38 C.F.R." before "§ 3.102", "460 U." before "S. 276", "the D." before
+    "C. Circuit" run on."""
+    i = prev[1]
+    while i > prev[0] and text[i - 1] in _CLOSERS:
+        i -= 1
+    while i > prev[0] and text[i - 1] in ".!?":
+        i -= 1
+    return is_sentence_end(text, i, prev[1], cur[0])
 
 
 def _ends_sentence(line: str) -> bool:
@@ -230,7 +235,7 @@ def _runs_on(
         # the wrap put there ("irrevocable\n(except as stated"), not a new clause,
         # unless the line closed its sentence or clause (". " ": " "; " before "(b)")
         # ("U.S.C.\n§ 1983" too: the sentence rules decide a period inside running text)
-        closed = (_ends_sentence(a) and not _ends_on_prefix_abbreviation(a)) or a[-1] in ":;"
+        closed = (_ends_sentence(a) and _period_ends_sentence(text, prev, cur)) or a[-1] in ":;"
         opens = (_ENUM.match(b) is not None and not b.startswith(("v. ", "vs. "))) or heading_match(b) is not None
         if not (closed and opens):
             return True
