@@ -140,3 +140,17 @@ def test_period_at_a_wrap_is_read_by_the_sentence_rules():
     assert "See Knotts, 460 U.\nS. 276, 281 (1983)." in sents
     assert "The Government did not raise it below, and the D.\nC. Circuit therefore did not reach it." in sents
     assert any(s.startswith("The drafters of the Model Code\n\u00a7") for s in sents)
+
+
+def test_capitalized_pronoun_ends_a_sentence():
+    # a licence's defined "You" is no abbreviation like "Acad." or "Wm."
+    text = "The entire risk as to quality is with You. Should the software prove defective, You pay."
+    assert [b.text for b in legal_blocks(text)] == ["The entire risk as to quality is with You.", "Should the software prove defective, You pay."]
+
+
+def test_underlined_title_inside_a_box_is_layout():
+    rule = "*" * 41 + "\n"
+    box = rule + "*  6. Disclaimer of Warranty             *\n" + "*  ----------------------------         *\n"
+    box += "*  The Software is provided as is.       *\n" + rule
+    texts = [b.text for b in legal_blocks(box)]
+    assert not any(t.startswith("*") or t.startswith("-") for t in texts), texts

@@ -73,6 +73,7 @@ _PARTY_ROLES = frozenset(
     "Plaintiff Plaintiffs Defendant Defendants Petitioner Petitioners Respondent Respondents Appellant Appellants "
     "Appellee Appellees Movant Intervenor Claimant Debtor".split()
 )
+_PRONOUNS = frozenset("You Him Her Us Me Them It We They".split())
 _NUMBER_TAKING = frozenset(("n", "nn", "p", "pp", "c"))
 #: em dash, and U+0097 where Windows-1252 text was decoded as Latin-1
 _DASHES = "\u2014\x97"
@@ -195,10 +196,10 @@ def _is_boundary(text: str, p: int, end_punct: int, nxt: int) -> bool:
             # "5 Cush. 198", "6 How. 344", "1 Bl. Com. *134": volume, reporter, page
             # (Bluebook 10.1): the reporter's abbreviation, listed or not, ends no sentence
             return False
-        if 2 <= len(core) <= 4 and core[0].isupper() and core[1:].islower() and core.isalpha():
+        if 2 <= len(core) <= 4 and core[0].isupper() and core[1:].islower() and core.isalpha() and core not in _PRONOUNS:
             # short unlisted Title-case word ("Acad.", "Se.", "Wm."): an abbreviation
-            # unless a typical sentence opener follows
-            # unless a typical sentence opener follows ("Bell Atl. Corp.", "Acad. Life")
+            # unless a typical sentence opener follows ("Bell Atl. Corp.", "Acad. Life");
+            # a capitalized pronoun (a contract's or licence's defined "You") is a word
             if next_is_abbrev_or_initial or (next_word[:1].isupper() and next_word not in SENTENCE_STARTERS):
                 return False
         if next_dot == "." and _INITIAL.match(next_word) and 2 <= len(core) <= 5 and core.isalpha() and core.isupper():

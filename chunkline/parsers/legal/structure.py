@@ -32,7 +32,7 @@ from .sbd import is_sentence_end
 
 #: a line of a box drawn in asterisks (licence disclaimers): "*  text  *", and the
 #: box's top and bottom rule; a "* * *" omission has spaces between its stars
-_FRAMED = re.compile(r"\*[ \t]+(.*?\w.*?)[ \t]+\*|\*[ \t]{5,}\*")
+_FRAMED = re.compile(r"\*[ \t]+(.*?\w.*?)[ \t]+\*|\*[ \t]{2,}[-=_ \t]*\*")
 _FRAME_RULE = re.compile(r"\*{5,}")
 #: lines that are only caption-box columns or rules ("\t)", "_____", "=====")
 _LAYOUT_ONLY = re.compile(r"[\s)(|\u00a7_=\-]*")
@@ -51,10 +51,11 @@ _CONT_WORDS = frozenset(
 _CLOSERS = "\"\u201d'\u2019)]"
 #: hard-wrap detection (``wrap_width``): a text this short says nothing about its
 #: margin; a margin beyond this many columns is no typewriter or licence layout;
-#: a next word this much shorter than the room left would have fitted
+#: the margin is estimated from the longest lines, and ragged fills (Emacs,
+#: ``fmt``) stop up to this many columns short of it
 _WRAP_MIN_LINES = 8
 _WRAP_MAX_WIDTH = 100
-_WRAP_SLACK = 2
+_WRAP_SLACK = 4
 _EDITORIAL = re.compile(r"\[[^\[\]\n]{0,20}\]")
 _ARTICLES = frozenset(("A", "An", "The"))
 _CAPTION_V = re.compile(r"^(?:v\.?|vs\.?|versus|and|AND)$")
