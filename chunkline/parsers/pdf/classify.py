@@ -52,11 +52,10 @@ def classify(u: Unit, body: float, page_height: float) -> None:
     text = unit_text(u).strip()
     size = u.size
     n = len(text)
-    letters = len(_LETTER.findall(text))
     if size < body - 0.9 and u.y0 > 0.6 * page_height and _URL_FOOTNOTE.match(text):
         u.kind = "footnote"  # "7 https://..." set in typewriter type is a note, not code
         return
-    if u.mono > 0.8 and (letters > 0 or _CODE_PUNCT.search(text)):
+    if u.mono > 0.8 and (_LETTER.search(text) or _CODE_PUNCT.search(text)):
         u.kind = "code"  # also "/*", "}" and "*/" alone in typewriter type
         return
     if _CAPTION.match(text) and size <= body + 1.0 and n > 8:
@@ -65,7 +64,7 @@ def classify(u: Unit, body: float, page_height: float) -> None:
     if u.math > 0.45 and n <= 400 and len(u.lines) <= 6:
         u.kind = "formula"
         return
-    if _is_heading(u, text, body, letters):
+    if _is_heading(u, text, body):
         u.kind = "heading"
         return
     if is_list_start(text):
@@ -89,9 +88,12 @@ _NAMED_SECTION = re.compile(
 _WEB = re.compile(r"^(?:https?://|www\.)\S+$|^[\w.-]+\.(?:com|org|net|gov|edu|io|int)(?:/\S*)?$|^\S+@\S+\.\w+$", re.I)
 
 
-def _is_heading(u: Unit, text: str, body: float, letters: int) -> bool:
+def _is_heading(u: Unit, text: str, body: float) -> bool:
     n = len(text)
-    if letters < 2 or n > 200 or len(u.lines) > 3:
+    if n > 200 or len(u.lines) > 3:
+        return False
+    letters = len(_LETTER.findall(text))  # counted only for short units: most paragraphs stop above
+    if letters < 2:
         return False
     if _WEB.match(text):  # "ibm.com/redbooks", an e-mail address: a link, not a section
         return False

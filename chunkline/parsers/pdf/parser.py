@@ -128,6 +128,7 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
     sizes: list[tuple[float, float]] = []
     no_text: list[int] = []
     blank: list[int] = []
+    rtl: list[bool] = []  # any Hebrew/Arabic letter on the page
     vocab = Vocabulary()
     for i in range(doc.page_count):
         if deadline is not None and time.monotonic() > deadline:
@@ -136,7 +137,8 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
             page = doc.load_page(i)
             tp = page.get_textpage(flags=flags)
             d = page.get_text("dict", textpage=tp)
-            if has_rtl(d):
+            rtl.append(has_rtl(d))
+            if rtl[-1]:
                 fix_rtl_ligatures(d, page.get_text("rawdict", textpage=tp))
         except Exception as exc:
             raise FormatError(ctx.display, f"corrupt PDF: page {i + 1} cannot be read ({_first_line(exc)})", "format") from None
@@ -154,8 +156,7 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
         if rot and units:
             units, rot = _inner_rotated(i + 1, units, rot, page_tables)
         for u in units:
-            for l in u.lines:
-                vocab.add(l.text)
+            vocab.add_lines([l.text for l in u.lines])
         pages.append(units)
         rotated.append(rot)
         tables.append(page_tables)
@@ -179,10 +180,10 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
                 classify(u, body, h)
         demote_row_cells(units, w)
     ordered: list[list] = []
-    for units, tabs, rot, (w, _h) in zip(pages, tables, rotated, sizes):
+    for units, tabs, rot, (w, _h), any_rtl in zip(pages, tables, rotated, sizes, rtl):
         head = sorted((u for u in units if u.furniture and u.kind == "page_header"), key=lambda u: (u.y0, u.x0))
         foot = sorted((u for u in units if u.furniture and u.kind == "page_footer"), key=lambda u: (u.y0, u.x0))
-        body_items = reading_order([u for u in units if not u.furniture] + list(tabs), w, _is_rtl(units))
+        body_items = reading_order([u for u in units if not u.furniture] + list(tabs), w, any_rtl and _is_rtl(units))
         stamps = [_rotated_unit(units[0].page if units else 0, rot)] if rot else []
         ordered.append(head + stamps + body_items + foot)
     _merge_line_units(ordered)

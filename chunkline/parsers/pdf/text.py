@@ -1,11 +1,16 @@
 """Turning the lines of one unit into the text chunkline indexes.
 
 Running text is one line per paragraph: lines are joined with a space, and a
-line-final hyphen is removed only when it is a typesetter's break (the word
-continues in lower case, the piece before it is not itself a compound, and
-the document never spells the hyphenated form on one line).  Every removal is
-recorded in the block's ``meta["soft_hyphens"]`` (offsets into the block
-text where a ``-`` stood), so what was on the page stays recoverable.
+line-final hyphen is removed only on evidence that it is a typesetter's break
+(``Vocabulary.soft_break``): the document spells the joined word on one line,
+or the piece after it is an ending ("-ed", "-ences"), or the joined word is a
+common word (one token of the cl100k BPE that ships with chunkline) while
+the pieces are not two words.  A hyphen inside a URL or an identifier, after
+a number, a single letter or an acronym, or between two words stays, and
+then without a space after it (``windows-server-2012-r2``); unsure means kept.
+Every removal is recorded in the block's ``meta["soft_hyphens"]`` (offsets
+into the block text where a ``-`` stood), so what was on the page stays
+recoverable.
 Code keeps its lines and indentation.  Ligatures are expanded (MuPDF does it
 when asked not to preserve them, this also catches the presentation forms a
 font maps by hand), and undecodable glyphs are counted for ``bad_glyphs``.
@@ -54,35 +59,54 @@ def bad_glyphs(text: str) -> int:
 
 
 def join_running(lines: list[Line], vocabulary: "Vocabulary") -> tuple[str, list[int]]:
-    """Lines of a paragraph as one running text, and where hyphens were removed."""
-    out = ""
+    """Lines of a paragraph as one running text, and where hyphens were removed.
+
+    Built in a list with only the last 120 characters looked at for each
+    line end: a long paragraph costs linear time."""
+    parts: list[str] = []
+    tail = ""  # the last characters of the text so far
+    size = 0  # its length
     removed: list[int] = []
     for line in lines:
         t = clean(line.text)
-        if not out:
-            out = t
+        if not t:
             continue
-        if out[-1] in _HYPHENS and t[:1].islower():
-            m = _WORD_END.search(out)
+        sep = " "
+        last = tail[-1:]
+        if not parts:
+            sep = ""
+        elif last in _HYPHENS:
+            m = _WORD_END.search(tail)
             n = _WORD_START.match(t)
-            if m and n and not (m.start() > 0 and out[m.start() - 1] in _HYPHENS) and vocabulary.soft_break(m.group(1), n.group(1), out[-1]):
-                removed.append(len(out) - 1)
-                out = out[:-1] + t
-                continue
-            if out[-1] == "\u00ad":
-                out = out[:-1] + t
-                continue
-            out += t  # keep a real hyphen, no space after it
-            continue
-        if _URL_BROKEN.search(out) and t[:1] not in ("", " ") and not _URL_START.match(t):
-            out += t  # a URL broken after a slash goes on in the next line
-            continue
-        out += " " + t
-    return out, removed
+            if last != "\u00ad" and _SUSPENDED.match(t):
+                pass  # "pre- and post-": hyphen and space stay
+            elif last == "\u00ad" or (m and n and t[:1].islower() and not (m.start() > 0 and tail[m.start() - 1] in _HYPHENS)):
+                if m and n and vocabulary.soft_break(m.group(1), n.group(1), last, tail[tail.rfind(" ") + 1 :], t.split(None, 1)[0]):
+                    removed.append(size - 1)
+                    parts[-1] = parts[-1][:-1]
+                    tail, size, sep = tail[:-1], size - 1, ""
+                elif last == "\u00ad":
+                    parts[-1] = parts[-1][:-1]
+                    tail, size, sep = tail[:-1], size - 1, ""
+                else:
+                    sep = ""  # a real hyphen: kept, no space after it
+            elif tail[-2:-1].isalnum() or (tail[-2:-1] in ")]" and t[:1].islower()):
+                sep = ""  # "non-" / "English", "windows-server-" / "2012-r2": no space either
+        elif last in _URL_END and t[:1] != " " and _URL_BROKEN.search(tail) and not _URL_START.match(t):
+            sep = ""  # a URL broken after a slash goes on in the next line
+        if sep:
+            parts.append(sep)
+        parts.append(t)
+        size += len(sep) + len(t)
+        tail = (tail + sep + t)[-120:]
+    return "".join(parts), removed
 
 
 _URL_BROKEN = re.compile(r"(?:^|\s)(?:https?://|www\.)\S*[/?=&_#~%]$")
 _URL_START = re.compile(r"(?:https?://|www\.)")
+_URL_END = frozenset("/?=&_#~%")
+#: "pre- and post-processing": a hyphen left hanging before "and"/"or" keeps its space
+_SUSPENDED = re.compile(r"(?:and|or|und|oder|et|ou|y|o)\s", re.I)
 
 
 def join_code(lines: list[Line]) -> str:
@@ -102,7 +126,9 @@ class Vocabulary:
     """Words the document spells on one line, to tell soft hyphens from real ones.
 
     Lines are only collected; the word sets are built on the first question,
-    with one regex pass over the whole document (most pages never ask)."""
+    with one regex pass over the whole document (most pages never ask).  The
+    pieces of a word broken at a line end ("differ-" / "ences") are left out:
+    they are no evidence that either piece is a word."""
 
     def __init__(self) -> None:
         self._texts: list[str] = []
@@ -110,9 +136,23 @@ class Vocabulary:
         self._compounds: set[str] = set()
 
     _W = re.compile(r"\w+(?:[-\u2010]\w+)*")
+    _BROKEN_END = re.compile(r"\S*\w[-\u2010\u00ad]\s*$")
+    _FIRST = re.compile(r"^\s*\S+")
 
     def add(self, text: str) -> None:
         self._texts.append(text)
+        self._words = None
+
+    def add_lines(self, texts: list[str]) -> None:
+        """The lines of one unit, in order (a broken word's pieces left out)."""
+        broken = False
+        for t in texts:
+            if broken:
+                t = self._FIRST.sub("", t, count=1)
+            broken = bool(t) and t[-1] in _HYPHENS
+            if broken:
+                t = self._BROKEN_END.sub("", t)
+            self._texts.append(t)
         self._words = None
 
     def _build(self) -> set[str]:
@@ -138,16 +178,76 @@ class Vocabulary:
             self._build()
         return self._compounds
 
-    def soft_break(self, left: str, right: str, hyphen: str) -> bool:
+    def soft_break(self, left: str, right: str, hyphen: str, token: str = "", nxt: str = "") -> bool:
+        """Is the hyphen between ``left`` and ``right`` (a line end) the
+        typesetter's, to be removed?  ``token`` is the whole text before the
+        line end back to a space ("doi.org/x-"), ``nxt`` the next line's
+        first word.  A join needs evidence: the document spells the joined
+        word, or the pieces are not both words of the document; a hyphen in
+        a URL or an identifier, after a number, a single letter or an
+        acronym, or between two words the document uses stays."""
         if hyphen == "\u00ad":
             return True
+        if _IDENT.search(token[:-1]) or token.count("/") >= 2 or _IDENT_NEXT.search(nxt):
+            return False  # "…/package-management", "m_int-", "NIST.SP.800-223"
+        if any(c.isdigit() for c in left) or any(c.isdigit() for c in right):
+            return False
         l, r = left.lower(), right.lower()
-        if l.isdigit() or r.isdigit():
-            return False
+        words = self.words
         joined = l + r
-        if f"{l}-{r}" in self.compounds and joined not in self.words:
+        if joined in words:
+            return True
+        if f"{l}-{r}" in self.compounds:
             return False
-        return True
+        if len(left) == 1 or not left[1:].islower():
+            return False  # "E-selective", "γ-silyl", "HPC-related"
+        if r in _SUFFIXES:
+            return True  # "result-ed", "compil-ers": an ending, never the second word of a compound
+        common = _common_words()
+        if common is not None:
+            if common(joined):
+                return True  # "differ-ences", "inter-preter": one common word
+            if len(l) >= 3 and len(r) >= 3 and common(l) and common(r):
+                return False  # "memory-efficient", "performance-enhancing", "self-managed"
+        return not (l in words and r in words)  # two words of the document: a compound
+
+
+def _common_words():
+    """``is_common(word)``: the word (lower case, after a space) is one token
+    of OpenAI's cl100k BPE, which spends single tokens on the ~50k most
+    frequent English words and not on rare compounds ("memoryefficient" is
+    2 tokens, "differences" 1).  The vocabulary ships inside bpe-openai, a
+    dependency already; loaded on the first unsure hyphen only.  None when
+    it cannot be loaded."""
+    global _COMMON
+    if _COMMON is None:
+        try:
+            from ...core.tokenizers import get_sizer
+
+            count = get_sizer("cl100k_base").count
+            cache: dict[str, bool] = {}
+
+            def is_common(word: str) -> bool:
+                hit = cache.get(word)
+                if hit is None:
+                    hit = cache[word] = word.isascii() and count(" " + word) == 1
+                return hit
+
+            _COMMON = is_common
+        except Exception:  # pragma: no cover - a broken tokenizer wheel: document evidence only
+            _COMMON = False
+    return _COMMON or None
+
+
+_COMMON = None
+
+
+#: what marks a URL, a path or an identifier before a line-end hyphen (so do two slashes) ...
+_IDENT = re.compile(r"[_@=\\]|[A-Za-z]\.[A-Za-z]|://")
+#: ... and after it (a slash alone is no sign there: "prognos-" / "tic/predictive")
+_IDENT_NEXT = re.compile(r"[_@=\\]|://")
+#: endings a word can be broken before
+_SUFFIXES = frozenset("s es ed er ers ing ings ly al ally ment ments tion tions sion sions ness able ible ity ities ous ive ives ence ences ance ances ant ants ent ents ist ists ism isms ize izes ized ise ised ises".split())
 
 
 # ------------------------------------------------------------ right-to-left

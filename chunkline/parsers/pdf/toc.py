@@ -42,6 +42,7 @@ _ENTRY_START = re.compile(
     re.I,
 )
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)]?$")
+_FOLIO_LAST = frozenset("0123456789ivxlcIVXLC")
 
 
 def _ends_with_folio(text: str) -> bool:
@@ -80,7 +81,10 @@ def is_contents_page(units: list[Unit]) -> bool:
     leaders = 0
     right: dict[int, int] = {}  # lines ending in a page number, by right edge
     for l in lines:
-        t = l.text.strip()
+        t = l.text.rstrip()
+        if t[-1:] not in _FOLIO_LAST:
+            continue  # every pattern below ends in a digit or a roman numeral: most lines stop here
+        t = t.lstrip()
         if LEADER_NUM.search(t):
             leaders += 1
         if FOLIO.match(t) or ENDS_FOLIO.search(t):
