@@ -315,3 +315,23 @@ def test_rotated_column_heads_fill_their_table_cells_and_code_is_no_running_head
     assert not any(b.furniture and b.text == "/*" for b in book.blocks)
     code = [b for b in book.blocks if b.page == 96 and b.kind == "code"][0]
     assert code.text.startswith("/*\n    fz_write_int16_le: Write a little-endian 16-bit binary integer.\n*/\nvoid fz_write_int16_le(")
+
+
+@needs_shared
+def test_two_column_page_with_a_letter_spaced_listing_reads_columns_in_order():
+    # pymupdf__test_open2.pdf page 4: a listing in a proportional font whose
+    # letters MuPDF spaces out ("c l a s s A {") beside the left column's
+    # prose; it was merged with that prose into a fake table
+    parsed = _doc("pymupdf__test_open2.pdf")
+    p4 = [b for b in parsed.blocks if b.page == 4 and not b.furniture]
+    assert not [b for b in p4 if b.kind == "table"]
+    (code,) = [b for b in p4 if b.kind == "code"]
+    assert "cppyy.Declare(" in code.text and "class A {" in code.text and "vector(A)(10)" in code.text
+    assert "c l a s s" not in parsed.document.text
+    third = by_text(parsed, "Third, all C++ classes")
+    assert third.text.endswith("these could not have been used together in the first place.")
+    assert third.section == ("III. DESIGN", "A. Scale")
+    lazy = by_text(parsed, "Although automatic pythonizations")
+    assert lazy.text.endswith("retain all benefits of lazy loading. Alternatively, a new interface can be designed in Python, directly on top of the bindings.")
+    assert lazy.section == ("III. DESIGN", "B. Presentation")
+    assert code.section == ("IV. FEATURES", "A. Automatic Templates")

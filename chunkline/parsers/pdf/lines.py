@@ -384,3 +384,57 @@ def _breaks(prev: Line, line: Line, cur: list[Line]) -> bool:
 
 
 _SYMBOL_BULLET = re.compile(r"^[•●○◦▪▫■□◆◇►▸▹➢➤✓✔\-–—*·\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0a8\uf06e\uf06c\uf0e0\uf0f0\uf02d\uf0be]")
+
+
+# ---------------------------------------------------------------- letter-spaced listings
+
+#: four or more single characters a space apart ("c l a s s", ". . . .")
+_SPACED = re.compile(r"(?:(?<!\S)\S ){3,}\S(?!\S)")
+_CODE_MARK = re.compile(r"[{}()\[\];=<>]")
+
+
+def spaced_listings(page_dict: dict) -> list[int]:
+    """Indexes of the text blocks that are a program listing set in a
+    proportional font with its characters spread out, so that MuPDF puts a
+    space between every two letters ("c l a s s A {"): a fifth of the block's
+    lines or more are runs of single characters, and it has code punctuation.
+    A letter-spaced heading ("C O N T E N T S") has no such punctuation; one
+    spaced word in a paragraph is too few lines."""
+    out = []
+    for i, b in enumerate(page_dict["blocks"]):
+        if b.get("type", 0) != 0:
+            continue
+        texts = ["".join([s["text"] for s in ln["spans"]]) for ln in b["lines"]]
+        spaced = sum(1 for t in texts if _SPACED.search(t))
+        if spaced and spaced >= 0.2 * len(texts) and (spaced >= 2 or len(texts) <= 3) and _CODE_MARK.search("".join(texts)):
+            out.append(i)
+    return out
+
+
+def respace_listings(page_dict: dict, raw: dict, blocks: list[int]) -> None:
+    """Rewrite the lines of those blocks from their characters, in place: a
+    space only where the white gap between two glyphs is a real one (over
+    0.4 em; the spread-out letters of a word sit closer), each line one span
+    flagged monospaced, so the listing is read as code with its own spacing.
+    ``raw`` is ``rawdict`` from the same text page (same block/line order);
+    the block gets ``listing = True`` (tables leave it alone)."""
+    for i in blocks:
+        b, rb = page_dict["blocks"][i], raw["blocks"][i]
+        for ln, rln in zip(b["lines"], rb["lines"]):
+            chars = [c for sp in rln["spans"] for c in sp.get("chars", ()) if not c["c"].isspace()]
+            if not chars or not ln["spans"]:
+                continue
+            size = max(sp["size"] for sp in ln["spans"])
+            parts = [chars[0]["c"]]
+            for a, c in zip(chars, chars[1:]):
+                if c["bbox"][0] - a["bbox"][2] > 0.4 * size:
+                    parts.append(" ")
+                parts.append(c["c"])
+            first = ln["spans"][0]
+            x0 = min(c["bbox"][0] for c in chars)
+            x1 = max(c["bbox"][2] for c in chars)
+            bbox = (x0, ln["bbox"][1], x1, ln["bbox"][3])
+            ln["spans"] = [dict(first, text="".join(parts), bbox=bbox, size=size, flags=first["flags"] | _MONO)]
+            ln["bbox"] = bbox
+        b["listing"] = True
+

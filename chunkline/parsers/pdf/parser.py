@@ -48,7 +48,7 @@ from .classify import (
     promote_toc_entries,
 )
 from .layout import mark_furniture, reading_order
-from .lines import Line, Unit, page_lines, split_units
+from .lines import Line, Unit, page_lines, respace_listings, spaced_listings, split_units
 from .tables import TableItem, detect_tables
 from .toc import rebuild_contents_pages
 from .text import Vocabulary, bad_glyphs, clean, fix_rtl_ligatures, has_rtl, join_code, join_running
@@ -138,8 +138,13 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
             tp = page.get_textpage(flags=flags)
             d = page.get_text("dict", textpage=tp)
             rtl.append(has_rtl(d))
+            raw = None
             if rtl[-1]:
-                fix_rtl_ligatures(d, page.get_text("rawdict", textpage=tp))
+                raw = page.get_text("rawdict", textpage=tp)
+                fix_rtl_ligatures(d, raw)
+            listings = spaced_listings(d)
+            if listings:
+                respace_listings(d, raw or page.get_text("rawdict", textpage=tp), listings)
         except Exception as exc:
             raise FormatError(ctx.display, f"corrupt PDF: page {i + 1} cannot be read ({_first_line(exc)})", "format") from None
         w, h = page.rect.width, page.rect.height  # as displayed (after /Rotate)
@@ -371,7 +376,8 @@ def _continues(a: Unit, b: Unit) -> bool:
 
 def _merge_column_breaks(ordered: list[list]) -> None:
     """A paragraph cut at the foot of a column (the sentence goes on in lower
-    case at the top of the next column, perhaps after the labels of a figure)
+    case at the top of the next column, perhaps after the labels of a figure
+    or the column's footnotes)
     becomes one block with a box in each column."""
     for items in ordered:
         i = 0
@@ -386,7 +392,8 @@ def _merge_column_breaks(ordered: list[list]) -> None:
                 i += 1
                 continue
             j = i + 1
-            while j < len(items) and j - i <= 12 and _is_label(items[j]):
+            prose = len(tail.lines) >= 2  # a one-line label is not cut by a column's notes
+            while j < len(items) and j - i <= 12 and (_is_label(items[j]) or (prose and _is_footnote(items[j]))):
                 j += 1
             b = items[j] if j < len(items) else None
             if (
@@ -401,6 +408,12 @@ def _merge_column_breaks(ordered: list[list]) -> None:
                 del items[j]
                 continue  # a's new tail may go on in the next column too
             i += 1
+
+
+def _is_footnote(it) -> bool:
+    """The notes at the foot of a column sit between its last line and the
+    top of the next column."""
+    return isinstance(it, Unit) and not it.furniture and it.kind == "footnote"
 
 
 def _is_label(it) -> bool:

@@ -63,8 +63,8 @@ def text_rows(page_dict: dict, with_pieces: bool = False):
     pieces = []
     vertical = []  # rotated column heads: cells of a ruled grid, never rows
     for b in page_dict["blocks"]:
-        if b.get("type", 0) != 0:
-            continue
+        if b.get("type", 0) != 0 or b.get("listing"):
+            continue  # a program listing is never table cells, however its tokens line up
         for ln in b["lines"]:
             dx, dy = ln["dir"]
             text = "".join(s["text"] for s in ln["spans"]).strip()
