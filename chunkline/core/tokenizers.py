@@ -223,6 +223,14 @@ def _rust_tokenizer(name: str):
         return None
 
 
+def bpe_count(name: str) -> Callable[[str], int] | None:
+    """A bare token counter for an OpenAI BPE (``cl100k_base``...), without
+    a Sizer's tables (no numpy import): for parsers that ask a few words
+    whether they are one token.  None if the wheel cannot be loaded."""
+    backend = _rust_tokenizer(name)
+    return getattr(backend, "count", None)
+
+
 class BpeSizer(_TokenSizer):
     """OpenAI BPE via ``bpe-openai`` (Rust); counts identical to tiktoken's
     ``encode_ordinary``."""

@@ -94,3 +94,10 @@ def test_real_hyphens_of_the_shared_reports_stay():
         assert good in text, good
     for bad in ("HPCrelated", "performanceenhancing", "selfmanaged", "nonuser", "packagemanagement", "windows-server- 2012"):
         assert bad not in text, bad
+
+
+def test_common_word_lexicon_is_the_bpe_shipped_with_chunkline():
+    from chunkline.core.tokenizers import bpe_count
+
+    count = bpe_count("cl100k_base")
+    assert count(" differences") == 1 and count(" memoryefficient") > 1

@@ -144,8 +144,10 @@ def numbering_depth(text: str) -> int | None:
 
 
 def norm_title(text: str) -> str:
-    t = unicodedata.normalize("NFKC", text).lower()
-    return "".join(c for c in t if c.isalnum())
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def assign_levels(headings: list[Unit], toc: list[tuple[int, str, int]], body: float) -> None:

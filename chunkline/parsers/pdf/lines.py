@@ -139,7 +139,8 @@ def _span_style(font: str, flags: int) -> tuple[bool, bool, bool, bool]:
 
 
 def _line_from_spans(spans: list[dict]) -> Line | None:
-    """One MuPDF line as a Line (the per-page hot path: plain comparisons, cached styles)."""
+    """One MuPDF line as a Line (the per-page hot path: plain comparisons,
+    cached styles, the common one-span line without a dict of sizes)."""
     parts: list[str] = []
     sizes: dict[float, int] = {}
     bold = mono = math = italic = n = 0
@@ -148,6 +149,7 @@ def _line_from_spans(spans: list[dict]) -> Line | None:
     prev_x1 = None
     first_size = 0.0
     super_start = False
+    style = _STYLE
     for sp in spans:
         t = sp["text"]
         if not t:
@@ -166,17 +168,20 @@ def _line_from_spans(spans: list[dict]) -> Line | None:
         flags = sp["flags"]
         if not first_size:
             first_size = size
-            super_start = bool(flags & _SUPER) and len(t.strip()) <= 3 and t.strip().isalnum()
-        fb, fi, fm, fx = _span_style(sp["font"], flags)
+            if flags & _SUPER:
+                st = t.strip()
+                super_start = len(st) <= 3 and st.isalnum()
+        font = sp["font"]
+        st = style.get((font, flags & _STYLE_FLAGS)) or _span_style(font, flags)
         n += k
         sizes[size] = sizes.get(size, 0) + k
-        if fb:
+        if st[0]:
             bold += k
-        if fi:
+        if st[1]:
             italic += k
-        if fm:
+        if st[2]:
             mono += k
-        if fx:
+        if st[3]:
             math += k
         if bx0 < x0:
             x0 = bx0
@@ -198,11 +203,15 @@ def _same_row(a: Line, b: Line) -> bool:
     return ov > 0.5 * min(a.height, b.height) and b.x0 >= a.x1 - 1.0
 
 
-def page_lines(page_dict: dict, matrix: tuple | None = None) -> tuple[list[list[Line]], list[Line]]:
+def page_lines(page_dict: dict, matrix: tuple | None = None, pieces: list | None = None) -> tuple[list[list[Line]], list[Line]]:
     """Visual lines grouped by MuPDF block, and the non-horizontal lines
     (margin stamps, rotated labels) kept apart.  ``matrix`` is the page's
     rotation matrix when /Rotate is set: MuPDF reports unrotated coordinates,
-    chunkline reports boxes as the page is displayed."""
+    chunkline reports boxes as the page is displayed.  ``pieces``, when
+    given, receives what table detection reads, from this same pass: each
+    MuPDF line as ``(x0, y0, x1, y1, text, direction)`` in unrotated page
+    space, direction 0 horizontal, 1 vertical, 2 slanted or backwards
+    (``tables.text_rows``); listings left out."""
     blocks: list[list[Line]] = []
     rotated: list[Line] = []
     width = page_dict.get("width") or 612.0
@@ -210,11 +219,15 @@ def page_lines(page_dict: dict, matrix: tuple | None = None) -> tuple[list[list[
         if b.get("type", 0) != 0:
             continue
         out: list[Line] = []
+        keep = pieces is not None and not b.get("listing")
         for ln in b["lines"]:
             line = _line_from_spans(ln["spans"])
             if line is None:
                 continue
             dx, dy = ln["dir"]
+            if keep and line.text:
+                x0, y0, x1, y1 = ln["bbox"]
+                pieces.append((x0, y0, x1, y1, line.text, 0 if not (abs(dy) > 0.2 or dx < 0) else 1 if abs(dx) < 0.2 else 2))
             if matrix is not None:
                 ma, mb, mc, md, me, mf = matrix
                 dx, dy = dx * ma + dy * mc, dx * mb + dy * md
@@ -393,22 +406,29 @@ _SPACED = re.compile(r"(?:(?<!\S)\S ){3,}\S(?!\S)")
 _CODE_MARK = re.compile(r"[{}()\[\];=<>]")
 
 
-def spaced_listings(page_dict: dict) -> list[int]:
-    """Indexes of the text blocks that are a program listing set in a
-    proportional font with its characters spread out, so that MuPDF puts a
-    space between every two letters ("c l a s s A {"): a fifth of the block's
-    lines or more are runs of single characters, and it has code punctuation.
-    A letter-spaced heading ("C O N T E N T S") has no such punctuation; one
-    spaced word in a paragraph is too few lines."""
-    out = []
-    for i, b in enumerate(page_dict["blocks"]):
-        if b.get("type", 0) != 0:
-            continue
-        texts = ["".join([s["text"] for s in ln["spans"]]) for ln in b["lines"]]
-        spaced = sum(1 for t in texts if _SPACED.search(t))
-        if spaced and spaced >= 0.2 * len(texts) and (spaced >= 2 or len(texts) <= 3) and _CODE_MARK.search("".join(texts)):
-            out.append(i)
-    return out
+def scan_page(page_dict: dict) -> tuple[bool, list[int]]:
+    """One pass over a page's text: (any Hebrew/Arabic letter, indexes of the
+    text blocks that are letter-spaced listings).
+
+    A listing set in a proportional font with its characters spread out gets
+    a space between every two letters from MuPDF ("c l a s s A {"): a fifth of
+    the block's lines or more are runs of single characters, and it has code
+    punctuation.  A letter-spaced heading ("C O N T E N T S") has no such
+    punctuation; one spaced word in a paragraph is too few lines."""
+    texts = [
+        "\n".join(["".join([s["text"] for s in ln["spans"]]) for ln in b["lines"]]) if b.get("type", 0) == 0 else ""
+        for b in page_dict["blocks"]
+    ]
+    page = "\n\n".join(texts)
+    rtl = bool(_RTL.search(page))
+    listings: list[int] = []
+    if _SPACED.search(page):
+        for i, text in enumerate(texts):
+            lines = text.split("\n")
+            spaced = sum(1 for t in lines if _SPACED.search(t))
+            if spaced and spaced >= 0.2 * len(lines) and (spaced >= 2 or len(lines) <= 3) and _CODE_MARK.search(text):
+                listings.append(i)
+    return rtl, listings
 
 
 def respace_listings(page_dict: dict, raw: dict, blocks: list[int]) -> None:

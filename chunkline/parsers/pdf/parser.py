@@ -48,10 +48,10 @@ from .classify import (
     promote_toc_entries,
 )
 from .layout import mark_furniture, reading_order
-from .lines import Line, Unit, page_lines, respace_listings, spaced_listings, split_units
+from .lines import Line, Unit, page_lines, respace_listings, scan_page, split_units
 from .tables import TableItem, detect_tables
 from .toc import rebuild_contents_pages
-from .text import Vocabulary, bad_glyphs, clean, fix_rtl_ligatures, has_rtl, join_code, join_running
+from .text import Vocabulary, bad_glyphs, clean, fix_rtl_ligatures, join_code, join_running
 from ..base import ParseContext
 
 BLOCK_SEP = "\n\n"
@@ -137,12 +137,12 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
             page = doc.load_page(i)
             tp = page.get_textpage(flags=flags)
             d = page.get_text("dict", textpage=tp)
-            rtl.append(has_rtl(d))
+            any_rtl, listings = scan_page(d)
+            rtl.append(any_rtl)
             raw = None
-            if rtl[-1]:
+            if any_rtl:
                 raw = page.get_text("rawdict", textpage=tp)
                 fix_rtl_ligatures(d, raw)
-            listings = spaced_listings(d)
             if listings:
                 respace_listings(d, raw or page.get_text("rawdict", textpage=tp), listings)
         except Exception as exc:
@@ -150,10 +150,11 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
         w, h = page.rect.width, page.rect.height  # as displayed (after /Rotate)
         sizes.append((w, h))
         rm = tuple(page.rotation_matrix) if page.rotation else None
-        blocks, rot = page_lines(d, rm)
+        mupdf_lines: list = []
+        blocks, rot = page_lines(d, rm, mupdf_lines)
         if not blocks and not rot:
             (no_text if _has_images(page) else blank).append(i + 1)
-        page_tables = detect_tables(page, i + 1, d)
+        page_tables = detect_tables(page, i + 1, d, mupdf_lines)
         if page_tables:
             blocks = [_drop_inside(lines, page_tables) for lines in blocks]
             blocks = [b for b in blocks if b]

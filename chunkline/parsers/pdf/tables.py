@@ -54,28 +54,36 @@ class TableItem:
 # ----------------------------------------------------------------- text rows
 
 
-def text_rows(page_dict: dict, with_pieces: bool = False):
+def text_rows(page_dict: dict, with_pieces: bool = False, lines: list | None = None):
     """Horizontal MuPDF lines grouped into visual rows, pieces sorted by x and
     merged when they touch.  Each piece is (x0, y0, x1, y1, text).  With
     ``with_pieces`` also the unmerged MuPDF lines (for ruled cells), vertical
     ones included (a ruled cell places text by its centre, whatever its
-    direction)."""
+    direction).  ``lines`` are the page's MuPDF lines as ``lines.page_lines``
+    collected them (then the dict is not read again)."""
     pieces = []
     vertical = []  # rotated column heads: cells of a ruled grid, never rows
-    for b in page_dict["blocks"]:
-        if b.get("type", 0) != 0 or b.get("listing"):
-            continue  # a program listing is never table cells, however its tokens line up
-        for ln in b["lines"]:
-            dx, dy = ln["dir"]
-            text = "".join(s["text"] for s in ln["spans"]).strip()
-            if not text:
-                continue
-            x0, y0, x1, y1 = ln["bbox"]
-            if abs(dy) > 0.2 or dx < 0:
-                if abs(dx) < 0.2:
-                    vertical.append((x0, y0, x1, y1, text))
-                continue
-            pieces.append((x0, y0, x1, y1, text))
+    if lines is not None:
+        for x0, y0, x1, y1, text, direction in lines:
+            if direction == 0:
+                pieces.append((x0, y0, x1, y1, text))
+            elif direction == 1:
+                vertical.append((x0, y0, x1, y1, text))
+    else:
+        for b in page_dict["blocks"]:
+            if b.get("type", 0) != 0 or b.get("listing"):
+                continue  # a program listing is never table cells, however its tokens line up
+            for ln in b["lines"]:
+                dx, dy = ln["dir"]
+                text = "".join(s["text"] for s in ln["spans"]).strip()
+                if not text:
+                    continue
+                x0, y0, x1, y1 = ln["bbox"]
+                if abs(dy) > 0.2 or dx < 0:
+                    if abs(dx) < 0.2:
+                        vertical.append((x0, y0, x1, y1, text))
+                    continue
+                pieces.append((x0, y0, x1, y1, text))
     pieces.sort(key=lambda p: (p[1] + p[3]) / 2)
     rows: list[list] = []
     cy = -1e9
@@ -299,12 +307,13 @@ def _cluster(segs: list[list]) -> list[tuple[tuple[float, float, float, float], 
 # ---------------------------------------------------------------- detection
 
 
-def detect_tables(page, page_no: int, page_dict: dict) -> list[TableItem]:
-    """Tables of one page (see the module docstring); cheap on pages without."""
+def detect_tables(page, page_no: int, page_dict: dict, lines: list | None = None) -> list[TableItem]:
+    """Tables of one page (see the module docstring); cheap on pages without.
+    ``lines``: the page's MuPDF lines from ``lines.page_lines``, if read."""
     width, height = page.rect.width, page.rect.height
     if page.rotation in (90, 270):  # the dict and the drawings are unrotated
         width, height = height, width
-    rows, pieces = text_rows(page_dict, with_pieces=True)
+    rows, pieces = text_rows(page_dict, with_pieces=True, lines=lines)
     run = _tabular_run(rows, width)
     if run < 3 and not (run >= 1 and _has_caption(rows)):
         return []

@@ -40,10 +40,13 @@ _WORD_START = re.compile(r"^(\w+)")
 _PUA_RE = re.compile("[" + "".join(sorted(PUA_BULLETS)) + "]")
 _CTRL_RE = re.compile("[\x00-\x1f]")
 _BAD_RE = re.compile("[\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff]")
+_CLEAN_ANY = re.compile("[\x00-\x1f\ufb00-\ufb06" + "".join(sorted(PUA_BULLETS)) + "]")
 
 
 def clean(text: str) -> str:
     """Expand ligatures, replace PUA bullets by a real bullet, drop controls."""
+    if not _CLEAN_ANY.search(text):
+        return text  # most lines: one search instead of three
     if _LIG_RE.search(text):
         text = _LIG_RE.sub(lambda m: LIGATURES[m.group()], text)
     if _PUA_RE.search(text):
@@ -55,7 +58,7 @@ def clean(text: str) -> str:
 
 def bad_glyphs(text: str) -> int:
     """U+FFFD and private-use code points: glyphs the PDF gives no Unicode for."""
-    return len(_BAD_RE.findall(text))
+    return len(_BAD_RE.findall(text)) if _BAD_RE.search(text) else 0
 
 
 def join_running(lines: list[Line], vocabulary: "Vocabulary") -> tuple[str, list[int]]:
@@ -222,9 +225,11 @@ def _common_words():
     global _COMMON
     if _COMMON is None:
         try:
-            from ...core.tokenizers import get_sizer
+            from ...core.tokenizers import bpe_count
 
-            count = get_sizer("cl100k_base").count
+            count = bpe_count("cl100k_base")
+            if count is None:
+                raise ImportError("bpe-openai")
             cache: dict[str, bool] = {}
 
             def is_common(word: str) -> bool:
