@@ -120,7 +120,7 @@ def whole(folder: Path, n: int, jobs: int) -> int:
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     cmds = {
         "raw": [sys.executable, "-c", RAW_SCRIPT, str(folder)],
-        "chunkline": [sys.executable, "-m", "chunkline", "parse", str(folder), "-q", "-j", str(jobs), "-o", os.devnull],
+        "chunkline": [sys.executable, "-m", "chunkline", "parse", str(folder), "--include", "*.pdf", "-q", "-j", str(jobs), "-o", os.devnull],
     }
     best = {k: float("inf") for k in cmds}
     for i in range(n):

@@ -72,6 +72,37 @@ def test_booktabs_table_without_vertical_rules(no_table_finder):
     assert table.meta["rows"] == ROWS
 
 
+def _header_above_grid_pdf(vertical: bool) -> bytes:
+    """Column names on the page background, the ruled (or shaded) grid
+    starting under them (p4llm national-capitals.pdf)."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 80), "A page with a measured table and some prose around it.", fontsize=10)
+    x = [72, 200, 330, 460]
+    for c, name in enumerate(ROWS[0]):
+        page.insert_text((x[c] + 4, 114), name, fontsize=10)
+    y0, h = 120, 20
+    body = ROWS[1:]
+    for r, row in enumerate(body):
+        for c, cell in enumerate(row):
+            page.insert_text((x[c] + 4, y0 + r * h + 14), cell, fontsize=10)
+    for r in range(len(body) + 1):
+        page.draw_line((x[0], y0 + r * h), (x[-1], y0 + r * h), width=0.5)
+    if vertical:
+        for xx in x:
+            page.draw_line((xx, y0), (xx, y0 + len(body) * h), width=0.5)
+    return doc.tobytes()
+
+
+@pytest.mark.parametrize("vertical", [True, False])
+def test_a_header_row_above_the_rules_is_the_tables_first_row(no_table_finder, vertical):
+    parsed = parse(_header_above_grid_pdf(vertical))
+    verify(parsed.document.text, parsed.blocks)
+    (table,) = [b for b in parsed.blocks if b.kind == "table"]
+    assert table.meta["rows"] == ROWS
+    assert not [b for b in parsed.blocks if b.kind == "paragraph" and b.text in ("Metal", "Density", "Melting point")]
+
+
 def test_two_column_prose_is_not_a_table(no_table_finder):
     doc = pymupdf.open()
     page = doc.new_page(width=595, height=842)

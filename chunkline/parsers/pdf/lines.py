@@ -154,6 +154,9 @@ def _line_from_spans(spans: list[dict]) -> Line | None:
         t = sp["text"]
         if not t:
             continue
+        if t == " ":  # a third of all spans: no glyph, no style, and no space to put back after it
+            parts.append(t)
+            continue
         bx0, by0, bx1, by1 = sp["bbox"]
         size = round(sp["size"] * 2) / 2
         if prev_x1 is not None and t[0] != " " and parts[-1][-1:] != " ":
@@ -403,30 +406,30 @@ _SYMBOL_BULLET = re.compile(r"^[•●○◦▪▫■□◆◇►▸▹➢➤✓
 
 #: four or more single characters a space apart ("c l a s s", ". . . .")
 _SPACED = re.compile(r"(?:(?<!\S)\S ){3,}\S(?!\S)")
+#: what every such run contains, starting with a literal: a fast first look
+_SPACED_GATE = re.compile(r" \S \S \S(?!\S)")
 _CODE_MARK = re.compile(r"[{}()\[\];=<>]")
 
 
-def scan_page(page_dict: dict) -> tuple[bool, list[int]]:
-    """One pass over a page's text: (any Hebrew/Arabic letter, indexes of the
-    text blocks that are letter-spaced listings).
+def scan_page(page_dict: dict, text: str) -> tuple[bool, list[int]]:
+    """(any Hebrew/Arabic letter, indexes of the text blocks that are
+    letter-spaced listings) of a page whose lines' text is ``text``.
 
     A listing set in a proportional font with its characters spread out gets
     a space between every two letters from MuPDF ("c l a s s A {"): a fifth of
     the block's lines or more are runs of single characters, and it has code
     punctuation.  A letter-spaced heading ("C O N T E N T S") has no such
-    punctuation; one spaced word in a paragraph is too few lines."""
-    texts = [
-        "\n".join(["".join([s["text"] for s in ln["spans"]]) for ln in b["lines"]]) if b.get("type", 0) == 0 else ""
-        for b in page_dict["blocks"]
-    ]
-    page = "\n\n".join(texts)
-    rtl = bool(_RTL.search(page))
+    punctuation; one spaced word in a paragraph is too few lines.  The
+    blocks are looked at only when ``text`` has such a run at all."""
+    rtl = bool(_RTL.search(text))
     listings: list[int] = []
-    if _SPACED.search(page):
-        for i, text in enumerate(texts):
-            lines = text.split("\n")
+    if _SPACED_GATE.search(text) and _SPACED.search(text):
+        for i, b in enumerate(page_dict["blocks"]):
+            if b.get("type", 0) != 0:
+                continue
+            lines = ["".join([s["text"] for s in ln["spans"]]) for ln in b["lines"]]
             spaced = sum(1 for t in lines if _SPACED.search(t))
-            if spaced and spaced >= 0.2 * len(lines) and (spaced >= 2 or len(lines) <= 3) and _CODE_MARK.search(text):
+            if spaced and spaced >= 0.2 * len(lines) and (spaced >= 2 or len(lines) <= 3) and _CODE_MARK.search("".join(lines)):
                 listings.append(i)
     return rtl, listings
 

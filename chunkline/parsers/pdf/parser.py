@@ -137,24 +137,33 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
             page = doc.load_page(i)
             tp = page.get_textpage(flags=flags)
             d = page.get_text("dict", textpage=tp)
-            any_rtl, listings = scan_page(d)
-            rtl.append(any_rtl)
-            raw = None
-            if any_rtl:
-                raw = page.get_text("rawdict", textpage=tp)
-                fix_rtl_ligatures(d, raw)
-            if listings:
-                respace_listings(d, raw or page.get_text("rawdict", textpage=tp), listings)
         except Exception as exc:
             raise FormatError(ctx.display, f"corrupt PDF: page {i + 1} cannot be read ({_first_line(exc)})", "format") from None
-        w, h = page.rect.width, page.rect.height  # as displayed (after /Rotate)
+        rect = page.rect
+        w, h = rect.width, rect.height  # as displayed (after /Rotate)
         sizes.append((w, h))
-        rm = tuple(page.rotation_matrix) if page.rotation else None
+        rotation = page.rotation
+        rm = tuple(page.rotation_matrix) if rotation else None
         mupdf_lines: list = []
         blocks, rot = page_lines(d, rm, mupdf_lines)
+        # the lines' text, already built, tells the rare pages that need the
+        # characters themselves (right-to-left ligatures, spread-out listings)
+        any_rtl, listings = scan_page(d, "\n".join([p[4] for p in mupdf_lines]))
+        rtl.append(any_rtl)
+        if any_rtl or listings:
+            try:
+                raw = page.get_text("rawdict", textpage=tp)
+            except Exception as exc:
+                raise FormatError(ctx.display, f"corrupt PDF: page {i + 1} cannot be read ({_first_line(exc)})", "format") from None
+            if any_rtl:
+                fix_rtl_ligatures(d, raw)
+            if listings:
+                respace_listings(d, raw, listings)
+            mupdf_lines = []
+            blocks, rot = page_lines(d, rm, mupdf_lines)
         if not blocks and not rot:
             (no_text if _has_images(page) else blank).append(i + 1)
-        page_tables = detect_tables(page, i + 1, d, mupdf_lines)
+        page_tables = detect_tables(page, i + 1, d, mupdf_lines, (w, h), rotation)
         if page_tables:
             blocks = [_drop_inside(lines, page_tables) for lines in blocks]
             blocks = [b for b in blocks if b]

@@ -307,11 +307,14 @@ def _cluster(segs: list[list]) -> list[tuple[tuple[float, float, float, float], 
 # ---------------------------------------------------------------- detection
 
 
-def detect_tables(page, page_no: int, page_dict: dict, lines: list | None = None) -> list[TableItem]:
+def detect_tables(page, page_no: int, page_dict: dict, lines: list | None = None, size: tuple[float, float] | None = None, rotation: int | None = None) -> list[TableItem]:
     """Tables of one page (see the module docstring); cheap on pages without.
-    ``lines``: the page's MuPDF lines from ``lines.page_lines``, if read."""
-    width, height = page.rect.width, page.rect.height
-    if page.rotation in (90, 270):  # the dict and the drawings are unrotated
+    ``lines``: the page's MuPDF lines from ``lines.page_lines``; ``size`` and
+    ``rotation``: the page's as displayed, if known (each ask of PyMuPDF
+    costs a bound-page call)."""
+    width, height = size if size is not None else (page.rect.width, page.rect.height)
+    rotation = page.rotation if rotation is None else rotation
+    if rotation in (90, 270):  # the dict and the drawings are unrotated
         width, height = height, width
     rows, pieces = text_rows(page_dict, with_pieces=True, lines=lines)
     run = _tabular_run(rows, width)
@@ -320,9 +323,16 @@ def detect_tables(page, page_no: int, page_dict: dict, lines: list | None = None
     out: list[tuple] = []  # (bbox, rows)
     for box, segs in ruling_grids(page, rows, width, height):
         cells = grid_cells(box, segs, pieces)
+        build = (lambda b: grid_cells(b, segs, pieces)) if cells is not None else (lambda b: aligned_cells(b, rows))
         if cells is None:  # booktabs (horizontal rules only): columns from the text
             cells = aligned_cells(box, rows)
         if cells is not None:
+            top = _header_above(box, rows)
+            if top is not None:  # the header row set above the ruled or shaded body
+                ext = (box[0], top, box[2], box[3])
+                with_head = build(ext)
+                if with_head is not None and len(with_head) == len(cells) + 1 and len(with_head[0]) == len(cells[0]):
+                    box, cells = ext, with_head
             out.append((box, cells))
     for x0, y0, x1, y1, _n, _cols in aligned_blocks(rows, width):
         box = (x0, y0, x1, y1)
@@ -337,10 +347,31 @@ def detect_tables(page, page_no: int, page_dict: dict, lines: list | None = None
         out = [(box, [list(reversed(r)) for r in cells]) for box, cells in out]
     items = []
     for box, cells in out:
-        if page.rotation:
+        if rotation:
             box = _rotate(box, page.rotation_matrix)
         items.append(TableItem(page_no, box, cells, to_markdown(cells)))
     return items
+
+
+def _header_above(box, rows: list[list]) -> float | None:
+    """Top of a header row right above a table's rules or shading (column
+    names set on the page background, the grid starting under them): the
+    nearest row ending at most two row heights above the box, within its
+    width, of two or more short pieces, not a caption.  None if there is none."""
+    x0, y0, x1, _y1 = box
+    best = None
+    for row in rows:
+        bottom = max(p[3] for p in row)
+        h = max(p[3] - p[1] for p in row)
+        if not (y0 - 2 * h <= bottom <= y0 + 2) or min(p[1] for p in row) >= y0 - 1:
+            continue
+        if len(row) < 2 or any(p[0] < x0 - 3 or p[2] > x1 + 3 or p[2] - p[0] > 0.4 * (x1 - x0) for p in row):
+            continue
+        if _CAPTION.match(row[0][4]):
+            continue
+        if best is None or bottom > max(p[3] for p in best):
+            best = row
+    return min(p[1] for p in best) if best is not None else None
 
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
