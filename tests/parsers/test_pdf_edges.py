@@ -335,3 +335,16 @@ def test_two_column_page_with_a_letter_spaced_listing_reads_columns_in_order():
     assert lazy.text.endswith("retain all benefits of lazy loading. Alternatively, a new interface can be designed in Python, directly on top of the bindings.")
     assert lazy.section == ("III. DESIGN", "B. Presentation")
     assert code.section == ("IV. FEATURES", "A. Automatic Templates")
+
+
+@needs_shared
+def test_an_inner_title_page_does_not_head_the_report():
+    # NIST SP 800-223: page 2 repeats the cover (report number, title,
+    # subtitle, sixteen author names in 14 pt): the Abstract's context ran
+    # through the title twice and an author's name
+    parsed = _doc("pymupdf__test_3842.pdf")
+    abstract = by_text(parsed, "Abstract")
+    assert abstract.kind == "heading"
+    assert abstract.section == ("High-Performance Computing Security",)
+    assert not [b for b in parsed.blocks if b.page == 2 and b.kind in ("heading", "title")]
+    assert [b.text for b in parsed.blocks if b.kind == "title"] == ["High-Performance Computing Security"]

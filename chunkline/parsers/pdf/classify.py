@@ -334,11 +334,15 @@ def demote_cover_pages(ordered: list[list], body: float) -> None:
     """Front and back covers are a poster of big type, not sections: on the
     first and last page of a document of six or more pages, when the page
     holds little running text, only its largest heading stays a heading.  A
-    back cover that repeats the title keeps none."""
+    back cover or an inner title page (pages 2-4) that repeats the title
+    keeps none: the title, author names, report numbers on it would
+    otherwise head every section after it."""
     if len(ordered) < 6:
         return
     first_top = None
-    for idx in (0, len(ordered) - 1):
+    # pages 2-4 may repeat the cover (an inner title page: "NIST SP 800-223",
+    # the title, author names and affiliations in display type)
+    for idx in (0, 1, 2, 3, len(ordered) - 1):
         units = [u for u in ordered[idx] if isinstance(u, Unit) and not u.furniture]
         heads = [u for u in units if u.kind in ("heading", "title")]
         prose = sum(len(unit_text(u)) for u in units if u.kind == "paragraph" and len(u.lines) >= 3)
@@ -353,6 +357,10 @@ def demote_cover_pages(ordered: list[list], body: float) -> None:
         keep = max(heads, key=rank)
         if idx == 0:
             first_top = norm_title(unit_text(keep))
+        elif idx < len(ordered) - 1:
+            if not first_top or norm_title(unit_text(keep)) != first_top:
+                continue  # an inner page that is not the title page again: its own headings stand
+            keep = None  # the title page again
         elif first_top and norm_title(unit_text(keep)) and norm_title(unit_text(keep)) in first_top:
             keep = None  # the title again
         for u in heads:
