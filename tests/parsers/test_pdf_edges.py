@@ -348,3 +348,23 @@ def test_an_inner_title_page_does_not_head_the_report():
     assert abstract.section == ("High-Performance Computing Security",)
     assert not [b for b in parsed.blocks if b.page == 2 and b.kind in ("heading", "title")]
     assert [b.text for b in parsed.blocks if b.kind == "title"] == ["High-Performance Computing Security"]
+
+
+@needs_shared
+def test_unreadable_glyph_blocks_are_left_out_and_a_chapter_number_is_furniture():
+    # redp5110 p3: four blocks of glyphs without Unicode ("�� ����"); p5: the
+    # chapter opener's big "1" beside "Chapter 1. Securing ..."
+    parsed = _doc("docling__redp5110_sampled.pdf")
+    assert not [b for b in parsed.blocks if b.text.count("\ufffd") > 0.5 * len(b.text)]
+    assert any("glyphs without Unicode" in w for w in parsed.warnings)
+    ones = [b for b in parsed.blocks if b.page == 5 and b.text == "1"]
+    assert ones and all(b.furniture for b in ones)
+
+
+def test_a_lone_number_that_is_not_a_chapter_number_stays_text():
+    lines = [(72, 100, "3 Results", 16, "hebo")]
+    lines += [(72, 130, "42", 10, "helv")]
+    lines += prose(150)
+    parsed = parse(one_page(lines))
+    (b,) = [b for b in parsed.blocks if b.text == "42"]
+    assert not b.furniture

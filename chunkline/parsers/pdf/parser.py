@@ -212,11 +212,14 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
     demote_bylines(ordered)
     assign_levels([u for items in ordered for u in items if isinstance(u, Unit) and u.kind == "heading"], toc, body)
     _set_list_levels(ordered)
+    _mark_chapter_numbers(ordered)
     _merge_column_breaks(ordered)
     _merge_page_breaks(ordered)
     _mark_table_continuations(ordered)
 
-    text, blocks = _assemble(ordered, vocab)
+    text, blocks, unreadable = _assemble(ordered, vocab)
+    if unreadable:
+        warnings.append(f"{unreadable} text block{'s' if unreadable > 1 else ''} left out: glyphs without Unicode (U+FFFD)")
     meta = {"pages": doc.page_count, "page_sizes": [[round(w, 2), round(h, 2)] for w, h in sizes], "body_font_size": body}
     if blank:
         meta["blank_pages"] = blank
@@ -323,6 +326,27 @@ def _set_list_levels(ordered: list[list]) -> None:
                 for u in run:
                     u.level = 1 + min(5, int((u.x0 - base) / 12))
                 run = []
+
+
+_CHAPTER_OF = "^(?:(?:chapter|part|section|appendix|kapitel|chapitre)\\s+)?{n}\\b"
+
+
+def _mark_chapter_numbers(ordered: list[list]) -> None:
+    """A number alone in display type beside the heading it numbers (a
+    chapter opener's big "1" next to "Chapter 1. Securing ...") repeats the
+    heading: page furniture, not a paragraph "1"."""
+    for items in ordered:
+        body = [it for it in items if isinstance(it, Unit) and not it.furniture]
+        for i, u in enumerate(body):
+            if u.kind != "paragraph" or len(u.lines) != 1:
+                continue
+            t = u.lines[0].text.strip()
+            if not (t.isdigit() and len(t) <= 3):
+                continue
+            near = [v for v in body[max(0, i - 1) : i + 2] if v is not u and v.kind in ("heading", "title")]
+            if any(re.match(_CHAPTER_OF.format(n=int(t)), " ".join(l.text for l in v.lines).strip(), re.I) for v in near):
+                u.furniture = True
+                u.kind = "page_header"
 
 
 def _merge_units(ordered: list[list], joins) -> None:
@@ -469,11 +493,14 @@ def _box(page: int, x0: float, y0: float, x1: float, y1: float):
     return (page, round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2))
 
 
-def _assemble(ordered: list[list], vocab: Vocabulary) -> tuple[str, list[Block]]:
+def _assemble(ordered: list[list], vocab: Vocabulary) -> tuple[str, list[Block], int]:
+    """Document text and blocks; and how many units were left out because
+    all their glyphs lack Unicode (U+FFFD, private use)."""
     parts: list[str] = []
     blocks: list[Block] = []
     pos = 0
     path: list[tuple[int, str]] = []  # (level, title) of enclosing headings
+    unreadable = 0
 
     def emit(kind: str, text: str, **kw) -> tuple[int, int]:
         nonlocal pos
@@ -520,6 +547,9 @@ def _assemble(ordered: list[list], vocab: Vocabulary) -> tuple[str, list[Block]]
                 continue
             bad = bad_glyphs(text)
             if bad:
+                if bad >= 0.9 * (len(text) - text.count(" ")):
+                    unreadable += 1  # only glyphs without Unicode ("�� ����"): nothing to read or search
+                    continue
                 meta["bad_glyphs"] = bad
             boxes = tuple(_box(v.page, v.x0, v.y0, v.x1, v.y1) for v in units)
             if len(units) > 1:
@@ -538,7 +568,7 @@ def _assemble(ordered: list[list], vocab: Vocabulary) -> tuple[str, list[Block]]
                 Block(u.kind, start, end, text, section=section, level=level if u.kind != "title" else None,
                       page=u.page, bboxes=boxes, furniture=u.furniture, meta=meta)
             )
-    return "".join(parts), blocks
+    return "".join(parts), blocks, unreadable
 
 
 # ------------------------------------------------------------ layout model
