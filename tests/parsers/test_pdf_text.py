@@ -101,3 +101,8 @@ def test_common_word_lexicon_is_the_bpe_shipped_with_chunkline():
 
     count = bpe_count("cl100k_base")
     assert count(" differences") == 1 and count(" memoryefficient") > 1
+
+
+def test_a_word_in_capitals_broken_at_a_line_end_is_joined_when_spelled_whole():
+    assert "SEQUENCE OF" in join("a SE-", "QUENCE OF INTEGER", other=("SEQUENCE is a type",))
+    assert "HPC-RELATED" in join("HPC-", "RELATED words")  # no evidence: kept

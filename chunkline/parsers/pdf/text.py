@@ -83,7 +83,9 @@ def join_running(lines: list[Line], vocabulary: "Vocabulary") -> tuple[str, list
             n = _WORD_START.match(t)
             if last != "\u00ad" and _SUSPENDED.match(t):
                 pass  # "pre- and post-": hyphen and space stay
-            elif last == "\u00ad" or (m and n and t[:1].islower() and not (m.start() > 0 and tail[m.start() - 1] in _HYPHENS)):
+            elif last == "\u00ad" or (
+                m and n and (t[:1].islower() or (m.group(1).isupper() and n.group(1).isupper())) and not (m.start() > 0 and tail[m.start() - 1] in _HYPHENS)
+            ):  # lower case goes on, or a word in capitals ("SE-" / "QUENCE"; joined only if spelled whole elsewhere)
                 if m and n and vocabulary.soft_break(m.group(1), n.group(1), last, tail[tail.rfind(" ") + 1 :], t.split(None, 1)[0]):
                     removed.append(size - 1)
                     parts[-1] = parts[-1][:-1]
