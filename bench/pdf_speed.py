@@ -123,13 +123,18 @@ def whole(folder: Path, n: int, jobs: int) -> int:
         "chunkline": [sys.executable, "-m", "chunkline", "parse", str(folder), "--include", "*.pdf", "-q", "-j", str(jobs), "-o", os.devnull],
     }
     best = {k: float("inf") for k in cmds}
+    pairs = []
     for i in range(n):
+        took = {}
         for name, cmd in cmds.items():
             t0 = time.perf_counter()
             subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
-            dt = time.perf_counter() - t0
+            took[name] = dt = time.perf_counter() - t0
             best[name] = min(best[name], dt)
             print(f"run {i + 1} {name:10s} {dt:6.2f} s", flush=True)
+        pairs.append(took["raw"] / took["chunkline"])
+    pairs.sort()
+    print(f"ratio of each interleaved pair: {', '.join(f'{r:.2f}' for r in pairs)} (median {pairs[len(pairs) // 2]:.2f})")
     pages = run_raw(sorted(folder.glob("*.pdf")))
     for name, dt in best.items():
         print(f"{name:10s} best {dt:6.2f} s  {pages / dt:7.1f} pages/s")
