@@ -34,6 +34,9 @@ class BpeOpenAI(Tokenizer):
     def count_tokens(self, text):
         return count(text)
 
+    def __repr__(self):
+        return "BpeOpenAI(cl100k_base)"
+
 
 def main(root: str) -> None:
     chunker = RecursiveChunker(tokenizer=BpeOpenAI(), chunk_size=512)

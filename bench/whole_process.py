@@ -98,8 +98,9 @@ def corpus_size(d: Path) -> tuple[int, int]:
     return len(files), sum(p.stat().st_size for p in files)
 
 
-def timed(argv: list[str], env: dict) -> tuple[float, float, int]:
-    """(wall seconds, peak RSS in MB, exit code) of one whole process, output to /dev/null."""
+def timed(argv: list[str], env: dict) -> tuple[float, float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS in MB, exit code) of one whole process (and the
+    children it waited for), output to /dev/null."""
     with open(os.devnull, "wb") as null:
         t = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=null, stderr=subprocess.PIPE, env=env)
@@ -109,11 +110,16 @@ def timed(argv: list[str], env: dict) -> tuple[float, float, int]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0,):
         sys.stderr.write(f"  {' '.join(argv[:6])}... exit {proc.returncode}: {err.decode(errors='replace')[-500:]}\n")
-    return wall, usage.ru_maxrss / 1024, proc.returncode
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode
 
 
 def chunkline(*args: str) -> list[str]:
     return [PY, "-m", "chunkline", *args]
+
+
+def with_root(argv: list[str], root: str) -> list[str]:
+    """Run ``argv`` with the chunkline code found under ``root`` (before/after comparisons)."""
+    return ["env", f"PYTHONPATH={root}", *argv]
 
 
 def jobs_table(mixed: Path, code: Path, tiny: Path) -> dict[str, list[tuple[str, list[str]]]]:
@@ -141,6 +147,7 @@ def main() -> None:
     ap.add_argument("--work", default="/tmp/chunkline-whole-process", help="where the corpus is built (reused)")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--jobs", default="text,detect,ast,startup,jobs")
+    ap.add_argument("--before", default="", help="also run each chunkline command with the chunkline package under this directory (e.g. an exported older commit), interleaved")
     args = ap.parse_args()
     work = Path(args.work)
     mixed, code = build_corpus(work)
@@ -150,26 +157,30 @@ def main() -> None:
         print(f"corpus {d}: {n:,} files, {size / 1e6:.2f} MB")
     table = jobs_table(mixed, code, work / "tiny.txt")
     chosen = [j for j in args.jobs.split(",") if j]
-    best: dict[tuple[str, str], tuple[float, float]] = {}
+    if args.before:
+        for job in chosen:
+            table[job] += [(label + " (before)", with_root(argv, args.before)) for label, argv in table[job] if argv[:3] == [PY, "-m", "chunkline"]]
+    best: dict[tuple[str, str], list[float]] = {}
     runs: dict[tuple[str, str], list[float]] = {}
     for _ in range(args.rounds):
         for job in chosen:
             for label, argv in table[job]:
-                wall, rss, _rc = timed(argv, env)
+                wall, cpu, rss, _rc = timed(argv, env)
                 runs.setdefault((job, label), []).append(wall)
-                w0, r0 = best.get((job, label), (float("inf"), 0.0))
-                best[(job, label)] = (min(w0, wall), max(r0, rss))
-    print(f"\nbest of {args.rounds} interleaved rounds (all runs in parentheses); ratio = peer time / chunkline time\n")
-    print("| job | command | best s | runs s | peak RSS MB | peer / chunkline | chunkline / peer |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+                w0, c0, r0 = best.get((job, label), (float("inf"), float("inf"), 0.0))
+                best[(job, label)] = [min(w0, wall), min(c0, cpu), max(r0, rss)]
+    print(f"\nbest of {args.rounds} interleaved rounds; wall = elapsed, CPU = user + system of the process tree;")
+    print("speed ratio = peer time / chunkline time (> 1: chunkline faster)\n")
+    print("| job | command | wall s (best) | wall s (all runs) | CPU s (best) | peak RSS MB | speed ratio, wall | speed ratio, CPU |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
     for job in chosen:
         (la, _), (lb, _) = table[job]
-        ta, tb = best[(job, la)][0], best[(job, lb)][0]
+        (ta, ca, _), (tb, cb, _) = best[(job, la)], best[(job, lb)]
         for label, _argv in table[job]:
-            t, rss = best[(job, label)]
+            t, c, rss = best[(job, label)]
             all_runs = ", ".join(f"{x:.2f}" for x in runs[(job, label)])
-            ratio = f"**{tb / ta:.2f}x** | {ta / tb:.2f}x" if label == la else " |"
-            print(f"| {job} | {label} | {t:.2f} | {all_runs} | {rss:.0f} | {ratio} |")
+            ratio = f"**{tb / ta:.2f}x** | {cb / ca:.2f}x" if label == la else " |"
+            print(f"| {job} | {label} | {t:.2f} | {all_runs} | {c:.2f} | {rss:.0f} | {ratio} |")
 
 
 if __name__ == "__main__":
