@@ -50,10 +50,12 @@ class Scale:
     statements: int
     empty_pages: int
     many_files: int
+    #: size of the pathological cases (``bombs``) as a share of issue 16's sizes
+    bombs: float = 1.0
 
 
 SCALES = {
-    "ci": Scale(long_line_bytes=2_000_000, nesting=10_000, statements=20_000, empty_pages=200, many_files=300),
+    "ci": Scale(long_line_bytes=2_000_000, nesting=10_000, statements=20_000, empty_pages=200, many_files=300, bombs=0.05),
     "full": Scale(long_line_bytes=50_000_000, nesting=10_000, statements=500_000, empty_pages=5_000, many_files=10_000),
 }
 
@@ -171,6 +173,48 @@ class Corpus:
         self.add(c + "huge_attr.html", b"<p title='" + b"a" * 1_000_000 + b"'>text</p>", "ok", "1 MB attribute", keep=("text",))
         self.add(c + "not_html.html", PROSE.encode(), "ok", "plain text named .html", keep=("Sphinx of black quartz, judge my vow.",))
 
+    # ------------------------------------------------------------ cost bombs
+
+    def bombs(self) -> None:
+        """Inputs whose cost used to grow faster than their size (issue 16).
+
+        At full size (``--scale full``) each must finish within max(3 s, 2 s per
+        MB) and 200 MB + 10x its size of peak RSS, whole command, default
+        settings: ``bench/pathological.py`` times them.  ``--scale ci`` writes
+        them at 5% for the correctness checks of ``tests/hostile``.
+        """
+        c = "content/bomb_"
+        f = self.scale.bombs
+
+        def n(full: int) -> int:
+            return max(1, int(full * f))
+
+        d = n(100_000)
+        self.add(c + "nested_divs.html", b"<html><body>" + b"<div>" * d + b"<p>first paragraph</p><p>second paragraph</p>" + b"</div>" * d + b"</body></html>", "ok", f"{d:,} nested divs around two paragraphs", keep=("first paragraph", "second paragraph"))
+        cols = n(20_000)
+        row = b"|" + b"".join(b" v%d |" % (i % 100) for i in range(cols)) + b"\n"
+        self.add(c + "wide_table.md", b"|" + b"".join(b" c%d |" % i for i in range(cols)) + b"\n|" + b"---|" * cols + b"\n" + row * 8, "ok", f"a markdown table {cols:,} columns wide")
+        size = n(5_500_000)
+        unit = b"function f%d(a,b){return a+b*%d};"
+        body = b"".join(unit % (i, i) for i in range(size // 30))
+        self.add(c + "minified_line.js", b"!function(){" + body + b"}();", "ok", f"{len(body) / 1e6:.1f} MB of minified JavaScript on one line")
+        k = n(50_000)
+        self.add(c + "emphasis.md", b"*a **" * k + b"\n", "ok", f"{k:,} unmatched '*a **'")
+        self.add(c + "brackets.md", b"[" * k + b"x\n", "ok", f"{k:,} unmatched '['")
+        self.add(c + "links.md", b"[a](" * k + b"\n", "ok", f"{k:,} unclosed link destinations")
+        k = n(30_000)
+        self.add(c + "nested_lists.md", b"- " * k + b"deep\n", "ok", f"{k:,} nested markdown lists")
+        self.add(c + "nested_lists.html", b"<ul>" + b"<li>x<ul>" * k + b"<li>bottom" + b"</li></ul>" * k + b"</ul>", "ok", f"{k:,} nested HTML lists", keep=("bottom",))
+        k = n(20_000)
+        self.add(c + "nested_brackets.py", b"x = " + b"([{" * (k // 3) + b"1" + b"}])" * (k // 3) + b"\n", "ok", f"{k:,} nested brackets in code")
+        self.add(c + "nested_brackets.js", b"var x = " + b"[" * k + b"1" + b"]" * k + b";\n", "ok", f"{k:,} nested brackets in JavaScript")
+        k = n(1_000_000)
+        self.add(c + "short_lines.txt", b"ab\n" * k, "ok", f"{k:,} short lines")
+        self.add(c + "short_lines.md", b"ab\n" * k, "ok", f"{k:,} short lines of markdown")
+        k = n(20_000_000)
+        self.add(c + "no_space.txt", b"x" * k, "ok", f"{k / 1e6:.0f} MB without a space")
+        self.add(c + "no_space.md", b"y" * k, "ok", f"{k / 1e6:.0f} MB of markdown without a space")
+
     # ------------------------------------------------------------ code, legal
 
     def code_legal(self) -> None:
@@ -274,6 +318,7 @@ def content_cases(scale: str = "ci", seed: int = 10) -> list[Case]:
     corpus.encodings()
     corpus.sizes()
     corpus.nesting()
+    corpus.bombs()
     corpus.code_legal()
     corpus.pdfs()
     return corpus.cases
@@ -286,6 +331,7 @@ def build(root: Path, scale: str = "ci", seed: int = 10) -> list[Case]:
     corpus.encodings()
     corpus.sizes()
     corpus.nesting()
+    corpus.bombs()
     corpus.code_legal()
     corpus.pdfs()
     corpus.many()

@@ -8,12 +8,11 @@ block for the whole file.
 
 from __future__ import annotations
 
-import bisect
 import re
 
 from ..core.records import Block, ParsedDocument
 from ..core.spans import trim
-from .base import ParseContext, line_starts
+from .base import ParseContext
 
 _BLANK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _LINE = re.compile(r"\n\s*")
@@ -39,31 +38,35 @@ def parse_text(data: bytes, ctx: ParseContext) -> ParsedDocument:
 
 
 def paragraph_blocks(text: str, start: int = 0, end: int | None = None, section: tuple[str, ...] = ()):
-    """Paragraph blocks of ``text[start:end]`` (blank-line separated), with line spans."""
+    """Paragraph blocks of ``text[start:end]`` (blank-line separated), with line spans.
+
+    One regex scan for the separators; each block is built once, its line
+    span counted forward from the previous block's (``str.count``, so the
+    whole scan stays linear and no table of line starts is built).
+    """
     end = len(text) if end is None else end
     view = line_view(text)
-    starts = line_starts(view)
-    pos = start
     sep = _LINE if _one_paragraph_per_line(view, start, end) else _BLANK
+    count = view.count
+    at, line = 0, 1  # ``line`` is the 1-based line of offset ``at``
+    for a, b in _pieces(sep, view, start, end):
+        s, e = trim(text, a, b)
+        if e > s:
+            line += count("\n", at, s)
+            last = line + count("\n", s, e - 1)
+            yield Block(kind="paragraph", start=s, end=e, text=text[s:e], section=section, lines=(line, last))
+            at, line = e - 1, last
+
+
+def _pieces(sep, view: str, start: int, end: int):
+    """The ``[a, b)`` spans between separator matches in ``view[start:end]``."""
+    pos = start
     for m in sep.finditer(view, start, end):
         if m.start() > pos:
-            b = _paragraph(text, pos, m.start(), section, starts)
-            if b is not None:
-                yield b
+            yield pos, m.start()
         pos = m.end()
     if pos < end:
-        b = _paragraph(text, pos, end, section, starts)
-        if b is not None:
-            yield b
-
-
-def _paragraph(text: str, s: int, e: int, section: tuple[str, ...], starts: list[int]) -> Block | None:
-    """The trimmed paragraph block of ``[s, e)`` with its line span, built once (None if blank)."""
-    s, e = trim(text, s, e)
-    if e <= s:
-        return None
-    lines = (bisect.bisect_right(starts, s), bisect.bisect_right(starts, e - 1))
-    return Block(kind="paragraph", start=s, end=e, text=text[s:e], section=section, lines=lines)
+        yield pos, end
 
 
 def _one_paragraph_per_line(view: str, start: int, end: int) -> bool:
