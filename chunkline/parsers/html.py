@@ -47,7 +47,7 @@ def sniff(head: bytes, name: str) -> bool:
 def parse_html(data: bytes, ctx: ParseContext) -> ParsedDocument:
     from selectolax.lexbor import LexborHTMLParser
 
-    raw = ctx.decode(data, declared=_declared_charset(data))
+    raw = _cap_depth(ctx.decode(data, declared=_declared_charset(data)))
     try:
         tree = LexborHTMLParser(raw)
     except Exception as exc:  # selectolax raises plain errors on hopeless input
@@ -66,6 +66,56 @@ def parse_html(data: bytes, ctx: ParseContext) -> ParsedDocument:
         builder.walk(root)
     text = builder.text()
     return ParsedDocument(ctx.document("html", data, text, title=title) if title else ctx.document("html", data, text), tuple(builder.blocks))
+
+
+#: Elements nested deeper than this are read as siblings of the last one kept
+#: (Chromium caps DOM depth at 512 in a similar way; real pages stay under ~100).  An HTML5 parser
+#: checks the open-element stack on every start tag, so 100,000 nested divs
+#: cost it ~10^10 steps; past the cap the stack stays short.
+MAX_DEPTH = 256
+#: Comments, raw-text elements (their content holds no tags) and tags.
+_MARKUP = re.compile(r"<!--.*?(?:-->|$)|<(script|style|textarea|title|xmp)\b.*?(?:</\1\s*>|$)|<(/?)([A-Za-z][A-Za-z0-9-]*)[^>]*>", re.S | re.I)
+#: Void elements and elements whose end tag may be left out: they do not nest
+#: when unclosed (``<p>a<p>b``), so they do not count towards the depth.
+_FLAT = frozenset(
+    "area base br col embed hr img input link meta source track wbr param keygen basefont bgsound frame image"
+    " p li dt dd option optgroup tr td th thead tbody tfoot rp rt colgroup caption html head body".split()
+)
+
+
+def _cap_depth(raw: str) -> str:
+    """``raw`` with the start tags of elements nested deeper than ``MAX_DEPTH`` left out.
+
+    Text is never touched, only tags, and only on pages that nest that deep
+    (no real page does): their deepest elements become siblings.  The depth
+    is counted from the tags, as an upper bound of the DOM's (unclosed
+    elements count, self-closing and optional-end elements do not).
+    """
+    if raw.count("<") <= MAX_DEPTH:
+        return raw
+    depth = 0
+    drop: list[tuple[int, int]] = []
+    for m in _MARKUP.finditer(raw):
+        name = m.group(3)
+        if name is None:
+            continue
+        name = name.lower()
+        if name in _FLAT or raw[m.end() - 2] == "/":
+            continue
+        if m.group(2):
+            depth = max(0, depth - 1)
+        elif depth >= MAX_DEPTH:
+            drop.append(m.span())
+        else:
+            depth += 1
+    if not drop:
+        return raw
+    parts, pos = [], 0
+    for a, b in drop:
+        parts.append(raw[pos:a])
+        pos = b
+    parts.append(raw[pos:])
+    return "".join(parts)
 
 
 _DECLARED = re.compile(rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)|<\?xml\b[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)", re.I)
@@ -152,7 +202,7 @@ def _toc_links(node) -> list[str] | None:
 #: Block elements inside table cells: a cell's text is flattened, so these
 #: must not run into the text around them (a cell's paragraphs, list items,
 #: a nested table's cells).  Elsewhere the walker keeps blocks apart itself.
-_SEPARATED = ", ".join(f"{cell} {tag}" for cell in ("td", "th") for tag in sorted(_BLOCK_TAGS - {"html", "body", "br"}))
+_SEPARATED_TAGS = _BLOCK_TAGS - {"html", "body", "br"}
 
 
 def _separate_blocks(tree) -> None:
@@ -162,9 +212,25 @@ def _separate_blocks(tree) -> None:
     space where the page showed a break, never a character of its own."""
     for br in tree.css("br"):
         br.insert_after("\n")
-    for node in tree.css(_SEPARATED):
-        node.insert_before(" ")
-        node.insert_after(" ")
+    if tree.css_first("td, th") is None:
+        return
+    # one walk over the tree with the number of enclosing cells, not the
+    # selector "td div, td p...", which checks every element's ancestors
+    # (quadratic on deeply nested pages)
+    root = tree.root
+    stack = [(root, False)] if root is not None else []
+    while stack:
+        node, in_cell = stack.pop()
+        tag = node.tag
+        if in_cell and tag in _SEPARATED_TAGS:
+            node.insert_before(" ")
+            node.insert_after(" ")
+        inside = in_cell or tag in ("td", "th")
+        child = node.child
+        while child is not None:
+            if child.tag != "-text":
+                stack.append((child, inside))
+            child = child.next
 
 
 class _Builder:
