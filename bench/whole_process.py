@@ -174,12 +174,12 @@ def main() -> None:
     print("| job | command | wall s (best) | wall s (all runs) | CPU s (best) | peak RSS MB | speed ratio, wall | speed ratio, CPU |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for job in chosen:
-        (la, _), (lb, _) = table[job]
-        (ta, ca, _), (tb, cb, _) = best[(job, la)], best[(job, lb)]
+        peer = table[job][1][0]
+        tb, cb, _ = best[(job, peer)]
         for label, _argv in table[job]:
             t, c, rss = best[(job, label)]
             all_runs = ", ".join(f"{x:.2f}" for x in runs[(job, label)])
-            ratio = f"**{tb / ta:.2f}x** | {cb / ca:.2f}x" if label == la else " |"
+            ratio = f"**{tb / t:.2f}x** | {cb / c:.2f}x" if label != peer else " |"
             print(f"| {job} | {label} | {t:.2f} | {all_runs} | {c:.2f} | {rss:.0f} | {ratio} |")
 
 

@@ -196,7 +196,7 @@ class Corpus:
         self.add(c + "wide_table.md", b"|" + b"".join(b" c%d |" % i for i in range(cols)) + b"\n|" + b"---|" * cols + b"\n" + row * 8, "ok", f"a markdown table {cols:,} columns wide")
         size = n(5_500_000)
         unit = b"function f%d(a,b){return a+b*%d};"
-        body = b"".join(unit % (i, i) for i in range(size // 30))
+        body = b"".join(unit % (i, i) for i in range(size // 39))
         self.add(c + "minified_line.js", b"!function(){" + body + b"}();", "ok", f"{len(body) / 1e6:.1f} MB of minified JavaScript on one line")
         k = n(50_000)
         self.add(c + "emphasis.md", b"*a **" * k + b"\n", "ok", f"{k:,} unmatched '*a **'")

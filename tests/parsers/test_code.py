@@ -382,3 +382,18 @@ def test_javascript_class_fields_holding_functions_are_methods():
     parsed = parse_bytes(src, ParseContext("app.jsx", None))
     defs = {b.symbol: b.lines for b in parsed.blocks if b.kind == "definition"}
     assert defs == {"Counter": (1, 11), "Counter.handleClick": (4, 6), "Counter.render": (8, 10)}
+
+
+def test_large_minified_code_gets_line_blocks_before_any_syntax_tree():
+    """A minified bundle over MAX_MINIFIED_TREE_BYTES is split into line blocks
+    with a warning, before tree-sitter: its tree and one-line "definitions"
+    take ~150x the source in memory (a 7 MB bundle: over 1 GB)."""
+    from chunkline.parsers.code.parser import MAX_MINIFIED_TREE_BYTES
+
+    body = "".join("function f%d(a,b){return a+b*%d};" % (i, i) for i in range(MAX_MINIFIED_TREE_BYTES // 30))
+    data = ("!function(){" + body + "}();").encode()
+    assert len(data) > MAX_MINIFIED_TREE_BYTES
+    parsed = parse_bytes(data, ParseContext("app.js", None))
+    assert not any(b.kind == "definition" for b in parsed.blocks)
+    assert [b.kind for b in parsed.blocks] == ["other"] and parsed.blocks[0].text == data.decode()
+    assert any("minified" in w for w in parsed.warnings)

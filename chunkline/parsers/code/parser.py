@@ -20,12 +20,18 @@ import re
 from dataclasses import replace
 
 from ...core.errors import InputError, UsageError
+from ...core.filters import MINIFIED_AVG_LINE
 from ...core.records import ParsedDocument
 from .languages import BY_NAME, detect_language, load_grammar, normalize_language
 from ..base import ParseContext
 
 #: Largest file handed to tree-sitter by default; larger ones fall back to line blocks.
 DEFAULT_MAX_TREE_BYTES = 8 * 1024 * 1024
+#: Largest *minified* file handed to tree-sitter.  Minified code has a syntax
+#: node every few bytes: its tree and blocks take ~150x the source in memory
+#: (a 7 MB bundle: over 1 GB and a minute), for one-line "definitions" nobody
+#: searches; above this size it falls back to line blocks before any parsing.
+MAX_MINIFIED_TREE_BYTES = 512 * 1024
 
 
 def parse_code(data: bytes, ctx: ParseContext) -> ParsedDocument:
@@ -52,6 +58,11 @@ def parse_code(data: bytes, ctx: ParseContext) -> ParsedDocument:
     max_bytes = int(str(ctx.options.get("code_max_bytes", DEFAULT_MAX_TREE_BYTES)))
     if len(encoded) > max_bytes:
         return _fallback(data, text, ctx, language, f"{len(encoded):,} bytes is over the {max_bytes:,}-byte limit for a syntax tree; split into blank-line separated blocks", notes)
+    if len(encoded) > MAX_MINIFIED_TREE_BYTES:
+        average = len(encoded) // (encoded.count(b"\n") + 1)
+        if average > MINIFIED_AVG_LINE:
+            why = f"minified ({len(encoded):,} bytes, average line of {average:,} characters): no syntax tree; split into blank-line separated blocks"
+            return _fallback(data, text, ctx, language, why, notes)
 
     from .blocks import code_blocks, find_definitions
     from .tree import ParseTimeout, parse_tree
