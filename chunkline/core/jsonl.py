@@ -1,4 +1,11 @@
-"""Canonical JSON lines: compact, UTF-8, fixed key order, byte-identical across runs."""
+"""Canonical JSON lines: compact, UTF-8, fixed key order, byte-identical across runs.
+
+Lines are written by ``orjson`` (compiled) where its bytes are the standard
+library's, and by ``json`` otherwise: a float JSON writes in exponent form
+(0 < |x| < 1e-4 after rounding, or infinite), an integer beyond 64 bits, a
+non-string key.  Both write compact separators, raw UTF-8 and the same string
+escapes.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,29 @@ import dataclasses
 import json
 from typing import Any, Iterable
 
+try:
+    from orjson import dumps as _orjson_dumps
+except ImportError:  # pragma: no cover - orjson is a dependency; the stdlib writes the same bytes
+    _orjson_dumps = None
+
 _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False)
+
+
+class _StdlibFloat(float):
+    """A float orjson would write differently (``1e-05`` is ``1e-5`` there, inf
+    is null): orjson refuses float subclasses, so its line goes to ``json``."""
+
+    __slots__ = ()
+
+
+def _float(value: float) -> Any:
+    """Rounded to 6 places; NaN to null."""
+    if value != value:
+        return None
+    r = round(value, 6)
+    if r and not 1e-4 <= abs(r) < 1e15:
+        return _StdlibFloat(r)
+    return r
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}  # dataclass type -> field names; () for other types
@@ -21,7 +50,7 @@ def _plain(value: Any) -> Any:
     if t is str or t is int or t is bool or value is None:
         return value
     if t is float:
-        return round(value, 6) if value == value else None
+        return _float(value)
     names = _FIELDS.get(t)
     if names is None:
         names = tuple(f.name for f in dataclasses.fields(value)) if dataclasses.is_dataclass(value) and not isinstance(value, type) else ()
@@ -33,7 +62,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, float):
-        return round(value, 6) if value == value else None
+        return _float(value)
     return value
 
 
@@ -65,8 +94,23 @@ def dumps(obj: Any) -> str:
     return line
 
 
+_LINE_BREAKERS_UTF8 = {raw.encode(): escaped.encode() for raw, escaped in _LINE_BREAKERS.items()}
+
+
 def dumps_line(obj: Any) -> bytes:
-    return (dumps(obj) + "\n").encode("utf-8")
+    """One JSONL line, newline included, as UTF-8 bytes (``dumps`` + ``\\n``)."""
+    if _orjson_dumps is None:
+        return (dumps(obj) + "\n").encode("utf-8")
+    if not isinstance(obj, dict):
+        obj = record_to_dict(obj)
+    try:
+        line = _orjson_dumps(obj)
+    except TypeError:  # a value only the stdlib writes as chunkline always has
+        return (dumps(obj) + "\n").encode("utf-8")
+    if b"\xe2\x80\xa8" in line or b"\xe2\x80\xa9" in line or b"\xc2\x85" in line:
+        for raw, escaped in _LINE_BREAKERS_UTF8.items():
+            line = line.replace(raw, escaped)
+    return line + b"\n"
 
 
 def _tuples(value: Any) -> Any:
