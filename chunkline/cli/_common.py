@@ -6,8 +6,6 @@ import sys
 from contextlib import contextmanager
 from typing import Iterator, Optional
 
-import typer
-
 from ..core.errors import ExitCode, UsageError, one_line
 from ..parsers.base import PARSERS, ParseOptions
 from ..run import FileResult, InputOptions, RunSummary
@@ -21,6 +19,8 @@ def resolve_paths(paths: Optional[list[str]], fmt: Optional[str]) -> tuple[str, 
     """No path: read stdin if it is piped, else it is a usage error (never hang on a terminal)."""
     if not paths:
         if sys.stdin is None or sys.stdin.isatty():
+            import typer
+
             ctx = typer.get_current_context(silent=True) if hasattr(typer, "get_current_context") else None
             raise typer.BadParameter("give files, directories, globs, or - for stdin", ctx=ctx, param_hint="PATHS")
         paths = ["-"]
@@ -128,30 +128,45 @@ class Reporter:
         return int(ExitCode.INPUTS_FAILED if summary.failed else ExitCode.OK)
 
 
-# typer option factories (so every command spells them the same way)
+# typer option factories (so every command spells them the same way); typer is
+# imported only when the commands are declared (``cli.fast`` runs without it)
 def opt_format():
+    import typer
+
     return typer.Option(None, "--format", "-f", help=format_help())
 
 
 def opt_output():
+    import typer
+
     return typer.Option(None, "--output", "-o", help="Write to FILE atomically (default: stdout).")
 
 
 def opt_jobs():
+    import typer
+
     return typer.Option(1, "--jobs", "-j", min=1, help="Files processed in parallel (output order stays the input order).")
 
 
 def opt_errors():
+    import typer
+
     return typer.Option(None, "--errors", help="Write failed and skipped inputs to FILE as JSONL.")
 
 
 def opt_quiet():
+    import typer
+
     return typer.Option(False, "--quiet", "-q", help="No progress, warnings or summary on stderr (errors still print).")
 
 
 def opt_verbose():
+    import typer
+
     return typer.Option(False, "--verbose", "-v", help="Also list skipped files on stderr.")
 
 
 def opt_debug():
+    import typer
+
     return typer.Option(False, "--debug", help="Show tracebacks for errors.")

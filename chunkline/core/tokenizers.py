@@ -149,15 +149,16 @@ class LazyTokenTable:
     """
 
     def __init__(self, fill: Callable[[int], int], dtype: str = "int32") -> None:
-        import numpy as np
-
         self._fill = fill
-        self._unknown = np.iinfo(dtype).min  # no real entry takes this value
-        self.table = np.full(1024, self._unknown, dtype=dtype)
+        self._dtype = dtype
+        self.table = None  # made on first lookup: importing numpy costs a small run 0.1-0.3 s
 
     def lookup(self, ids: "numpy.ndarray") -> "numpy.ndarray":
         import numpy as np
 
+        if self.table is None:
+            self._unknown = np.iinfo(self._dtype).min  # no real entry takes this value
+            self.table = np.full(1024, self._unknown, dtype=self._dtype)
         if ids.size == 0:
             return ids.astype(self.table.dtype)
         top = int(ids.max())

@@ -43,7 +43,7 @@ GEN = _load_generator()
 CASES = {c.path: c for c in GEN.content_cases(SCALE)}
 
 #: Named on the command line (directory walks skip minified code, see test_minified_code_in_directories_is_listed_as_skipped).
-EXPLICIT = ("content/minified.js", "content/deep_parens.py")
+EXPLICIT = ("content/minified.js", "content/deep_parens.py", "content/bomb_minified_line.js", "content/bomb_nested_brackets.py", "content/bomb_nested_brackets.js")
 
 # Failures in modules other engineers own right now: one xfail per case, with the reproduction in the report.
 KNOWN = {}

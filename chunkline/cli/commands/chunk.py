@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
-
-import typer
+from typing import TYPE_CHECKING, List, Optional
 
 from ...core.sources import DEFAULT_MAX_BYTES
 from ...run import DEFAULT_TIMEOUT, ChunkOptions, run_chunk
@@ -12,8 +10,13 @@ from ...segmenters.base import SEGMENTERS, parse_strategy
 from ..app import flag
 from .._common import Reporter, input_options, opt_debug, opt_errors, opt_format, opt_jobs, opt_quiet, opt_verbose, parse_options, resolve_paths
 
+if TYPE_CHECKING:
+    import typer
 
-def register(app: typer.Typer) -> None:
+
+def register(app: "typer.Typer") -> None:
+    import typer
+
     @app.command("chunk", no_args_is_help=False)
     def chunk(
         paths: Optional[List[str]] = typer.Argument(None, help="Files, directories, globs, or - for stdin.", show_default=False),
@@ -54,33 +57,46 @@ def register(app: typer.Typer) -> None:
         debug: bool = opt_debug(),
     ) -> int:
         """Chunk documents into JSONL, one chunk record per line (see README: the record contract)."""
-        opts = ChunkOptions(
-            inputs=input_options(resolve_paths(paths, fmt), include, exclude, hidden, max_bytes, gitignore=not no_gitignore),
-            strategy=parse_strategy(
-                strategy,
-                max_tokens=max_tokens,
-                max_chars=max_chars,
-                tokenizer=tokenizer,
-                overlap=overlap,
-                min_size=min_size,
-                keep_furniture=keep_furniture,
-                options={**({"embedder": embedder} if embedder else {}), **_kv(option)},
-            ),
-            parse=parse_options(fmt, encoding, decode_errors, layout, scanned),
-            output=output,
-            errors_path=errors,
-            documents_path=documents,
-            jobs=jobs,
-            timeout=timeout or None,
-            engine=engine,
-            address=address,
-            incremental=incremental,
-            shard_bytes=max(1, int(shard_mb * 1024 * 1024)),
-        )
-        rep = Reporter(quiet, verbose, "chunking")
-        with rep.running():
-            summary = run_chunk(opts, on_start=rep.start, on_result=rep.result, shown=flag)
-        return rep.finish(summary, "chunks")
+        return execute(**locals())
+
+
+def execute(
+    paths, strategy="recursive", max_tokens=None, max_chars=None, tokenizer=None, overlap=0, min_size=0, option=None,
+    embedder=None, keep_furniture=False, fmt=None, include=None, exclude=None, hidden=False, no_gitignore=False,
+    encoding="utf-8", decode_errors="strict", layout="rules", scanned="warn", max_bytes=DEFAULT_MAX_BYTES,
+    timeout=DEFAULT_TIMEOUT, output=None, incremental=False, shard_mb=128, engine="local", address=None, errors=None,
+    documents=None, jobs=1, quiet=False, verbose=False, debug=False,
+) -> int:
+    """The ``chunk`` command's work, without typer: the typer command and the
+    lean start-up path (``cli.fast``) both call it.  Defaults are the
+    command's (a test checks they match its declarations)."""
+    opts = ChunkOptions(
+        inputs=input_options(resolve_paths(paths, fmt), include, exclude, hidden, max_bytes, gitignore=not no_gitignore),
+        strategy=parse_strategy(
+            strategy,
+            max_tokens=max_tokens,
+            max_chars=max_chars,
+            tokenizer=tokenizer,
+            overlap=overlap,
+            min_size=min_size,
+            keep_furniture=keep_furniture,
+            options={**({"embedder": embedder} if embedder else {}), **_kv(option)},
+        ),
+        parse=parse_options(fmt, encoding, decode_errors, layout, scanned),
+        output=output,
+        errors_path=errors,
+        documents_path=documents,
+        jobs=jobs,
+        timeout=timeout or None,
+        engine=engine,
+        address=address,
+        incremental=incremental,
+        shard_bytes=max(1, int(shard_mb * 1024 * 1024)),
+    )
+    rep = Reporter(quiet, verbose, "chunking")
+    with rep.running():
+        summary = run_chunk(opts, on_start=rep.start, on_result=rep.result, shown=flag)
+    return rep.finish(summary, "chunks")
 
 
 def _kv(items: Optional[List[str]]) -> dict[str, str]:
