@@ -147,11 +147,12 @@ def main() -> None:
     ap.add_argument("--work", default="/tmp/chunkline-whole-process", help="where the corpus is built (reused)")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--jobs", default="text,detect,ast,startup,jobs")
+    ap.add_argument("--root", default=str(ROOT), help="the chunkline package to time (default: this checkout; an exported commit keeps edits out of a long run)")
     ap.add_argument("--before", default="", help="also run each chunkline command with the chunkline package under this directory (e.g. an exported older commit), interleaved")
     args = ap.parse_args()
     work = Path(args.work)
     mixed, code = build_corpus(work)
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = dict(os.environ, PYTHONPATH=args.root + os.pathsep + os.environ.get("PYTHONPATH", ""))
     for d in (mixed, code):
         n, size = corpus_size(d)
         print(f"corpus {d}: {n:,} files, {size / 1e6:.2f} MB")

@@ -13,6 +13,8 @@ import dataclasses
 import json
 from typing import Any, Iterable
 
+from .records import Block, Chunk
+
 try:
     from orjson import dumps as _orjson_dumps
 except ImportError:  # pragma: no cover - orjson is a dependency; the stdlib writes the same bytes
@@ -94,6 +96,9 @@ def dumps(obj: Any) -> str:
     return line
 
 
+#: Records orjson can write as they are when they hold no floats and no meta.
+_NATIVE = (Chunk, Block)
+
 _LINE_BREAKERS_UTF8 = {raw.encode(): escaped.encode() for raw, escaped in _LINE_BREAKERS.items()}
 
 
@@ -101,12 +106,21 @@ def dumps_line(obj: Any) -> bytes:
     """One JSONL line, newline included, as UTF-8 bytes (``dumps`` + ``\\n``)."""
     if _orjson_dumps is None:
         return (dumps(obj) + "\n").encode("utf-8")
-    if not isinstance(obj, dict):
-        obj = record_to_dict(obj)
-    try:
-        line = _orjson_dumps(obj)
-    except TypeError:  # a value only the stdlib writes as chunkline always has
-        return (dumps(obj) + "\n").encode("utf-8")
+    line = None
+    if type(obj) in _NATIVE and not obj.meta and not obj.bboxes:
+        # no floats to round, no meta keys to sort: orjson writes the
+        # dataclass itself, in field order, as record_to_dict would
+        try:
+            line = _orjson_dumps(obj)
+        except TypeError:
+            pass
+    if line is None:
+        if not isinstance(obj, dict):
+            obj = record_to_dict(obj)
+        try:
+            line = _orjson_dumps(obj)
+        except TypeError:  # a value only the stdlib writes as chunkline always has
+            return (dumps(obj) + "\n").encode("utf-8")
     if b"\xe2\x80\xa8" in line or b"\xe2\x80\xa9" in line or b"\xc2\x85" in line:
         for raw, escaped in _LINE_BREAKERS_UTF8.items():
             line = line.replace(raw, escaped)

@@ -89,9 +89,11 @@ def iter_sources(
     from .filters import is_generated_or_minified
 
     seen: set[str] = set()
+    real_dirs: dict[str, str] = {}
 
-    def add(display: str, path: str | None, walked: bool = False) -> Iterator[Source]:
-        key = "-" if path is None else os.path.realpath(path)
+    def add(display: str, path: str | None, walked: bool = False, key: str | None = None) -> Iterator[Source]:
+        if key is None:
+            key = "-" if path is None else os.path.realpath(path)
         if key in seen:
             return
         seen.add(key)
@@ -126,10 +128,12 @@ def iter_sources(
                     else:
                         keep.append(d)
                 dirnames[:] = keep
+                # per directory, not per file: relpath and realpath stat every path component
+                rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/") if include or exclude else ""
                 for f in sorted(filenames):
                     full = os.path.join(dirpath, f)
                     disp = _disp(dirpath, f)
-                    rel = os.path.relpath(full, root).replace(os.sep, "/")
+                    rel = f if rel_dir in ("", ".") else rel_dir + "/" + f
                     if not hidden and f.startswith("."):
                         yield Skipped(disp, "hidden file")
                     elif include and not _matches(rel, include):
@@ -138,12 +142,19 @@ def iter_sources(
                         continue
                     elif rules and (why := rules.ignored(full, False)):
                         yield Skipped(disp, why)
-                    elif os.path.islink(full) and not os.path.exists(full):
+                    elif (link := os.path.islink(full)) and not os.path.exists(full):
                         yield Skipped(disp, "broken symlink")
                     elif why := is_generated_or_minified(f, b""):
                         yield Skipped(disp, why)
                     else:
-                        yield from add(disp, full, walked=True)
+                        if link:
+                            key = os.path.realpath(full)
+                        else:
+                            if dirpath not in real_dirs:
+                                real_dirs.clear()  # the walk never comes back to a directory
+                                real_dirs[dirpath] = os.path.realpath(dirpath)
+                            key = os.path.join(real_dirs[dirpath], f)
+                        yield from add(disp, full, walked=True, key=key)
             continue
         # An explicit file (existing or not: reading it reports the cause).
         yield from add(raw, raw)

@@ -38,3 +38,10 @@ def test_strings_ints_and_keys_are_written_as_the_stdlib_writes_them():
 def test_infinity_is_refused_as_before():
     with pytest.raises(ValueError):
         jsonl.dumps_line(Block(kind="x", start=0, end=0, text="", meta={"v": float("inf")}))
+
+
+def test_records_without_meta_or_boxes_are_written_as_their_dicts():
+    c = Chunk(id="i", doc_id="d", source="s", index=2, text="t\u2028x", start=0, end=3, token_count=1, tokenizer="chars", strategy="fixed", params_hash="p", section=("A",), lines=(1, 1))
+    b = Block(kind="paragraph", start=0, end=1, text="x", section=(), level=None, lines=(3, 4), language="python", symbol="f")
+    for rec in (c, b):
+        assert jsonl.dumps_line(rec) == _stdlib(rec)
