@@ -103,7 +103,9 @@ def timed(argv: list[str], env: dict) -> tuple[float, float, float, int]:
     children it waited for), output to /dev/null."""
     with open(os.devnull, "wb") as null:
         t = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=null, stderr=subprocess.PIPE, env=env)
+        # a neutral working directory: ``python -m`` puts it first on sys.path,
+        # where a checkout would shadow the package under test
+        proc = subprocess.Popen(argv, stdout=null, stderr=subprocess.PIPE, env=env, cwd="/")
         err = proc.stderr.read()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - t
