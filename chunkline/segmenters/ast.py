@@ -330,12 +330,14 @@ class _Merger:
     def add(self, piece: Piece) -> None:
         limit = self.t.limit
         if self.pieces and self.total + piece[2] > limit:
-            if self.n_overlap and len(self.pieces) == self.n_overlap:
-                while self.pieces and self.total + piece[2] > limit:  # overlap must not block progress
+            if not (self.n_overlap and len(self.pieces) == self.n_overlap):
+                self.flush(keep_overlap=True)
+            if self.n_overlap:
+                # The repeated tail must neither block progress nor carry the
+                # next window over the budget: drop its oldest pieces first.
+                while self.pieces and self.total + piece[2] > limit:
                     self.total -= self.pieces.pop(0)[2]
                 self.n_overlap = len(self.pieces)
-            else:
-                self.flush(keep_overlap=True)
         self.pieces.append(piece)
         self.total += piece[2]
 

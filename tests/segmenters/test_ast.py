@@ -296,3 +296,21 @@ def test_fallback_is_a_fact_not_the_wording_of_a_warning():
     ok = parse_bytes(b"def f():\n    return 1\n", ParseContext("ok.py", None))
     noisy = dataclasses.replace(ok, warnings=("split into blank-line separated blocks",))
     assert segment(noisy, strategy) == segment(ok, strategy)
+
+
+def test_overlap_never_carries_a_window_over_the_budget():
+    """Issue 17.1: the repeated tail plus the next sibling went over the budget
+    (``ast`` with any overlap on the stdlib: "a chunk of 815 nws over 800")."""
+    small = "a=1\n" * 30  # 3 nws a line: the tail repeated as overlap
+    big = "y = " + "+".join(["1"] * 21) + "\n"  # 43 nws: fits alone, not after the tail
+    src = (small + big) * 3
+    parsed, strategy, chunks = chunks_of(src.encode(), "o.py", "ast:max_tokens=45,overlap=10")
+    check(parsed, strategy, chunks, tiling=False)
+    assert chunks[0].start == 0 and chunks[-1].end == len(parsed.document.text)
+
+
+@pytest.mark.parametrize("overlap", [1, 100, 399])
+def test_overlap_on_a_real_module_stays_within_budget(overlap):
+    path = Path(sysconfig.get_paths()["stdlib"]) / "asyncio" / "base_events.py"
+    parsed, strategy, chunks = chunks_of(path.read_bytes(), str(path), f"ast:max_tokens=800,overlap={overlap}")
+    check(parsed, strategy, chunks, tiling=False)
