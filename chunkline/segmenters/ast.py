@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 from ..core.records import Block, ParsedDocument
-from .packing import PROSE_SEPARATORS, hard_pieces, split_recursive, to_spans
+from .packing import hard_pieces, heading_spans, separators_for, split_recursive, to_spans
 from .base import SegmentContext, Span
 
 Piece = tuple[int, int, int]  # start, end, exact size
@@ -65,8 +65,10 @@ def ast_segment(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
     if not text:
         return
     if doc.format != "code":
+        blocks = ctx.blocks(parsed)
+        heads, seps = heading_spans(blocks) or None, separators_for(parsed, blocks)
         for s, e in ctx.regions(parsed):
-            yield from to_spans(split_recursive(text, s, e, ctx.sizer, b.max_size, PROSE_SEPARATORS, b.overlap, b.min_size))
+            yield from to_spans(split_recursive(text, s, e, ctx.sizer, b.max_size, seps, b.overlap, b.min_size, heads=heads))
         return
     tiler = _Tiler(text, ctx)
     tree = _tree_for(parsed)

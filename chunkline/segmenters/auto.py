@@ -43,7 +43,7 @@ from typing import Iterator
 
 from ..core.errors import UsageError
 from ..core.records import ParsedDocument
-from .base import SegmentContext, Span, Strategy, get_segmenter, parse_strategy
+from .base import SegmentContext, Span, Strategy, get_segmenter, parse_strategy, tidy_spans
 
 #: Candidate sets by document format; ``*`` is the fallback.
 DEFAULT_CANDIDATES: dict[str, str] = {
@@ -166,7 +166,7 @@ def auto(parsed: ParsedDocument, ctx: SegmentContext) -> Iterator[Span]:
     for st in candidate_strategies(p.candidates, parsed.document.format, ctx):
         sizer = ctx.sizer if st.budget.tokenizer == ctx.budget.tokenizer else None
         sub = SegmentContext(st.budget, sizer or ctx.sizer, st.params, ctx.keep_furniture)
-        spans = [sp for sp in st.spec.fn(parsed, sub)]
+        spans = tidy_spans(parsed, st.spec.fn(parsed, sub), sub)
         sizes = [sp.count if sp.count is not None else sub.sizer.count(text[sp.start : sp.end]) for sp in spans]
         produced.append([Span(sp.start, sp.end, n, sp.context, sp.section, sp.meta) for sp, n in zip(spans, sizes)])
         runs.append(([(sp.start, sp.end) for sp in spans], sizes, st))

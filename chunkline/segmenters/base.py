@@ -480,8 +480,27 @@ def build_chunks(parsed: ParsedDocument, spans: Iterable[Span], strategy: Strate
     return chunks
 
 
-def segment(parsed: ParsedDocument, strategy: Strategy) -> list[Chunk]:
-    """Chunk one parsed document with one strategy."""
+def segment(parsed: ParsedDocument, strategy: Strategy, warnings: list[str] | None = None) -> list[Chunk]:
+    """Chunk one parsed document with one strategy.
+
+    The strategy's spans go through ``tidy`` (the rules every strategy
+    shares: no chunk ending on a heading, no chunk without a letter or digit,
+    ``min_size``) when its neighbours have room.  ``warnings``, when given,
+    receives why chunks stay under ``min_size``."""
     sizer = get_sizer(strategy.budget.tokenizer)
     ctx = SegmentContext(strategy.budget, sizer, strategy.params, strategy.keep_furniture)
-    return build_chunks(parsed, strategy.spec.fn(parsed, ctx), strategy, sizer)
+    spans = tidy_spans(parsed, strategy.spec.fn(parsed, ctx), ctx)
+    if warnings is not None and ctx.budget.min_size:
+        from .tidy import shortfall
+
+        why = shortfall(parsed, spans, ctx)
+        if why:
+            warnings.append(why)
+    return build_chunks(parsed, spans, strategy, sizer)
+
+
+def tidy_spans(parsed: ParsedDocument, spans: Iterable[Span], ctx: SegmentContext) -> list[Span]:
+    """A strategy's spans after the shared rules of ``segmenters.tidy``."""
+    from .tidy import tidy
+
+    return tidy(parsed, spans, ctx)

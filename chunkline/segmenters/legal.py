@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..core.records import Block, ParsedDocument
-from ._blocks import opens_what_follows
+from .blocks import opens_what_follows
 from .packing import PROSE_SEPARATORS, merge, sentence_spans, split_recursive, trim
 from .base import SegmentContext, Span
 

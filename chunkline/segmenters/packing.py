@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
+from ..core.records import Block, ParsedDocument
 from ..core.spans import trim
 from ..core.tokenizers import Sizer
 from .base import Span
+from .blocks import HEADING_KINDS, is_fence
 
 #: Pieces longer than this many characters per budget unit are split without
 #: being measured first (measuring them costs a full tokenization and they
@@ -73,6 +75,66 @@ MARKDOWN_SEPARATORS: tuple[re.Pattern[str], ...] = (
     re.compile(r"\n(?=#{3,6} )"),
     re.compile(r"\n(?=```|~~~)"),
 ) + PROSE_SEPARATORS
+
+
+class BlockCuts:
+    """A separator level given as offsets (taken from the parser's blocks)
+    instead of a regex: ``split_recursive`` cuts at the offsets inside a span.
+
+    Why: markdown structure is the parser's to know.  A ``# comment`` line in
+    fenced shell code is no heading, and a fence line is not a cut point
+    unless it opens or closes a fenced block."""
+
+    __slots__ = ("cuts",)
+
+    def __init__(self, cuts: Iterable[int]) -> None:
+        self.cuts = sorted(set(cuts))
+
+    def between(self, s: int, e: int) -> list[int]:
+        return self.cuts[bisect_right(self.cuts, s) : bisect_left(self.cuts, e)]
+
+
+def markdown_separators(blocks: Iterable[Block]) -> tuple[BlockCuts | re.Pattern[str], ...]:
+    """``MARKDOWN_SEPARATORS`` from a markdown document's blocks: before
+    headings of level 1-2, before deeper ones, around fenced code blocks
+    (its opening and its closing fence stay together), then prose."""
+    top, deeper, fences = [], [], []
+    for b in blocks:
+        if b.kind in HEADING_KINDS:
+            (top if (b.level or 1) <= 2 else deeper).append(b.start)
+        elif is_fence(b):
+            fences += (b.start, b.end)
+    return (BlockCuts(top), BlockCuts(deeper), BlockCuts(fences)) + PROSE_SEPARATORS
+
+
+def separators_for(parsed: ParsedDocument, blocks: Sequence[Block], mode: str = "auto") -> tuple[BlockCuts | re.Pattern[str], ...]:
+    """The separator hierarchy for a document: ``markdown_separators`` for
+    markdown (``mode`` auto or markdown), the regex ``MARKDOWN_SEPARATORS``
+    when markdown is asked of another format, else ``PROSE_SEPARATORS``."""
+    if parsed.document.format == "markdown" and mode != "prose":
+        return markdown_separators(blocks)
+    return MARKDOWN_SEPARATORS if mode == "markdown" else PROSE_SEPARATORS
+
+
+def heading_spans(blocks: Iterable[Block]) -> dict[int, int]:
+    """Heading start -> end, for ``split_recursive``'s and ``merge``'s ``heads``."""
+    return {b.start: b.end for b in blocks if b.kind in HEADING_KINDS and not b.furniture}
+
+
+def _heads_from(text: str, pieces: Sequence[tuple[int, int, int]], lo: int, hi: int, heads: Mapping[int, int]) -> int:
+    """The first of the pieces ``lo..hi-1`` from which on every piece is a
+    heading (or part of one) or blank, with at least one heading; ``hi``
+    when the last non-blank piece is no heading."""
+    k, found = hi, hi
+    while k > lo:
+        a, z = trim(text, pieces[k - 1][0], pieces[k - 1][1])
+        if a < z:
+            end = heads.get(a)
+            if end is None or z > end:
+                break
+            found = k - 1
+        k -= 1
+    return found
 
 
 _END_CHAR = re.compile("[.!?\u2026\u3002\uff01\uff1f]")
@@ -153,6 +215,7 @@ def split_recursive(
     level: int = 0,
     known: int | None = None,
     blanks: list[int] | None = None,
+    heads: Mapping[int, int] | None = None,
 ) -> list[tuple[int, int, int]]:
     """Chunks ``(start, end, exact_count)`` of ``[s, e)``, each within ``limit``,
     trimmed of surrounding whitespace, covering every non-space character
@@ -165,6 +228,9 @@ def split_recursive(
     allows the budget.  ``level``, ``known`` and ``blanks`` are for the
     recursion: the separator level to start at, the exact count of the span
     when the caller measured it, and paragraph cuts an enclosing call found.
+    ``heads`` (heading start -> end, ``heading_spans``): a heading never ends
+    a chunk when more follows; headings before a piece too big to join them
+    open its first chunk.
     """
     s0, e0 = s, e
     s, e = trim(text, s, e)
@@ -186,7 +252,9 @@ def split_recursive(
         if lvl >= len(separators):
             return hard_pieces(text, s, e, sizer, limit)
         sep = separators[lvl]
-        if sep is SENTENCE_END:
+        if isinstance(sep, BlockCuts):
+            cuts = sep.between(s, e)
+        elif sep is SENTENCE_END:
             cuts = sentence_cuts(text, s, e)
         elif sep is _MULTI_BLANK and lvl + 1 < len(separators) and separators[lvl + 1] is _BLANK:
             cuts, blanks = _blank_runs(text, s, e)
@@ -203,7 +271,7 @@ def split_recursive(
             break
         lvl += 1
 
-    if sizer.name == "chars" and overlap == 0:
+    if sizer.name == "chars" and overlap == 0 and not heads:
         cuts.append(e)
         return _greedy_chars(text, s, e, cuts, sizer, limit, separators, min_size, lvl, blanks)
 
@@ -249,13 +317,25 @@ def split_recursive(
         else:
             c = measured[idx] if measured is not None else count_(text[ps:pe])
             f = c <= limit
+        if f and heads and group:
+            # Headings pending before a piece that fits but not with them:
+            # split the piece finer so that they open its first chunk.
+            h = _heads_from(text, group, 0, len(group), heads)
+            if h < len(group) and sum(max(g[2], 0) for g in group[h:]) + c > limit:
+                f = False
         if f:
             group.append((ps, pe, c))
         else:
-            out.extend(merge(text, group, sizer, limit, overlap, min_size))
+            # Headings pending before an oversize piece open its first chunk.
+            h = _heads_from(text, group, 0, len(group), heads) if heads else len(group)
+            carry = group[h][0] if h < len(group) else None
+            out.extend(merge(text, group[:h], sizer, limit, overlap, min_size, heads))
             group = []
-            out.extend(split_recursive(text, ps, pe, sizer, limit, separators, overlap, min_size, lvl + 1, c if c >= 0 else None, blanks))
-    out.extend(merge(text, group, sizer, limit, overlap, min_size))
+            if carry is None:
+                out.extend(split_recursive(text, ps, pe, sizer, limit, separators, overlap, min_size, lvl + 1, c if c >= 0 else None, blanks, heads))
+            else:
+                out.extend(split_recursive(text, carry, pe, sizer, limit, separators, overlap, min_size, lvl + 1, None, blanks, heads))
+    out.extend(merge(text, group, sizer, limit, overlap, min_size, heads))
     return out
 
 
@@ -462,13 +542,16 @@ def merge(
     limit: int,
     overlap: int = 0,
     min_size: int = 0,
+    heads: Mapping[int, int] | None = None,
 ) -> list[tuple[int, int, int]]:
     """Greedily merge consecutive pieces (each within ``limit``; count -1 =
     not yet measured) into chunks within ``limit``, each measured exactly.
 
     With ``overlap``, a chunk starts with the last pieces of the previous one
     whose total stays within ``overlap``.  A final chunk under ``min_size`` is
-    folded into its predecessor when the two fit together.
+    folded into its predecessor when the two fit together.  With ``heads``
+    (``heading_spans``) a chunk never ends on pieces that are only headings
+    while more pieces follow: they open the next chunk.
     """
     n = len(pieces)
     if n == 0:
@@ -487,6 +570,8 @@ def merge(
             j += 1
         # exact measurement of the trimmed span; back off piece by piece
         while True:
+            if heads and j < n:
+                j = max(i + 1, _heads_from(text, pieces, i, j, heads))
             cs, ce = trim(text, pieces[i][0], pieces[j - 1][1])
             if cs >= ce:
                 exact = 0

@@ -1,9 +1,12 @@
 """``recursive``: split on a separator hierarchy, merge greedily up to the budget.
 
-Separators, coarse to fine: markdown headings (markdown documents), runs of
+Separators, coarse to fine: markdown headings and fenced code blocks
+(markdown documents, from the parser's blocks, so a ``# comment`` in fenced
+shell code is no heading and a fenced block that fits stays whole), runs of
 blank lines, blank lines, line breaks, sentence ends, clause punctuation,
 whitespace, and finally token (or character) boundaries.  Runs per content
-region, so PDF page furniture never lands inside a chunk.
+region, so PDF page furniture never lands inside a chunk.  A heading
+never ends a chunk while text follows: it opens the chunk of what it heads.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..core.records import ParsedDocument
-from .packing import MARKDOWN_SEPARATORS, PROSE_SEPARATORS, split_recursive, to_spans
+from .packing import heading_spans, separators_for, split_recursive, to_spans
 from .base import SegmentContext
 
 
@@ -28,9 +31,10 @@ class RecursiveParams:
 
 def recursive(parsed: ParsedDocument, ctx: SegmentContext):
     p: RecursiveParams = ctx.params or RecursiveParams()
-    md = p.separators == "markdown" or (p.separators == "auto" and parsed.document.format == "markdown")
-    seps = MARKDOWN_SEPARATORS if md else PROSE_SEPARATORS
+    blocks = ctx.blocks(parsed)
+    seps = separators_for(parsed, blocks, p.separators)
+    heads = heading_spans(blocks) or None
     text = parsed.document.text
     b = ctx.budget
     for s, e in ctx.regions(parsed):
-        yield from to_spans(split_recursive(text, s, e, ctx.sizer, b.max_size, seps, b.overlap, b.min_size))
+        yield from to_spans(split_recursive(text, s, e, ctx.sizer, b.max_size, seps, b.overlap, b.min_size, heads=heads))

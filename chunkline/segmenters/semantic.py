@@ -45,7 +45,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Iterator
 
 from ..core.records import Block, ParsedDocument
-from ._blocks import is_quiet, opens_what_follows
+from .blocks import is_quiet, opens_what_follows
 from .packing import _ABBREV, PROSE_SEPARATORS, _edge_count, _single_count, sentence_cuts, split_recursive
 from .base import SegmentContext, Span
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 
 from ..core.records import ParsedDocument
-from .packing import PROSE_SEPARATORS, merge, sentence_spans, split_recursive, to_spans, trim
+from .packing import PROSE_SEPARATORS, heading_spans, merge, sentence_spans, split_recursive, to_spans, trim
 from .base import SegmentContext
+from .blocks import is_fence
 
 _PARA = PROSE_SEPARATORS[1]
 _CLAUSE_LEVELS = PROSE_SEPARATORS[4:]
@@ -34,6 +35,24 @@ def sentence_pieces(parsed: ParsedDocument, start: int, end: int) -> list[tuple[
         pos = m.end()
     if pos < end:
         out.extend(sentence_spans(text, pos, end))
+    fences = [(b.start, b.end) for b in parsed.blocks if is_fence(b) and start <= b.start and b.end <= end]
+    return _whole(out, fences) if fences else out
+
+
+def _whole(pieces: list[tuple[int, int]], units: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``pieces`` with those inside one of ``units`` (fenced code blocks)
+    joined, so each unit is one piece: a fenced block is no prose to cut at
+    sentences and blank lines (one over the budget is still split)."""
+    units.sort()
+    out: list[tuple[int, int]] = []
+    k = 0
+    for a, z in pieces:
+        while k < len(units) and units[k][1] <= a:
+            k += 1
+        if out and k < len(units) and units[k][0] < a < units[k][1]:
+            out[-1] = (out[-1][0], z)  # the cut at ``a`` is inside a fenced block
+        else:
+            out.append((a, z))
     return out
 
 
@@ -41,6 +60,7 @@ def sentence(parsed: ParsedDocument, ctx: SegmentContext):
     text = parsed.document.text
     b = ctx.budget
     sizer = ctx.sizer
+    heads = heading_spans(ctx.blocks(parsed)) or None
     for rs, re_ in ctx.regions(parsed):
         group: list[tuple[int, int, int]] = []
         for s, e in sentence_pieces(parsed, rs, re_):
@@ -54,9 +74,9 @@ def sentence(parsed: ParsedDocument, ctx: SegmentContext):
             if c <= b.max_size:
                 group.append((s, e, c))
             else:
-                yield from to_spans(merge(text, group, sizer, b.max_size, b.overlap, b.min_size))
+                yield from to_spans(merge(text, group, sizer, b.max_size, b.overlap, b.min_size, heads))
                 group = []
                 yield from to_spans(split_recursive(text, ts, te, sizer, b.max_size, _CLAUSE_LEVELS))
-        yield from to_spans(merge(text, group, sizer, b.max_size, b.overlap, b.min_size))
+        yield from to_spans(merge(text, group, sizer, b.max_size, b.overlap, b.min_size, heads))
 
 

@@ -30,7 +30,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..core.records import Block, ParsedDocument
-from ._blocks import is_quiet as _quiet
+from .blocks import is_quiet as _quiet
 from .packing import PROSE_SEPARATORS, merge, sentence_cuts, split_recursive, trim
 from .base import SegmentContext, Span
 

@@ -27,3 +27,15 @@ def opens_what_follows(b: Block) -> bool:
 
     Why: such a block introduces the text after it, so no chunk may end on it."""
     return b.kind == "heading" or (b.kind == "list_item" and "enumerator" in (b.meta or {}))
+
+
+#: Kinds that head what follows them in a document's outline.
+HEADING_KINDS = frozenset({"heading", "title"})
+
+
+def is_fence(b: Block) -> bool:
+    """A fenced code block (markdown ```` ``` ```` or ``~~~``), fences included.
+
+    Why: a fence line cut from its block leaves one chunk that opens code it
+    never closes and another that closes code it never opened."""
+    return b.kind == "code" and b.text[:3] in ("```", "~~~")
