@@ -167,8 +167,8 @@ def generated(display: str, data: bytes, fmt: str) -> str | None:
     return why if why and why.startswith("generated-file marker") else None
 
 
-def chunk_parsed(parsed: ParsedDocument, strategy: Strategy) -> list[Chunk]:
-    return segment(parsed, strategy)
+def chunk_parsed(parsed: ParsedDocument, strategy: Strategy, warnings: list[str] | None = None) -> list[Chunk]:
+    return segment(parsed, strategy, warnings)
 
 
 def block_record(parsed: ParsedDocument, block: Block) -> dict:
@@ -195,12 +195,13 @@ def chunk_one(item: Item, options: ChunkOptions) -> FileResult:
         return FileResult(source.display, error=loaded.error, skipped=loaded.skipped, **loaded.facts)
     facts = loaded.facts
     del loaded
+    notes: list[str] = []  # why chunks stay under --min-size
     try:
-        chunks = chunk_parsed(parsed, options.strategy)
+        chunks = chunk_parsed(parsed, options.strategy, notes)
     except (InputError, RecursionError, MemoryError) as exc:
         return FileResult(source.display, error=input_error(source.display, exc, "chunk"), **facts)
     docs = jsonl.dumps_line(document_record(parsed)) if options.documents_path else b""
-    warnings = warnings_of(parsed)
+    warnings = warnings_of(parsed) + tuple(f"{parsed.document.source}: {w}" for w in notes)
     del parsed  # its blocks hold a second copy of the text; the chunks are all that is left to write
     # Serialise chunk by chunk into one growing buffer, dropping each record
     # once written: a large document never holds its chunks, a list of their

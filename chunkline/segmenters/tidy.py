@@ -16,8 +16,9 @@ without each segmenter spelling it out:
    or a brace alone, a fence line): it joins the previous chunk, else the next one,
    when the two fit the budget together.
 3. **``min_size``** (a soft floor): a chunk under it joins the previous chunk,
-   else the next, when the two fit and carry the same ``context`` and
-   ``section`` (a merged chunk's context must stay true of all of it).  What
+   else the next, when the two fit and their context stays true of the join:
+   the same ``context`` and ``section``, or contexts that are just section
+   paths (``legal``'s "THE ISSUES > 1."), which become the common path.  What
    stays under the floor is reported by ``shortfall`` with the reason.
 
 Joins never cross page furniture (chunks stay inside one content region)
@@ -128,14 +129,14 @@ def _absorb(doc: _Doc, spans: list[Span], small, same_context: bool) -> list[Spa
         if out and pending and (not same_context or _same(out[-1], sp)):
             j = doc.joined(out[-1], sp, keep=sp)
             if j is not None:
-                out[-1] = j
+                out[-1] = _relabel(j, out[-1], sp) if same_context else j
                 pending = small(j)
                 continue
         pending = False
         if out and small(sp) and (not same_context or _same(out[-1], sp)):
             j = doc.joined(out[-1], sp, keep=out[-1])
             if j is not None:
-                out[-1] = j
+                out[-1] = _relabel(j, out[-1], sp) if same_context else j
                 pending = small(j)
                 continue
         out.append(sp)
@@ -144,7 +145,33 @@ def _absorb(doc: _Doc, spans: list[Span], small, same_context: bool) -> list[Spa
 
 
 def _same(a: Span, b: Span) -> bool:
-    return a.context == b.context and a.section == b.section
+    """Can ``a`` and ``b`` be one chunk with a context true of both?  Yes when
+    they carry the same context and section, or when each context is just its
+    section path (``A > B``): the join then carries their common path."""
+    return _labels(a, b) is not None
+
+
+def _labels(a: Span, b: Span) -> tuple[str | None, tuple[str, ...] | None] | None:
+    if a.context == b.context and a.section == b.section:
+        return a.context, a.section
+    if a.section is None or b.section is None:
+        return None
+    for sp in (a, b):
+        if sp.context is not None and sp.context != " > ".join(sp.section or ()):
+            return None
+    common: list[str] = []
+    for x, y in zip(a.section, b.section):
+        if x != y:
+            break
+        common.append(x)
+    path = tuple(common)
+    return (" > ".join(path) if path and (a.context or b.context) else None), path
+
+
+def _relabel(j: Span, a: Span, b: Span) -> Span:
+    labels = _labels(a, b)
+    assert labels is not None
+    return Span(j.start, j.end, j.count, labels[0], labels[1], j.meta)
 
 
 def tidy(parsed: ParsedDocument, spans: Iterable[Span], ctx: SegmentContext) -> list[Span]:
