@@ -22,7 +22,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from ..core.errors import UsageError
-from . import boundary, cohesion, references, retrieval, structure
+from . import boundary, cohesion, hygiene, references, retrieval, structure
 from ..core.records import ParsedDocument
 from .loading import ChunkRecord, Corpus, DocumentIndex, load_documents, locate, read_chunks
 from .questions import Question, load_questions
@@ -160,7 +160,7 @@ def intrinsic_metrics(corpus: Corpus, opts: ScoreOptions, tokenizer: str) -> tup
     ``opts`` supplies the budget (``max_size``/``min_size`` for sc), ``semantic``
     (ICC/DCC with ``embedder``), ``boundaries`` (BC/CS), ``window_tokens`` and
     ``bi_tolerance``; ``tokenizer`` measures sizes.  Returns the flat metrics
-    (coverage, redundancy, blocks_cut, ..., None where not computed), one row
+    (coverage, redundancy, blocks_cut, ..., the hygiene counts, None where not computed), one row
     per document (``source``, ``chunks``, and its per-document sc/icc/dcc/BC/CS)
     and the blocks cut per block kind (``{kind: {"blocks", "cut"}}``).
     """
@@ -182,6 +182,7 @@ def intrinsic_metrics(corpus: Corpus, opts: ScoreOptions, tokenizer: str) -> tup
         embedder = get_embedder(opts.embedder, corpus=[c.text for c in corpus.chunks])
     bg = boundary.Background.fit([p.document.text for p in corpus.documents]) if opts.boundaries else None
     count = get_sizer(tokenizer).count
+    flags: list[tuple[int, str]] = []
     for di, (parsed, chunks) in enumerate(zip(corpus.documents, corpus.by_document())):
         text = parsed.document.text
         spans = [(c.start, c.end) for c in chunks]
@@ -190,6 +191,7 @@ def intrinsic_metrics(corpus: Corpus, opts: ScoreOptions, tokenizer: str) -> tup
         per_doc.append(row)
         if not spans:
             continue
+        flags += hygiene.chunk_flags(parsed, spans, count, opts.max_size, opts.min_size)
         blocks = structure.content_blocks(parsed)
         terms = references.defined_terms(text)
         heads = [b for b in blocks if b.kind in structure.HEADING_KINDS]
@@ -222,6 +224,7 @@ def intrinsic_metrics(corpus: Corpus, opts: ScoreOptions, tokenizer: str) -> tup
     rc, rr = references.references_completeness(ref_counts)
     metrics["references_completeness"] = rc
     metrics["references_resolved"] = rr
+    metrics.update(hygiene.hygiene_counts(flags, opts.min_size if opts.max_size is not None else 0))
     metrics["icc"] = _mean(icc_docs)
     metrics["dcc"] = _mean(dcc_docs)
     metrics["sc"] = _mean(sc_docs)

@@ -37,10 +37,7 @@ from ..core.sources import DEFAULT_MAX_BYTES, Source, discover, read_bytes
 from ..parsers.base import ParseOptions, line_starts
 from ..segmenters.base import SEGMENTERS, Strategy, parse_strategy, segment
 
-#: Metrics where lower is better (everything else with a direction is higher-better).
-LOWER_BETTER = frozenset({"redundancy", "blocks_cut", "sentences_cut", "mid_sentence_starts", "mid_sentence_ends", "orphan_headings", "chunk_stickiness", "unlocated"})
-#: Descriptive metrics: no best value.
-NEUTRAL = frozenset({"size_min", "size_p10", "size_median", "size_p90", "size_max", "size_mean", "chunks", "seconds"})
+from .metrics import LOWER_BETTER, NEUTRAL  # noqa: E402  (directions live in the metric table)
 #: The paper's five intrinsic metrics, as ``score`` names them.
 ADAPTIVE_METRICS = ("sc", "bi", "icc", "dcc", "references_completeness")
 

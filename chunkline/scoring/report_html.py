@@ -11,7 +11,8 @@ from __future__ import annotations
 import html
 from typing import Sequence
 
-from .compare import LOWER_BETTER, NEUTRAL, CompareReport
+from .compare import CompareReport
+from .metrics import arrow as _arrow
 
 _PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 _BAR_METRICS = ("adaptive", "sc", "bi", "icc", "dcc", "references_completeness", "coverage", "blocks_cut", "sentences_cut", "boundary_clarity")
@@ -52,8 +53,7 @@ def _table(report: CompareReport) -> str:
     metrics = [m for m in report.metric_names()]
     out = ["<table><thead><tr><th>#</th><th class=l>strategy</th>"]
     for m in metrics:
-        arrow = "" if m in NEUTRAL else (" ↓" if m in LOWER_BETTER else " ↑")
-        out.append(f"<th>{_e(m)}{arrow}</th>")
+        out.append(f"<th>{_e(m)}{_arrow(m)}</th>")
     out.append("</tr></thead><tbody>")
     for r in report.results:
         out.append(f"<tr><td>{r.rank}</td><td class=l title=\"{_e(r.label)}\">{_e(short_label(r.label, r.name))}</td>")
@@ -113,8 +113,7 @@ def metric_bars_svg(report: CompareReport) -> str:
             v = float(r.metrics.get(m) or 0.0)
             bh = (base - 20) * v / top
             parts.append(f'<rect x="{x0 + i * 24}" y="{base - bh:.1f}" width="20" height="{bh:.1f}" fill="{_PALETTE[i % len(_PALETTE)]}"><title>{_e(short_label(r.label, r.name))}: {m} = {v:.3f}</title></rect>')
-        arrow = " ↓" if m in LOWER_BETTER else " ↑"
-        parts.append(f'<text x="{x0}" y="{base + 16}" font-size="11">{_e(m)}{arrow}</text>')
+        parts.append(f'<text x="{x0}" y="{base + 16}" font-size="11">{_e(m)}{_arrow(m)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -14,15 +14,10 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from ..core.errors import UsageError
+from .metrics import SCORE_METRICS
 
-#: Every metric name a report can hold (``recall@K``/``dcg@K`` for any K).
-METRIC_NAMES: tuple[str, ...] = (
-    "size_min", "size_p10", "size_median", "size_p90", "size_max", "size_mean", "size_compliance", "fill_ratio",
-    "coverage", "redundancy", "blocks_cut", "sentences_cut", "mid_sentence_starts", "mid_sentence_ends",
-    "orphan_headings", "references_completeness", "references_resolved", "icc", "dcc", "bi", "sc",
-    "boundary_clarity", "chunk_stickiness", "recall", "precision", "iou", "precision_omega", "mrr",
-    "unlocated",
-)
+#: Every metric name a report can hold (``recall@K``/``dcg@K`` for any K): the metric table's.
+METRIC_NAMES: tuple[str, ...] = SCORE_METRICS
 #: Tolerance of a threshold comparison (float rounding of means, far below any reported digit).
 _EPS = 1e-9
 _AT = re.compile(r"^(recall|dcg)@([1-9][0-9]*)$")
@@ -86,6 +81,8 @@ def _why(metric: str) -> str:
         return "needs --questions" + (f" and {m.group(2)} in --ks" if m else "")
     if metric in ("size_compliance", "fill_ratio", "sc"):
         return "needs --max-tokens or --max-chars"
+    if metric == "small_mergeable":
+        return "needs --docs, --min-size and --max-tokens or --max-chars"
     if metric in ("icc", "dcc"):
         return "needs --semantic, and chunks with at least two units"
     return "needs --docs, or the documents have nothing to measure it on"

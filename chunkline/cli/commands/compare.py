@@ -28,7 +28,7 @@ def _render(report, columns: tuple[str, ...]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from ...scoring.compare import LOWER_BETTER, NEUTRAL
+    from ...scoring.metrics import arrow
     from ...scoring.report_html import format_value, short_label
 
     console = Console(stderr=True)
@@ -46,8 +46,7 @@ def _render(report, columns: tuple[str, ...]) -> None:
     table.add_column("#", justify="right")
     table.add_column("strategy", no_wrap=True)
     for c in cols:
-        arrow = "" if c in NEUTRAL else (" ↓" if c in LOWER_BETTER else " ↑")
-        table.add_column(_SHORT.get(c, c) + arrow, justify="right")
+        table.add_column(_SHORT.get(c, c) + arrow(c), justify="right")
     for r in report.results:
         cells = []
         for c in cols:

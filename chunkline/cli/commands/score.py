@@ -20,16 +20,16 @@ from ._stdout import emit
 
 # ---------------------------------------------------------------- rendering (stderr)
 
-_GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    ("Size", (("size_min", "min"), ("size_p10", "p10"), ("size_median", "median"), ("size_p90", "p90"), ("size_max", "max"),
-              ("size_compliance", "size compliance ↑"), ("fill_ratio", "fill ratio ↑"))),
-    ("Coverage", (("coverage", "coverage ↑"), ("redundancy", "redundancy ↓"))),
-    ("Integrity", (("blocks_cut", "blocks cut ↓"), ("sentences_cut", "sentences cut ↓"), ("mid_sentence_starts", "mid-sentence starts ↓"),
-                   ("mid_sentence_ends", "mid-sentence ends ↓"), ("orphan_headings", "orphan headings ↓"),
-                   ("references_completeness", "references completeness ↑"), ("references_resolved", "references resolved ↑"))),
-    ("Adaptive Chunking", (("icc", "ICC ↑"), ("dcc", "DCC ↑"), ("bi", "BI ↑"), ("sc", "SC ↑"))),
-    ("MoC", (("boundary_clarity", "boundary clarity ↑"), ("chunk_stickiness", "chunk stickiness ↓"))),
-)
+def _groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The table's groups and rows, from the metric table (retrieval is shown apart, with deviations)."""
+    from ...scoring.metrics import METRICS, arrow
+
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for m in METRICS:
+        if m.group in ("Retrieval", "Compare") or m.name == "unlocated":
+            continue
+        groups.setdefault(m.group, []).append((m.name, m.label + arrow(m.name)))
+    return list(groups.items())
 
 
 def _fmt(name: str, value: Any) -> str:
@@ -54,7 +54,7 @@ def _render(report, per_document: bool = False) -> None:
     table.add_column("group")
     table.add_column("metric")
     table.add_column("value", justify="right")
-    for group, items in _GROUPS:
+    for group, items in _groups():
         first = True
         for key, label in items:
             if key not in m:
