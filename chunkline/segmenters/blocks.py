@@ -6,7 +6,8 @@ import re
 
 from ..core.records import Block
 
-_TAGS = re.compile(r"<[^<>]*>")
+#: An HTML tag or comment; not an autolink (``<https://example.com>``), which is text.
+_TAGS = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>", re.S)
 
 
 def is_quiet(b: Block) -> bool:

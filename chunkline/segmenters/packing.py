@@ -17,7 +17,7 @@ from ..core.records import Block, ParsedDocument
 from ..core.spans import trim
 from ..core.tokenizers import Sizer
 from .base import Span
-from .blocks import HEADING_KINDS, is_fence
+from .blocks import HEADING_KINDS, is_fence, is_quiet
 
 #: Pieces longer than this many characters per budget unit are split without
 #: being measured first (measuring them costs a full tokenization and they
@@ -117,22 +117,31 @@ def separators_for(parsed: ParsedDocument, blocks: Sequence[Block], mode: str = 
 
 
 def heading_spans(blocks: Iterable[Block]) -> dict[int, int]:
-    """Heading start -> end, for ``split_recursive``'s and ``merge``'s ``heads``."""
-    return {b.start: b.end for b in blocks if b.kind in HEADING_KINDS and not b.furniture}
+    """Heading start -> end, for ``split_recursive``'s and ``merge``'s
+    ``heads``; quiet blocks (comments, empty markup: ``blocks.is_quiet``) as
+    start -> -end, since they travel with the heading next to them.  Empty
+    when the document has no heading."""
+    blocks = [b for b in blocks if not b.furniture]
+    if not any(b.kind in HEADING_KINDS for b in blocks):
+        return {}
+    out = {b.start: -b.end for b in blocks if is_quiet(b) and b.end > b.start}
+    out.update((b.start, b.end) for b in blocks if b.kind in HEADING_KINDS)
+    return out
 
 
-def _heads_from(text: str, pieces: Sequence[tuple[int, int, int]], lo: int, hi: int, heads: Mapping[int, int]) -> int:
-    """The first of the pieces ``lo..hi-1`` from which on every piece is a
-    heading (or part of one) or blank, with at least one heading; ``hi``
-    when the last non-blank piece is no heading."""
+def heads_from(text: str, pieces: Sequence[tuple[int, int, int]], lo: int, hi: int, heads: Mapping[int, int]) -> int:
+    """For ``heads`` (``heading_spans``): the first of the pieces ``lo..hi-1`` from which on every piece is a
+    heading (or part of one), a quiet block or blank, with at least one
+    heading; ``hi`` when no heading ends the pieces that way."""
     k, found = hi, hi
     while k > lo:
         a, z = trim(text, pieces[k - 1][0], pieces[k - 1][1])
         if a < z:
             end = heads.get(a)
-            if end is None or z > end:
+            if end is None or z > abs(end):
                 break
-            found = k - 1
+            if end > 0:
+                found = k - 1
         k -= 1
     return found
 
@@ -320,14 +329,14 @@ def split_recursive(
         if f and heads and group:
             # Headings pending before a piece that fits but not with them:
             # split the piece finer so that they open its first chunk.
-            h = _heads_from(text, group, 0, len(group), heads)
+            h = heads_from(text, group, 0, len(group), heads)
             if h < len(group) and sum(max(g[2], 0) for g in group[h:]) + c > limit:
                 f = False
         if f:
             group.append((ps, pe, c))
         else:
             # Headings pending before an oversize piece open its first chunk.
-            h = _heads_from(text, group, 0, len(group), heads) if heads else len(group)
+            h = heads_from(text, group, 0, len(group), heads) if heads else len(group)
             carry = group[h][0] if h < len(group) else None
             out.extend(merge(text, group[:h], sizer, limit, overlap, min_size, heads))
             group = []
@@ -571,7 +580,7 @@ def merge(
         # exact measurement of the trimmed span; back off piece by piece
         while True:
             if heads and j < n:
-                j = max(i + 1, _heads_from(text, pieces, i, j, heads))
+                j = max(i + 1, heads_from(text, pieces, i, j, heads))
             cs, ce = trim(text, pieces[i][0], pieces[j - 1][1])
             if cs >= ce:
                 exact = 0

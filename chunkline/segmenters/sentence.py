@@ -11,7 +11,7 @@ from __future__ import annotations
 
 
 from ..core.records import ParsedDocument
-from .packing import PROSE_SEPARATORS, heading_spans, merge, sentence_spans, split_recursive, to_spans, trim
+from .packing import PROSE_SEPARATORS, heading_spans, heads_from, merge, sentence_spans, split_recursive, to_spans, trim
 from .base import SegmentContext
 from .blocks import is_fence
 
@@ -71,12 +71,15 @@ def sentence(parsed: ParsedDocument, ctx: SegmentContext):
                     group[-1] = (a, e, -1)  # grown: measure again
                 continue
             c = sizer.count(text[s:e])
-            if c <= b.max_size:
+            h = heads_from(text, group, 0, len(group), heads) if heads and group else len(group)
+            if c <= b.max_size and (h == len(group) or sum(g[2] for g in group[h:] if g[2] > 0) + c <= b.max_size):
                 group.append((s, e, c))
             else:
-                yield from to_spans(merge(text, group, sizer, b.max_size, b.overlap, b.min_size, heads))
+                # Headings pending before a piece that does not fit with them open its first chunk.
+                yield from to_spans(merge(text, group[:h], sizer, b.max_size, b.overlap, b.min_size, heads))
+                start = group[h][0] if h < len(group) else ts
                 group = []
-                yield from to_spans(split_recursive(text, ts, te, sizer, b.max_size, _CLAUSE_LEVELS))
+                yield from to_spans(split_recursive(text, start, te, sizer, b.max_size, _CLAUSE_LEVELS if start == ts else PROSE_SEPARATORS[2:], heads=heads))
         yield from to_spans(merge(text, group, sizer, b.max_size, b.overlap, b.min_size, heads))
 
 
