@@ -21,12 +21,16 @@ CASES = [
     ("node-path.md", "parse", None),
     ("node-path.md", "chunk", "structure:max_tokens=128"),
     ("node-path.md", "chunk", "recursive:max_tokens=128,overlap=16"),
+    ("node-path.md", "chunk", "structure:max_tokens=64"),
     ("rust-ownership.html", "parse", None),
     ("rust-ownership.html", "chunk", "structure:max_tokens=200"),
+    ("rust-ownership.html", "chunk", "recursive:max_tokens=128,overlap=16"),
     ("emma-opening.txt", "chunk", "sentence:max_tokens=100"),
     ("emma-opening.txt", "chunk", "fixed:max_chars=400,overlap=50"),
     ("textwrap.py", "parse", None),
     ("textwrap.py", "chunk", "ast:max_chars=800"),
+    ("textwrap.py", "chunk", "ast:max_tokens=200,overlap=40"),
+    ("emma-opening.pdf", "chunk", "recursive:max_tokens=100,overlap=20"),
     ("scotus-opinion.legal.txt", "parse", None),
     ("scotus-opinion.legal.txt", "chunk", "legal:max_tokens=120"),
 ]
@@ -62,6 +66,43 @@ def test_output_matches_golden(name, what, strategy):
         g, w = got.decode().splitlines(), want.decode().splitlines()
         first = next((i for i, (a, b) in enumerate(zip(g, w)) if a != b), min(len(g), len(w)))
         pytest.fail(f"{path.name}: output differs from line {first + 1} ({len(g)} lines vs {len(w)} golden)\n got: {g[first][:300] if first < len(g) else '<none>'}\nwant: {w[first][:300] if first < len(w) else '<none>'}")
+
+
+CHUNK_CASES = [(n, s) for n, w, s in CASES if w == "chunk"]
+
+
+def hygiene_notes(path: Path) -> set[tuple[int, str]]:
+    """The findings a golden's notes file (``NAME.notes.md`` beside it) explains:
+    lines ``- chunk N metric: why the budget forces it``."""
+    import re
+
+    notes = path.with_suffix(".notes.md")
+    if not notes.exists():
+        return set()
+    found = re.findall(r"^- chunk (\d+) (\w+):", notes.read_text(encoding="utf-8"), re.M)
+    return {(int(i), m) for i, m in found}
+
+
+@pytest.mark.parametrize("name, strategy", CHUNK_CASES, ids=[f"{n}-{s}" for n, s in CHUNK_CASES])
+def test_golden_chunks_are_clean(name, strategy):
+    """Issue 17: no lone heading, heading end, split fence, junk chunk or
+    mergeable small chunk in any golden, except the findings its notes file
+    explains (the budget forces them); a stale note fails too."""
+    import json
+
+    from chunkline.core.sources import Source
+    from chunkline.core.tokenizers import get_sizer
+    from chunkline.parsers import ParseOptions
+    from chunkline.pipeline import parse_source
+    from chunkline.scoring.hygiene import chunk_flags
+    from chunkline.segmenters import parse_strategy
+
+    path = golden_path(name, "chunk", strategy)
+    spans = [(r["start"], r["end"]) for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())]
+    parsed = parse_source(Source(f"examples/{name}", str(ROOT / "examples" / name)), ParseOptions())
+    b = parse_strategy(strategy).budget
+    found = set(chunk_flags(parsed, spans, get_sizer(b.tokenizer).count, b.max_size, b.min_size))
+    assert found == hygiene_notes(path), f"{path.name}: findings {sorted(found)}; explained in notes {sorted(hygiene_notes(path))}"
 
 
 def test_cli_writes_the_golden_bytes():
