@@ -6,8 +6,8 @@ than the budget, a junk chunk whose neighbours have no room) is not counted.
 The metric names are ``HYGIENE_METRICS``; their descriptions are in the
 metric table (``scoring.metrics``).
 
-- ``lone_headings``: chunks whose only content is headings, with more content
-  after them in the document (the heading belongs to what it opens).
+- ``lone_headings``: chunks whose only content is headings that open content
+  after them (the heading belongs to what it opens; ``blocks.heads_something``).
 - ``heading_ends``: other chunks whose last content block is a heading with
   content after it.
 - ``split_fences``: fenced code blocks that fit the budget but lie whole in
@@ -29,7 +29,7 @@ from typing import Callable, Sequence
 
 from ..core.records import ParsedDocument
 from ..segmenters.base import BlockIndex
-from ..segmenters.blocks import HEADING_KINDS, is_fence, is_quiet
+from ..segmenters.blocks import HEADING_KINDS, heads_something, is_fence, is_quiet
 from ..segmenters.packing import trim
 
 #: Hygiene metric names, in report order.
@@ -61,7 +61,8 @@ def chunk_flags(
     out: list[tuple[int, str]] = []
     content = [b for b in parsed.blocks if not b.furniture and b.end > b.start and not is_quiet(b)]
     index = BlockIndex(content)
-    last_content_start = max((b.start for b in content), default=-1)
+    ordered = sorted(content, key=lambda b: (b.start, -b.end))
+    starts = [b.start for b in ordered]
     trimmed = [trim(text, s, e) for s, e in spans]
     for i, (s, e) in enumerate(trimmed):
         if s >= e:
@@ -69,18 +70,20 @@ def chunk_flags(
         inside = index.overlapping(s, e)
         if inside:
             last = max(inside, key=lambda b: (b.start, -b.end))
-            if last.kind in HEADING_KINDS and last.start < last_content_start and last.start >= s:
+            k = bisect.bisect_right(starts, last.start)
+            after = ordered[k] if k < len(ordered) else None
+            if last.kind in HEADING_KINDS and last.start >= s and heads_something(last, after):
                 lone = all(b.kind in HEADING_KINDS for b in inside)
                 out.append((i, "lone_headings" if lone else "heading_ends"))
     if content:
         fences = [b for b in content if is_fence(b)]
         if fences:
             order = sorted(range(len(spans)), key=lambda k: spans[k][0])
-            starts = [spans[k][0] for k in order]
+            c_starts = [spans[k][0] for k in order]
             for f in fences:
                 if max_size is not None and count is not None and count(f.text) > max_size:
                     continue  # the budget forces the cut
-                hi = bisect.bisect_left(starts, f.end)
+                hi = bisect.bisect_left(c_starts, f.end)
                 over = [order[k] for k in range(hi) if spans[order[k]][1] > f.start]
                 if over and not any(spans[k][0] <= f.start and f.end <= spans[k][1] for k in over):
                     out.append((min(over), "split_fences"))

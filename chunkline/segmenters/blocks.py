@@ -34,6 +34,17 @@ def opens_what_follows(b: Block) -> bool:
 HEADING_KINDS = frozenset({"heading", "title"})
 
 
+def heads_something(h: Block, after: Block | None) -> bool:
+    """Does heading ``h`` open content, given the next content block ``after``?
+    Not when nothing follows or the next block is a heading of the same or a
+    higher rank (an empty section: rustdoc's bodiless ``impl`` headings).
+
+    Why: only a heading that opens something must not end a chunk."""
+    if after is None:
+        return False
+    return not (after.kind in HEADING_KINDS and (after.level or 1) <= (h.level or 1))
+
+
 def is_fence(b: Block) -> bool:
     """A fenced code block (markdown ```` ``` ```` or ``~~~``), fences included.
 

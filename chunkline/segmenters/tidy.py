@@ -34,7 +34,7 @@ from typing import Iterable
 
 from ..core.records import ParsedDocument
 from .base import BlockIndex, SegmentContext, Span
-from .blocks import HEADING_KINDS, is_quiet
+from .blocks import HEADING_KINDS, heads_something, is_quiet
 from .packing import trim
 
 _ALNUM = re.compile(r"[^\W_]")
@@ -52,7 +52,8 @@ class _Doc:
         self.region_ends = [e for _, e in regions]
         self.content = [b for b in ctx.blocks(parsed) if b.end > b.start and not is_quiet(b)]
         self.index = BlockIndex(self.content)
-        self.last_content_start = max((b.start for b in self.content), default=-1)
+        self.ordered = sorted(self.content, key=lambda b: (b.start, -b.end))
+        self.starts = [b.start for b in self.ordered]
 
     def region(self, pos: int) -> int:
         return bisect.bisect_right(self.region_starts, pos) - 1
@@ -83,7 +84,10 @@ class _Doc:
             return None
         inside.sort(key=lambda b: (b.start, -b.end))
         last = inside[-1]
-        if last.kind not in HEADING_KINDS or last.start < s or last.start >= self.last_content_start:
+        if last.kind not in HEADING_KINDS or last.start < s:
+            return None
+        k = bisect.bisect_right(self.starts, last.start)
+        if not heads_something(last, self.ordered[k] if k < len(self.ordered) else None):
             return None
         h = last.start
         for b in reversed(inside[:-1]):
