@@ -93,7 +93,7 @@ def test_golden_chunks_are_clean(name, strategy):
     from chunkline.core.sources import Source
     from chunkline.core.tokenizers import get_sizer
     from chunkline.parsers import ParseOptions
-    from chunkline.pipeline import parse_source
+    from chunkline.run import parse_source
     from chunkline.scoring.hygiene import chunk_flags
     from chunkline.segmenters import parse_strategy
 

@@ -26,7 +26,7 @@ from chunkline.core.records import verify
 from chunkline.core.sources import Source
 from chunkline.core.tokenizers import get_sizer
 from chunkline.parsers import ParseOptions
-from chunkline.pipeline import parse_source
+from chunkline.run import parse_source
 from chunkline.segmenters import parse_strategy, segment
 from chunkline.segmenters.base import SEGMENTER_TABLE
 
