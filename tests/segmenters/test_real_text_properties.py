@@ -45,7 +45,7 @@ def _parsed(path: str):
 
 
 @pytest.mark.parametrize("name", NAMES)
-@settings(max_examples=int(os.environ.get("CHUNKLINE_EXAMPLES", "10")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("CHUNKLINE_EXAMPLES", "6")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     doc=st.sampled_from(DOCS),
     unit=st.sampled_from([("cl100k_base", 16), ("cl100k_base", 128), ("cl100k_base", 800), ("nws", 100), ("nws", 800), ("chars", 300), ("words", 40)]),
