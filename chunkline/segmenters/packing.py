@@ -98,7 +98,9 @@ def markdown_separators(blocks: Iterable[Block]) -> tuple[BlockCuts | re.Pattern
     """``MARKDOWN_SEPARATORS`` from a markdown document's blocks: before
     headings of level 1-2, before deeper ones, around fenced code blocks
     (its opening and its closing fence stay together), then prose."""
-    top, deeper, fences = [], [], []
+    top: list[int] = []
+    deeper: list[int] = []
+    fences: list[int] = []
     for b in blocks:
         if b.kind in HEADING_KINDS:
             (top if (b.level or 1) <= 2 else deeper).append(b.start)
@@ -218,7 +220,7 @@ def split_recursive(
     e: int,
     sizer: Sizer,
     limit: int,
-    separators: Sequence[re.Pattern[str]] = PROSE_SEPARATORS,
+    separators: Sequence[re.Pattern[str] | BlockCuts] = PROSE_SEPARATORS,
     overlap: int = 0,
     min_size: int = 0,
     level: int = 0,
@@ -501,7 +503,7 @@ def _greedy_chars(
     cuts: list[int],
     sizer: Sizer,
     limit: int,
-    separators: Sequence[re.Pattern[str]],
+    separators: Sequence[re.Pattern[str] | BlockCuts],
     min_size: int,
     lvl: int,
     blanks: list[int] | None,
