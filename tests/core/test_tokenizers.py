@@ -24,6 +24,18 @@ def test_known_cl100k_counts():
     assert s.count("<|endoftext|>") == 7  # special tokens count as plain text
 
 
+def test_bare_bpe_counter_matches_the_sizer_without_importing_numpy():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from chunkline.core.tokenizers import bpe_count; c = bpe_count('cl100k_base'); "
+        "print(c('hello world'), 'numpy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == [str(get_sizer("cl100k_base").count("hello world")), "False"]
+
+
 def test_simple_units():
     assert get_sizer("chars").count("ab c") == 4
     assert get_sizer("words").count(" ab  c\nd ") == 3
