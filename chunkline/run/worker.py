@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ..core import jsonl
-from ..core.errors import ChunklineError, InputError
+from ..core.errors import InputError, UsageError
 from ..core.ids import sha256_hex
 from ..core.records import Block, Chunk, ParsedDocument
 from ..core.sources import DEFAULT_MAX_BYTES, Source, looks_binary, read_bytes
@@ -84,10 +84,13 @@ _GERUND = {"parse": "parsing", "chunk": "chunking"}
 
 def input_error(display: str, exc: BaseException, stage: str = "parse") -> InputError:
     """The per-file error for an exception met while ``stage`` ("parse" or
-    "chunk") worked on one file.
+    "chunk") worked on one file: one file's failure never ends a batch.
 
-    Raises ``exc`` again when it concerns the whole run (a ``UsageError`` or
-    ``RunError``, an interrupt).
+    Bad input keeps its ``InputError``; a structure too deep or too large is
+    ``too_deep``/``too_large``; anything else (a ``BudgetError``, a bug in a
+    parser or segmenter) is kind ``internal``, its message naming the
+    exception.  A ``UsageError`` (the request itself is wrong, for every
+    file) and non-``Exception`` interrupts are raised again.
     """
     if isinstance(exc, InputError):
         return exc
@@ -95,7 +98,12 @@ def input_error(display: str, exc: BaseException, stage: str = "parse") -> Input
         return InputError(display, f"structure nested too deeply to {stage}", "too_deep")
     if isinstance(exc, MemoryError):
         return InputError(display, f"out of memory while {_GERUND.get(stage, stage)}", "too_large")
-    raise exc
+    if isinstance(exc, UsageError) or not isinstance(exc, Exception):
+        raise exc
+    detail = str(exc)
+    if detail.startswith(display + ": "):  # BudgetError names the document already
+        detail = detail[len(display) + 2 :]
+    return InputError(display, f"internal error while {_GERUND.get(stage, stage)}: {type(exc).__name__}: {detail} (the file was skipped; please report it)", "internal")
 
 
 def read_input(source: Source, data: bytes | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, int | None]:
@@ -132,7 +140,7 @@ def load(source: Source, options: ParseOptions, data: bytes | None = None, max_b
     t0 = time.perf_counter()
     try:
         parsed = parse_bytes(data, ParseContext(source.display, source.path, options, digest), fmt)
-    except (ChunklineError, RecursionError, MemoryError) as exc:
+    except Exception as exc:  # input_error re-raises what concerns the whole run
         return Loaded(source.display, error=input_error(source.display, exc), sha256=digest, size=size, mtime_ns=mtime)
     return Loaded(source.display, parsed, sha256=digest, size=size, mtime_ns=mtime, seconds=time.perf_counter() - t0)
 
@@ -198,7 +206,7 @@ def chunk_one(item: Item, options: ChunkOptions) -> FileResult:
     notes: list[str] = []  # why chunks stay under --min-size
     try:
         chunks = chunk_parsed(parsed, options.strategy, notes)
-    except (InputError, RecursionError, MemoryError) as exc:
+    except Exception as exc:  # one file's failure never ends a batch
         return FileResult(source.display, error=input_error(source.display, exc, "chunk"), **facts)
     docs = jsonl.dumps_line(document_record(parsed)) if options.documents_path else b""
     warnings = warnings_of(parsed) + tuple(f"{parsed.document.source}: {w}" for w in notes)

@@ -267,7 +267,7 @@ def _process(item: tuple[Source, ParseOptions, int], strategies: tuple[Strategy,
             t = time.perf_counter()
             chunks.append(tuple(segment(parsed, st)))
             secs.append(time.perf_counter() - t)
-    except (InputError, RecursionError, MemoryError) as exc:
+    except Exception as exc:  # one file's failure never ends a batch
         return _DocResult(src.display, error=input_error(src.display, exc, "chunk"))
     # every document is kept until scoring ends: without its syntax tree (ten times its size)
     return _DocResult(src.display, parsed.portable(), tuple(chunks), tuple(secs), loaded.seconds)

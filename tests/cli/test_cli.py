@@ -255,3 +255,65 @@ def test_huge_timeouts_work(tmp_path, timeout):
         r = run("chunk", tmp_path, "--timeout", timeout, "-j", jobs, "-q")
         assert r.returncode == ExitCode.OK, r.stderr  # was an internal error (OverflowError)
         assert [c["text"] for c in lines(r.stdout)] == ["words here"]
+
+
+# ------------------------------------------------- one file's failure never ends a batch
+
+
+def _register_failing_strategies():
+    from chunkline.segmenters.base import SEGMENTERS, Span, register_segmenter
+
+    if SEGMENTERS.get("test_overrun") is not None:
+        return
+
+    @register_segmenter("test_overrun", summary="test only: one chunk for the whole document (over budget on long files)")
+    def _overrun(parsed, ctx):
+        text = parsed.document.text
+        if text.strip():
+            yield Span(0, len(text))
+
+    @register_segmenter("test_bug", summary="test only: a bug on files that say boom")
+    def _bug(parsed, ctx):
+        text = parsed.document.text
+        if "boom" in text:
+            raise ValueError("a bug in a segmenter")
+        yield Span(0, len(text))
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("to_dir", [False, True])
+def test_budget_error_is_one_file_failure_not_a_dead_run(tmp_path, capsys, jobs, to_dir):
+    """A BudgetError (a strategy over-ran) used to end the run with exit 3 and, at -j 2 into a directory, no output."""
+    from chunkline.cli.app import main
+
+    _register_failing_strategies()
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.txt").write_text("Short.\n")
+    (d / "b.txt").write_text("Many words here. " * 200)
+    (d / "c.txt").write_text("Also short.\n")
+    out = tmp_path / ("out" if to_dir else "out.jsonl")
+    code = main(["chunk", str(d), "-s", "test_overrun", "-t", "50", "-j", jobs, "-o", str(out) + ("/" if to_dir else ""), "--errors", str(tmp_path / "errors.jsonl")])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    lines = [ln for ln in err.splitlines() if ln.startswith("chunkline: error:")]
+    assert len(lines) == 1 and lines[0].startswith(f"chunkline: error: {d / 'b.txt'}: internal error while chunking: BudgetError: strategy test_overrun made a chunk of"), err
+    assert "Traceback" not in err
+    shards = sorted(out.glob("chunks-*.jsonl")) if to_dir else [out]
+    sources = [json.loads(x)["source"] for s in shards for x in s.read_text().splitlines()]
+    assert sources == [str(d / "a.txt"), str(d / "c.txt")]
+    errors = [json.loads(x) for x in (tmp_path / "errors.jsonl").read_text().splitlines()]
+    assert [(e["path"], e["kind"]) for e in errors] == [(str(d / "b.txt"), "internal")]
+
+
+def test_bug_in_a_segmenter_is_one_file_failure(tmp_path, capsys):
+    from chunkline.cli.app import main
+
+    _register_failing_strategies()
+    (tmp_path / "a.txt").write_text("fine\n")
+    (tmp_path / "b.txt").write_text("boom\n")
+    code = main(["chunk", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-s", "test_bug", "-t", "50"])
+    cap = capsys.readouterr()
+    assert code == 1
+    assert f"chunkline: error: {tmp_path / 'b.txt'}: internal error while chunking: ValueError: a bug in a segmenter" in cap.err
+    assert [json.loads(x)["text"] for x in cap.out.splitlines()] == ["fine\n"]
