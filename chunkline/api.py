@@ -355,13 +355,14 @@ def _stream(opts: ChunkOptions, summary: RunSummary, raise_errors: bool) -> Iter
     import functools
 
     from .core.jsonl import loads_chunk
-    from .run.dispatch import map_files
+    from .run.dispatch import map_files, prepare
     from .run.worker import chunk_one
     from .run.writing import account, items, sources
 
+    how, opts = prepare(opts)  # here, in the thread that iterates: an in-process time limit needs the main thread
     worker = functools.partial(chunk_one, options=opts)
     work = items(sources(opts.inputs), opts.inputs.max_bytes, summary)
-    for res in map_files(worker, work, opts.jobs, opts.timeout):
+    for res in map_files(worker, work, how, opts.jobs, opts.timeout):
         account(summary, res)
         payload = _payload(res)  # also removes a spilled payload's temporary file
         if res.error is not None:

@@ -1,4 +1,4 @@
-"""Options and rendering shared by the commands (stderr only: stdout is data)."""
+"""Input resolution and rendering shared by the commands (stderr only: stdout is data); the shared options are in ``options``."""
 
 from __future__ import annotations
 
@@ -7,12 +7,8 @@ from contextlib import contextmanager
 from typing import Iterator, Optional
 
 from ..core.errors import ExitCode, UsageError, one_line
-from ..parsers.base import PARSERS, ParseOptions
-from ..run import FileResult, InputOptions, RunSummary
-
-
-def format_help() -> str:
-    return "Input format (default: by extension). One of: " + ", ".join(PARSERS.names()) + "."
+from ..parsers.base import PARSERS
+from ..run import FileResult, RunSummary
 
 
 def resolve_paths(paths: Optional[list[str]], fmt: Optional[str]) -> tuple[str, ...]:
@@ -27,22 +23,6 @@ def resolve_paths(paths: Optional[list[str]], fmt: Optional[str]) -> tuple[str, 
     if "-" in paths and not fmt:
         raise UsageError("reading stdin needs --format (one of " + ", ".join(PARSERS.names()) + ")")
     return tuple(paths)
-
-
-def input_options(paths, include, exclude, hidden, max_bytes, gitignore: bool = True) -> InputOptions:
-    return InputOptions(tuple(paths), tuple(include or ()), tuple(exclude or ()), hidden, max_bytes, gitignore)
-
-
-def parse_options(fmt, encoding, decode_errors, layout, scanned) -> ParseOptions:
-    if fmt is not None and PARSERS.get(fmt) is None:
-        raise UsageError(f"unknown format {fmt!r}; choose from {', '.join(PARSERS.names())}")
-    if decode_errors not in ("strict", "replace"):
-        raise UsageError("--decode-errors must be strict or replace")
-    if layout not in ("rules", "model"):
-        raise UsageError("--layout must be rules or model")
-    if scanned not in ("warn", "error"):
-        raise UsageError("--scanned must be warn or error")
-    return ParseOptions(format=fmt, encoding=encoding, decode_errors=decode_errors, pdf_layout=layout, scanned=scanned)
 
 
 def parse_cutoffs(ks: str, max_tokens, max_chars) -> tuple[int, ...]:
@@ -126,47 +106,3 @@ class Reporter:
                 parts.append(f"{len(summary.skipped)} skipped" + ("" if self.verbose else " (--verbose lists them)"))
             sys.stderr.write("chunkline: " + ", ".join(parts) + "\n")
         return int(ExitCode.INPUTS_FAILED if summary.failed else ExitCode.OK)
-
-
-# typer option factories (so every command spells them the same way); typer is
-# imported only when the commands are declared (``cli.fast`` runs without it)
-def opt_format():
-    import typer
-
-    return typer.Option(None, "--format", "-f", help=format_help())
-
-
-def opt_output():
-    import typer
-
-    return typer.Option(None, "--output", "-o", help="Write to FILE atomically (default: stdout).")
-
-
-def opt_jobs():
-    import typer
-
-    return typer.Option(1, "--jobs", "-j", min=1, help="Files processed in parallel (output order stays the input order).")
-
-
-def opt_errors():
-    import typer
-
-    return typer.Option(None, "--errors", help="Write failed and skipped inputs to FILE as JSONL.")
-
-
-def opt_quiet():
-    import typer
-
-    return typer.Option(False, "--quiet", "-q", help="No progress, warnings or summary on stderr (errors still print).")
-
-
-def opt_verbose():
-    import typer
-
-    return typer.Option(False, "--verbose", "-v", help="Also list skipped files on stderr.")
-
-
-def opt_debug():
-    import typer
-
-    return typer.Option(False, "--debug", help="Show tracebacks for errors.")

@@ -102,8 +102,10 @@ def error(message: str) -> None:
     sys.stderr.flush()
 
 
-class _Terminated(Exception):
-    pass
+class _Terminated(BaseException):
+    """SIGTERM, raised wherever the main thread is (files may be processed in
+    this process): a ``BaseException`` like ``KeyboardInterrupt``, so no
+    ``except Exception`` mistakes it for one file's failure."""
 
 
 def _on_sigterm(signum, frame):  # pragma: no cover - exercised by CLI tests

@@ -20,7 +20,7 @@ import functools
 from typing import Callable
 
 from ..core.errors import UsageError
-from .dispatch import map_ordered
+from .dispatch import map_ordered, prepare
 from .options import DEFAULT_TIMEOUT, ENGINES, ChunkOptions, InputOptions, ParseRunOptions, checked_limits, config_hash
 from .worker import FileResult, Loaded, block_record, chunk_one, chunk_parsed, document_record, load, parse_one, parse_source
 from .writing import RunSummary, write_directory, write_errors, write_file
@@ -35,25 +35,25 @@ def run_chunk(options: ChunkOptions, on_start=None, on_result=None, shown: Calla
     """
     if options.engine not in ENGINES:
         raise UsageError(f"engine must be one of {', '.join(ENGINES)}", "engine")
-    options = checked_limits(options)
+    how, options = prepare(checked_limits(options))
     worker = functools.partial(chunk_one, options=options)
     from .directory import is_directory_output
 
     if is_directory_output(options.output):
-        return write_directory(options, worker, on_start, on_result, shown)
+        return write_directory(options, worker, how, on_start, on_result, shown)
     if options.incremental:
         raise UsageError("incremental needs a directory output (a path ending in /), where the manifest lives", "incremental")
     return write_file(
-        options.inputs, worker, options.jobs, options.output, options.errors_path, options.documents_path,
-        on_start, on_result, options.timeout, options.engine, options.address, shown=shown,
+        options.inputs, worker, how, options.jobs, options.output, options.errors_path, options.documents_path,
+        on_start, on_result, options.timeout, options.address, shown=shown,
     )
 
 
 def run_parse(options: ParseRunOptions, on_start=None, on_result=None, shown: Callable[[str], str] | None = None) -> RunSummary:
     """Parse every input and write block JSONL or document texts (``chunkline parse``)."""
-    options = checked_limits(options)
+    how, options = prepare(checked_limits(options))
     worker = functools.partial(parse_one, options=options)
-    return write_file(options.inputs, worker, options.jobs, options.output, options.errors_path, None, on_start, on_result, options.timeout, shown=shown)
+    return write_file(options.inputs, worker, how, options.jobs, options.output, options.errors_path, None, on_start, on_result, options.timeout, shown=shown)
 
 
 __all__ = [

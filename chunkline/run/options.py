@@ -47,6 +47,7 @@ class ChunkOptions:
     documents_path: str | None = None  # also write one Document record per file
     jobs: int = 1
     timeout: float | None = DEFAULT_TIMEOUT  # per file; None or 0: no limit
+    isolate: bool = False  # one job too in a supervised worker process (survives native hangs and crashes)
     engine: str = "local"  # "local" (this machine) or "ray"
     address: str | None = None  # Ray cluster address ("auto", "ray://host:10001"); None: start a local Ray
     incremental: bool = False  # directory output: redo only new or changed files
@@ -64,6 +65,7 @@ class ParseRunOptions:
     text_only: bool = False  # print document texts instead of blocks
     jobs: int = 1
     timeout: float | None = DEFAULT_TIMEOUT
+    isolate: bool = False
 
 
 def checked_limits(options):

@@ -40,6 +40,11 @@ class TaskFailure:
     message: str
 
 
+def over_time(timeout: float) -> TaskFailure:
+    """The failure of a file stopped at the per-file time limit (every engine says it alike)."""
+    return TaskFailure("timeout", f"took longer than the {timeout:g}-second limit (timeout); stopped")
+
+
 class WorkerBug(Exception):
     """An unexpected exception in a worker (a bug, not bad input); re-raised in the parent."""
 
@@ -202,7 +207,7 @@ def map_supervised(
                     why = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
                     failure = TaskFailure("crashed", f"the worker processing this file died ({why}); the file was skipped")
                 elif timeout and w.index is not None and time.monotonic() - w.started >= timeout:
-                    failure = TaskFailure("timeout", f"took longer than the {timeout:g}-second limit (timeout); stopped")
+                    failure = over_time(timeout)
                 if failure is not None:
                     done[w.index] = on_failure(w.item, failure)
                     w.kill()

@@ -28,7 +28,7 @@ from collections import deque
 from typing import Any, Callable, Iterable, Iterator
 
 from ..core.errors import RunError, UsageError
-from .pool import TaskFailure, single_thread_env
+from .pool import TaskFailure, over_time, single_thread_env
 
 
 def _run_with_deadline(fn: Callable[[Any], Any], item: Any, timeout: float | None) -> Any:
@@ -86,7 +86,7 @@ def _one(ray, single, fn_ref, item: Any, timeout: float | None, on_failure) -> I
     except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError, ray.exceptions.TaskCancelledError) as exc:
         elapsed = time.monotonic() - submitted
         if timeout and elapsed >= timeout:
-            failure = TaskFailure("timeout", f"took longer than the {timeout:g}-second limit (timeout); stopped")
+            failure = over_time(timeout)
         else:
             failure = TaskFailure("crashed", f"the worker processing this file died ({type(exc).__name__}); the file was skipped")
         yield on_failure(item, failure)

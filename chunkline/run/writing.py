@@ -92,6 +92,7 @@ def _drop_spill(res: FileResult) -> None:
 def write_file(
     inputs: InputOptions,
     worker: Callable[[Item], FileResult],
+    how: str,
     jobs: int,
     output: str | None,
     errors_path: str | None,
@@ -99,7 +100,6 @@ def write_file(
     on_start: Callable[[int | None], None] | None = None,
     on_result: Callable[[FileResult], None] | None = None,
     timeout: float | None = None,
-    engine: str = "local",
     address: str | None = None,
     separator: bytes = b"",
     shown: Callable[[str], str] | None = None,
@@ -118,7 +118,7 @@ def write_file(
             docs_out.__enter__()
         try:
             written = 0
-            for res in map_files(worker, items(sources(inputs), inputs.max_bytes, summary), jobs, timeout, engine, address):
+            for res in map_files(worker, items(sources(inputs), inputs.max_bytes, summary), how, jobs, timeout, address):
                 account(summary, res)
                 if res.error is None and res.skipped is None:
                     if separator and written and (res.payload or res.spill):
@@ -145,7 +145,7 @@ def write_file(
 
 
 def write_directory(
-    options: ChunkOptions, worker: Callable[[Item], FileResult], on_start=None, on_result=None, shown: Callable[[str], str] | None = None
+    options: ChunkOptions, worker: Callable[[Item], FileResult], how: str, on_start=None, on_result=None, shown: Callable[[str], str] | None = None
 ) -> RunSummary:
     """``-o DIR/``: sharded JSONL plus manifest; ``--incremental`` reuses what is current."""
     from .directory import ShardedOutput
@@ -184,7 +184,7 @@ def write_directory(
             work: Iterable[Source | Skipped] = plan.work
         else:
             work = sources(options.inputs)
-        for res in map_files(worker, items(work, options.inputs.max_bytes, summary), options.jobs, options.timeout, options.engine, options.address):
+        for res in map_files(worker, items(work, options.inputs.max_bytes, summary), how, options.jobs, options.timeout, options.address):
             account(summary, res)
             if res.error is not None:
                 entry = Entry(res.display, "failed", res.sha256, res.size, res.mtime_ns, cfg, kind=res.error.kind, message=res.error.message)

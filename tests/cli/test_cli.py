@@ -260,11 +260,10 @@ def test_huge_timeouts_work(tmp_path, timeout):
 # ------------------------------------------------- one file's failure never ends a batch
 
 
-def _register_failing_strategies():
+@pytest.fixture
+def failing_strategies():
+    """Two test-only strategies, registered for one test (the registry is process-wide)."""
     from chunkline.segmenters.base import SEGMENTERS, Span, register_segmenter
-
-    if SEGMENTERS.get("test_overrun") is not None:
-        return
 
     @register_segmenter("test_overrun", summary="test only: one chunk for the whole document (over budget on long files)")
     def _overrun(parsed, ctx):
@@ -279,14 +278,17 @@ def _register_failing_strategies():
             raise ValueError("a bug in a segmenter")
         yield Span(0, len(text))
 
+    yield
+    SEGMENTERS.remove("test_overrun")
+    SEGMENTERS.remove("test_bug")
+
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.parametrize("to_dir", [False, True])
-def test_budget_error_is_one_file_failure_not_a_dead_run(tmp_path, capsys, jobs, to_dir):
+def test_budget_error_is_one_file_failure_not_a_dead_run(tmp_path, capsys, jobs, to_dir, failing_strategies):
     """A BudgetError (a strategy over-ran) used to end the run with exit 3 and, at -j 2 into a directory, no output."""
     from chunkline.cli.app import main
 
-    _register_failing_strategies()
     d = tmp_path / "in"
     d.mkdir()
     (d / "a.txt").write_text("Short.\n")
@@ -306,10 +308,9 @@ def test_budget_error_is_one_file_failure_not_a_dead_run(tmp_path, capsys, jobs,
     assert [(e["path"], e["kind"]) for e in errors] == [(str(d / "b.txt"), "internal")]
 
 
-def test_bug_in_a_segmenter_is_one_file_failure(tmp_path, capsys):
+def test_bug_in_a_segmenter_is_one_file_failure(tmp_path, capsys, failing_strategies):
     from chunkline.cli.app import main
 
-    _register_failing_strategies()
     (tmp_path / "a.txt").write_text("fine\n")
     (tmp_path / "b.txt").write_text("boom\n")
     code = main(["chunk", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"), "-s", "test_bug", "-t", "50"])

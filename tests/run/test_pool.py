@@ -53,7 +53,9 @@ def _hang_on_b(data, ctx, fmt=None):
     return parse_bytes(data, ctx, fmt)
 
 
-def test_run_reports_timeout_and_continues(tmp_path, monkeypatch):
+@pytest.mark.parametrize("isolate", [False, True])
+def test_run_reports_timeout_and_continues(tmp_path, monkeypatch, isolate):
+    """Stuck in C (libc sleep): the in-process timer's signal interrupts it; the pool kills its worker."""
     import chunkline.run.worker as worker
 
     for name in "abc":
@@ -61,7 +63,7 @@ def test_run_reports_timeout_and_continues(tmp_path, monkeypatch):
     # workers are forked from this process, so they see the patched parser
     monkeypatch.setattr(worker, "parse_bytes", _hang_on_b)
     out = tmp_path / "out.jsonl"
-    opts = ChunkOptions(InputOptions((str(tmp_path),)), parse_strategy("recursive", max_tokens=64), output=str(out), timeout=1.0)
+    opts = ChunkOptions(InputOptions((str(tmp_path),)), parse_strategy("recursive", max_tokens=64), output=str(out), timeout=1.0, isolate=isolate)
     summary = run_chunk(opts)
     assert summary.ok == 2 and [(e.path.rsplit("/", 1)[-1], e.kind) for e in summary.failed] == [("b.txt", "timeout")]
     err = summary.failed[0]

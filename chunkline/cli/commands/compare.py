@@ -12,8 +12,9 @@ from typing import List, Optional
 import typer
 
 from ...core.errors import ExitCode, UsageError
+from .. import options as o
 from ..app import flag
-from .._common import Reporter, opt_debug, opt_format, opt_jobs, opt_quiet, parse_cutoffs, parse_options, say
+from .._common import Reporter, parse_cutoffs, say
 from ._stdout import emit
 
 #: Columns of the terminal table (all metrics go to --json/--csv/--report).
@@ -102,30 +103,30 @@ def register(app: typer.Typer) -> None:
         paths: List[str] = typer.Argument(..., help="Files, directories or globs."),
         strategy: Optional[List[str]] = typer.Option(None, "--strategy", "-s", help="NAME[:key=value,...], repeatable (default: one per family fitting the formats)."),
         config: Optional[str] = typer.Option(None, "--config", help="TOML file of strategies; lists are grids (max_tokens = [256, 512])."),
-        max_tokens: Optional[int] = typer.Option(None, "--max-tokens", "-t", help="Default budget in tokens (default 512)."),
-        max_chars: Optional[int] = typer.Option(None, "--max-chars", "-c", help="Default budget in characters."),
-        tokenizer: Optional[str] = typer.Option(None, "--tokenizer", "-T", help="Default tokenizer (cl100k_base)."),
+        max_tokens: Optional[int] = o.MAX_TOKENS(),
+        max_chars: Optional[int] = o.MAX_CHARS(),
+        tokenizer: Optional[str] = o.TOKENIZER(),
         no_auto: bool = typer.Option(False, "--no-auto", help="Do not add the auto row (auto over the compared strategies)."),
-        questions: Optional[str] = typer.Option(None, "--questions", "-Q", help="Questions with gold evidence spans (JSONL or Chroma CSV): retrieval metrics."),
-        k: int = typer.Option(5, "-k", "--top-k", help="Chunks retrieved per question for recall/precision/IoU."),
-        ks: str = typer.Option("1,2,5,10,20", "--ks", help="Cut-offs for recall@K and dcg@K."),
-        retriever: str = typer.Option("bm25", "--retriever", help="bm25 or dense."),
-        embedder: str = typer.Option("lexical", "--embedder", help="lexical or minilm (ICC/DCC and dense retrieval)."),
-        semantic: bool = typer.Option(True, "--semantic/--no-semantic", help="Compute ICC and DCC (the slowest metrics)."),
-        boundaries: bool = typer.Option(True, "--boundaries/--no-boundaries", help="Compute boundary clarity and chunk stickiness."),
+        questions: Optional[str] = o.QUESTIONS(),
+        k: int = o.TOP_K(),
+        ks: str = o.KS(),
+        retriever: str = o.RETRIEVER(),
+        embedder: str = o.EMBEDDER(),
+        semantic: bool = o.SEMANTIC(True),
+        boundaries: bool = o.BOUNDARIES(),
         rank_by: Optional[str] = typer.Option(None, "--rank-by", help="Metric to rank by (default recall@K with questions, else adaptive)."),
         columns: Optional[str] = typer.Option(None, "--columns", help="Comma-separated metrics for the terminal table."),
         show: Optional[str] = typer.Option(None, "--show", help="Show chunk boundaries of this document for two strategies."),
         show_pair: Optional[str] = typer.Option(None, "--show-pair", help="A,B: the two strategies for --show (ranks or labels; default the two best)."),
         report_path: Optional[str] = typer.Option(None, "--report", help="Write a self-contained HTML report (table and plots)."),
-        as_json: bool = typer.Option(False, "--json", help="Print the report as JSON on stdout."),
+        as_json: bool = o.JSON(),
         as_csv: bool = typer.Option(False, "--csv", help="Print one CSV row per strategy on stdout."),
-        fmt: Optional[str] = opt_format(),
-        include: Optional[List[str]] = typer.Option(None, "--include", help="Glob of files to take inside directories."),
-        exclude: Optional[List[str]] = typer.Option(None, "--exclude", help="Glob of files or directories to leave out inside directories."),
-        jobs: int = opt_jobs(),
-        quiet: bool = opt_quiet(),
-        debug: bool = opt_debug(),
+        fmt: Optional[str] = o.FORMAT(),
+        include: Optional[List[str]] = o.INCLUDE(),
+        exclude: Optional[List[str]] = o.EXCLUDE(),
+        jobs: int = o.JOBS(),
+        quiet: bool = o.QUIET(),
+        debug: bool = o.DEBUG(),
     ) -> int:
         """Compare chunking strategies on the same documents: every score metric, ranked; auto included."""
         from ...run import FileResult
@@ -149,7 +150,7 @@ def register(app: typer.Typer) -> None:
             pair = (bits[0], bits[1])
         opts = CompareOptions(
             paths=tuple(paths), strategies=strategies, default_budget=budget, include_auto=not no_auto,
-            parse=parse_options(fmt, "utf-8", "strict", "rules", "warn"), include=tuple(include or ()), exclude=tuple(exclude or ()),
+            parse=o.parse_options(fmt), include=tuple(include or ()), exclude=tuple(exclude or ()),
             questions=questions, k=k, ks=cutoffs, retriever=retriever, embedder=embedder, semantic=semantic, boundaries=boundaries,
             rank_by=rank_by, show=show, show_pair=pair, jobs=jobs,
         )

@@ -14,6 +14,7 @@ from typing import Any, List, Optional
 import typer
 
 from ...core.errors import ExitCode
+from .. import options as o
 from ..app import flag
 from .._common import parse_cutoffs
 from ._stdout import emit
@@ -112,24 +113,24 @@ def register(app: typer.Typer) -> None:
         chunks: str = typer.Argument(..., metavar="CHUNKS", help="Chunk JSONL (chunkline's, or any tool's records with 'text'), or - for stdin."),
         docs: Optional[List[str]] = typer.Option(None, "--docs", "-d", help="Documents the chunks came from (files, directories, globs; repeatable)."),
         fmt: Optional[str] = typer.Option(None, "--format", "-f", help="Format of --docs (default: by extension)."),
-        questions: Optional[str] = typer.Option(None, "--questions", "-Q", help="Questions with gold evidence spans: JSONL, or Chroma's CSV layout."),
-        k: int = typer.Option(5, "-k", "--top-k", help="Chunks retrieved per question for recall/precision/IoU."),
-        ks: str = typer.Option("1,2,5,10,20", "--ks", help="Cut-offs for recall@K and dcg@K, comma-separated."),
-        retriever: str = typer.Option("bm25", "--retriever", help="bm25 (bm25s) or dense (vectors from --embedder)."),
-        embedder: str = typer.Option("lexical", "--embedder", help="Embedding backend for ICC/DCC and dense retrieval: lexical (TF-IDF, no model) or minilm."),
+        questions: Optional[str] = o.QUESTIONS(),
+        k: int = o.TOP_K(),
+        ks: str = o.KS(),
+        retriever: str = o.RETRIEVER(),
+        embedder: str = o.EMBEDDER(),
         max_tokens: Optional[int] = typer.Option(None, "--max-tokens", "-t", help="Budget the chunks were made for (size compliance, fill ratio)."),
         max_chars: Optional[int] = typer.Option(None, "--max-chars", "-c", help="Budget in characters (instead of tokens)."),
         min_size: int = typer.Option(0, "--min-size", help="Lower size bound for size compliance."),
         tokenizer: Optional[str] = typer.Option(None, "--tokenizer", "-T", help="Tokenizer for sizes (default: the one the chunks declare, else cl100k_base)."),
-        semantic: bool = typer.Option(False, "--semantic/--no-semantic", help="Also compute ICC and DCC (embeds every chunk, its units and its DCC windows: about 5x slower with the lexical embedder)."),
-        boundaries: bool = typer.Option(True, "--boundaries/--no-boundaries", help="Compute boundary clarity and chunk stickiness."),
+        semantic: bool = o.SEMANTIC(False),
+        boundaries: bool = o.BOUNDARIES(),
         baseline: Optional[str] = typer.Option(None, "--baseline", help="Another chunk file of the same documents: paired bootstrap CIs of the retrieval differences."),
         fail_under: Optional[List[str]] = typer.Option(None, "--fail-under", help="metric=value: exit 4 when the metric is below value (repeatable)."),
         fail_over: Optional[List[str]] = typer.Option(None, "--fail-over", help="metric=value: exit 4 when the metric is above value (repeatable)."),
-        as_json: bool = typer.Option(False, "--json", help="Print the full report as JSON on stdout."),
+        as_json: bool = o.JSON(),
         per_document: bool = typer.Option(False, "--per-document", help="Also show per-document scores in the table."),
-        quiet: bool = typer.Option(False, "--quiet", "-q", help="No table on stderr."),
-        debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+        quiet: bool = o.QUIET(),
+        debug: bool = o.DEBUG(),
     ) -> int:
         """Score a chunking: size, coverage, integrity, cohesion, boundaries; retrieval with --questions."""
         from ...scoring import ScoreOptions, score
