@@ -42,6 +42,25 @@ def say(kind: str, message: str) -> None:
     sys.stderr.write(f"chunkline: {kind}: {message}\n")
 
 
+def summary_line(summary: RunSummary, unit: str, verbose: bool = False) -> str:
+    """``732 files: 577 ok, 55 failed, 100 skipped; 12034 chunks`` (the counts add up to the total).
+
+    An ``--incremental`` run adds how many of the files were reused from the previous run.
+    """
+    failed, skipped = len(summary.failed), len(summary.skipped)
+    total = summary.ok + failed + skipped
+    parts = [f"{summary.ok} ok"]
+    if failed:
+        parts.append(f"{failed} failed")
+    if skipped:
+        parts.append(f"{skipped} skipped" + ("" if verbose else " (--verbose lists them)"))
+    records = unit[:-1] if summary.records == 1 and unit.endswith("s") else unit
+    line = f"{total} {'file' if total == 1 else 'files'}: {', '.join(parts)}; {summary.records} {records}"
+    if summary.reused:
+        line += f"; {summary.reused} of the files reused from the previous run, {total - summary.reused} processed"
+    return line
+
+
 class Reporter:
     """Progress bar (only on a terminal), per-file errors and warnings, summary."""
 
@@ -99,10 +118,7 @@ class Reporter:
             for s in summary.skipped:
                 say("skipped", one_line(f"{s.display}: {s.reason}"))
         if not self.quiet:
-            parts = [f"{summary.ok} of {summary.files} files", f"{summary.records} {unit}"]
-            if summary.failed:
-                parts.append(f"{len(summary.failed)} failed")
-            if summary.skipped:
-                parts.append(f"{len(summary.skipped)} skipped" + ("" if self.verbose else " (--verbose lists them)"))
-            sys.stderr.write("chunkline: " + ", ".join(parts) + "\n")
+            for note in summary.notes:
+                say("warning", note)
+            sys.stderr.write("chunkline: " + summary_line(summary, unit, self.verbose) + "\n")
         return int(ExitCode.INPUTS_FAILED if summary.failed else ExitCode.OK)

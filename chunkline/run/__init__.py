@@ -40,20 +40,48 @@ def run_chunk(options: ChunkOptions, on_start=None, on_result=None, shown: Calla
     from .directory import is_directory_output
 
     if is_directory_output(options.output):
-        return write_directory(options, worker, how, on_start, on_result, shown)
-    if options.incremental:
+        summary = write_directory(options, worker, how, on_start, on_result, shown)
+    elif options.incremental:
         raise UsageError("incremental needs a directory output (a path ending in /), where the manifest lives", "incremental")
-    return write_file(
-        options.inputs, worker, how, options.jobs, options.output, options.errors_path, options.documents_path,
-        on_start, on_result, options.timeout, options.address, shown=shown,
-    )
+    else:
+        summary = write_file(
+            options.inputs, worker, how, options.jobs, options.output, options.errors_path, options.documents_path,
+            on_start, on_result, options.timeout, options.address, shown=shown,
+        )
+    summary.notes.extend(format_notes(options.strategy, summary.formats))
+    return summary
+
+
+def format_notes(strategy, formats: dict[str, int]) -> list[str]:
+    """A strategy made for some formats (``legal``, ``ast``) met documents of
+    another: one line saying how many and, for plain text, which ``--format``
+    would read them as the strategy expects (a ``.txt`` file is read as text)."""
+    made_for = strategy.spec.formats
+    if not made_for:
+        return []
+    notes = []
+    for fmt, n in sorted(formats.items()):
+        if fmt in made_for:
+            continue
+        files = "1 file was" if n == 1 else f"{n} files were"
+        note = f"strategy {strategy.name} works on {' or '.join(made_for)} documents, but {files} read as {fmt} and chunked without that structure"
+        if fmt == "text" and made_for[0] != "code":  # a .txt file may well be legal text; it is not code
+            note += f"; give --format {made_for[0]} to read them as {made_for[0]}"
+        notes.append(note)
+    return notes
 
 
 def run_parse(options: ParseRunOptions, on_start=None, on_result=None, shown: Callable[[str], str] | None = None) -> RunSummary:
     """Parse every input and write block JSONL or document texts (``chunkline parse``)."""
     how, options = prepare(checked_limits(options))
     worker = functools.partial(parse_one, options=options)
-    return write_file(options.inputs, worker, how, options.jobs, options.output, options.errors_path, None, on_start, on_result, options.timeout, shown=shown)
+    # --text: a form feed line between two documents, so concatenated texts can be told apart
+    separator = DOCUMENT_SEPARATOR if options.text_only else b""
+    return write_file(options.inputs, worker, how, options.jobs, options.output, options.errors_path, None, on_start, on_result, options.timeout, separator=separator, shown=shown)
+
+
+#: ``parse --text``: the line between two documents' texts (a form feed, which documents rarely hold).
+DOCUMENT_SEPARATOR = b"\f\n"
 
 
 __all__ = [

@@ -53,6 +53,7 @@ class FileResult:
     mtime_ns: int | None = None
     spill: str | None = None  # payload is in this temporary file instead (large results)
     reused: bool = False  # --incremental: taken from the previous run, not processed again
+    format: str | None = None  # of the parsed document
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,7 @@ def chunk_one(item: Item, options: ChunkOptions) -> FileResult:
         return FileResult(source.display, error=input_error(source.display, exc, "chunk"), **facts)
     docs = jsonl.dumps_line(document_record(parsed)) if options.documents_path else b""
     warnings = warnings_of(parsed) + tuple(f"{parsed.document.source}: {w}" for w in notes)
+    fmt = parsed.document.format
     del parsed  # its blocks hold a second copy of the text; the chunks are all that is left to write
     # Serialise chunk by chunk into one growing buffer, dropping each record
     # once written: a large document never holds its chunks, a list of their
@@ -219,7 +221,7 @@ def chunk_one(item: Item, options: ChunkOptions) -> FileResult:
     for i in range(n):
         payload += jsonl.dumps_line(chunks[i])
         chunks[i] = None  # type: ignore[call-overload]
-    return FileResult(source.display, payload, docs, n, None, warnings, **facts)
+    return FileResult(source.display, payload, docs, n, None, warnings, **facts, format=fmt)
 
 
 def parse_one(item: Item, options: ParseRunOptions) -> FileResult:

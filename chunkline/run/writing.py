@@ -24,12 +24,15 @@ from .worker import FileResult, Item
 
 @dataclass
 class RunSummary:
-    """What a run did, file by file.
+    """What a run did.
 
-    Invariant: ``files == ok + len(failed) + skipped_after_read`` where the
-    skipped list also holds files left out during discovery (not counted in
-    ``files``); ``reused`` counts files taken unchanged from a previous run
-    (``--incremental``), whatever their status.
+    Every input ends in exactly one of ``ok`` (a count), ``failed`` and
+    ``skipped`` (files left out during discovery, and binary, generated or
+    minified files left out after reading), so those three add up to the
+    inputs considered.  ``files`` counts the inputs handed to the worker or
+    reused; ``reused`` those taken unchanged from a previous run
+    (``--incremental``), whatever their status; ``formats`` the processed
+    documents per format; ``notes`` run-level warnings (one line each).
     """
 
     files: int = 0
@@ -39,6 +42,8 @@ class RunSummary:
     records: int = 0
     warnings: list[str] = field(default_factory=list)
     reused: int = 0
+    formats: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
 
 def account(summary: RunSummary, res: FileResult) -> None:
@@ -52,6 +57,8 @@ def account(summary: RunSummary, res: FileResult) -> None:
         summary.ok += 1
         summary.records += res.records
         summary.warnings.extend(res.warnings)
+        if res.format is not None:
+            summary.formats[res.format] = summary.formats.get(res.format, 0) + 1
 
 
 def sources(inputs: InputOptions) -> Iterator[Source | Skipped]:

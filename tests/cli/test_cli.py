@@ -318,3 +318,76 @@ def test_bug_in_a_segmenter_is_one_file_failure(tmp_path, capsys, failing_strate
     assert code == 1
     assert f"chunkline: error: {tmp_path / 'b.txt'}: internal error while chunking: ValueError: a bug in a segmenter" in cap.err
     assert [json.loads(x)["text"] for x in cap.out.splitlines()] == ["fine\n"]
+
+
+# ------------------------------------------------- friction (issue 17 item 7)
+
+
+def test_summary_adds_up_on_its_face(tmp_path):
+    d = tmp_path / "d"
+    d.mkdir()
+    (d / "a.txt").write_text("Fine text.\n")
+    (d / "b.txt").write_bytes(b"caf\xe9\n")
+    (d / "c.min.js").write_text("var a=1;\n")  # skipped by name
+    (d / ".hidden.txt").write_text("hidden\n")  # skipped: hidden
+    r = run("chunk", d, "-o", tmp_path / "o.jsonl")
+    assert r.returncode == 1
+    # was "1 of 2 files, 1 chunks, 1 failed, 2 skipped": 1 + 1 + 2 = 4, not 2
+    assert r.stderr.decode().splitlines()[-1] == "chunkline: 4 files: 1 ok, 1 failed, 2 skipped (--verbose lists them); 1 chunk"
+
+
+def test_legal_strategy_on_plain_text_says_how_to_read_it_as_legal(tmp_path):
+    f = tmp_path / "decision.txt"
+    f.write_text("I. FACTS\n\nThe court held that the claim fails. Mr. Smith agreed.\n")
+    r = run("chunk", f, "-s", "legal")
+    assert r.returncode == 0
+    assert (
+        "chunkline: warning: strategy legal works on legal documents, but 1 file was read as text and chunked "
+        "without that structure; give --format legal to read them as legal"
+    ) in r.stderr.decode().splitlines()
+    r = run("chunk", f, "-s", "legal", "--format", "legal")
+    assert r.returncode == 0 and b"warning" not in r.stderr
+
+
+def test_code_on_stdin_can_name_its_language():
+    src = b"fn main() {\n    println!(\"hi\");\n}\n\nfn other() {}\n"
+    r = run("parse", "-", "--language", "rust", input=src)
+    assert r.returncode == 0, r.stderr
+    blocks = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [(b["kind"], b["language"], b["symbol"]) for b in blocks] == [("definition", "rust", "main"), ("definition", "rust", "other")]
+    # before: -f code on stdin could only fall back to blank-line blocks
+    r = run("parse", "-", "-f", "code", input=src)
+    assert {json.loads(x)["kind"] for x in r.stdout.splitlines()} == {"other"}
+    assert run("parse", "-", "--language", "cobol", input=src).returncode == ExitCode.USAGE
+    assert run("parse", "-", "--language", "rust", "-f", "markdown", input=src).returncode == ExitCode.USAGE
+
+
+def test_parse_text_separates_documents(tmp_path):
+    (tmp_path / "a.txt").write_text("First document.")
+    (tmp_path / "b.txt").write_text("Second document.\n")
+    r = run("parse", "--text", tmp_path / "a.txt", tmp_path / "b.txt")
+    assert r.returncode == 0
+    assert r.stdout == b"First document.\n\f\nSecond document.\n"  # was "First document.\nSecond document.\n"
+    assert run("parse", "--text", tmp_path / "a.txt").stdout == b"First document.\n"
+
+
+def test_parse_takes_the_input_and_run_options_chunk_takes():
+    out = run("parse", "--help").stdout.decode()
+    for flag in ("--no-gitignore", "--timeout", "--isolate", "--language", "--hidden", "--max-bytes"):
+        assert flag in out, flag
+
+
+def test_shared_options_have_one_help_text():
+    """--include/--exclude/--embedder/--tokenizer... read the same in every command that takes them."""
+    import re
+
+    def helps(cmd):
+        text = run(cmd, "--help").stdout.decode()
+        return {m.group(1): " ".join(m.group(2).split()) for m in re.finditer(r"^ {2}(?:-\w, )?(--[a-z-]+)[^\n]*?\s{2,}(\S.*?)(?=^ {2}-|\Z)", text, re.S | re.M)}
+
+    chunk, compare, parse = helps("chunk"), helps("compare"), helps("parse")
+    for flag in ("--include", "--exclude", "--format", "--jobs", "--quiet", "--tokenizer", "--max-tokens"):
+        assert chunk[flag] == compare[flag], flag
+    for flag in ("--include", "--exclude", "--encoding", "--decode-errors", "--timeout", "--no-gitignore"):
+        assert chunk[flag] == parse[flag], flag
+    assert "[CLS]" in chunk["--tokenizer"]

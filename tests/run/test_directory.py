@@ -189,7 +189,9 @@ def test_incremental_rerun_reports_stored_failures_again(tmp_path):
     assert first.returncode == again.returncode == 1
     line = f"chunkline: error: {src}/bad.txt: not valid UTF-8 at byte 3".encode()
     assert line in first.stderr and line in again.stderr, again.stderr
-    assert b"1 of 2 files, 1 chunks, 1 failed" in again.stderr
+    # the summary adds up, and says what the incremental run reused (was "1 of 2 files, 1 chunks, 1 failed")
+    assert b"chunkline: 2 files: 1 ok, 1 failed; 1 chunk; 2 of the files reused from the previous run, 0 processed\n" in again.stderr, again.stderr
+    assert b"chunkline: 2 files: 1 ok, 1 failed; 1 chunk\n" in first.stderr
 
 
 def test_incremental_does_not_trust_an_mtime_as_recent_as_the_read(tmp_path):
