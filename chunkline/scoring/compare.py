@@ -64,7 +64,7 @@ class CompareOptions:
     boundaries: bool = True
     rank_by: str | None = None
     show: str | None = None
-    show_pair: tuple[str, str] | None = None  # labels or 1-based ranks; default: the two best
+    show_pair: tuple[str, str] | None = None  # labels or 1-based ranks; default: ``default_show_pair``
     jobs: int = 1
     bootstrap_resamples: int = 10_000
 
@@ -368,13 +368,17 @@ def _best(results: Sequence[StrategyResult]) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def _rank_key(metric: str):
+def _rank_key(metric: str, order: Mapping[str, int]):
+    """Best first by ``metric``; rows without a value last.  Ties: single
+    strategies before ``auto`` (the simpler explanation wins), then the order
+    the strategies were given in (``-s`` flags, the config file, or the
+    families' table order)."""
+
     def key(r: StrategyResult):
         v = r.metrics.get(metric)
-        # ties: single strategies before auto (the simpler explanation wins)
         if v is None:
-            return (1, 0.0, r.name == "auto", r.label)
-        return (0, v if metric in LOWER_BETTER else -v, r.name == "auto", r.label)
+            return (1, 0.0, r.name == "auto", order.get(r.label, len(order)))
+        return (0, v if metric in LOWER_BETTER else -v, r.name == "auto", order.get(r.label, len(order)))
 
     return key
 
@@ -497,14 +501,15 @@ def compare(
     known = {k for r in results for k in r.metrics}
     if rank_by not in known:
         raise UsageError(f"rank_by {rank_by}: not a metric of this run; metrics: {', '.join(sorted(known))}", "rank_by")
-    ranked = sorted(results, key=_rank_key(rank_by))
+    order = {lab: i for i, lab in enumerate(labels)}
+    ranked = sorted(results, key=_rank_key(rank_by, order))
     ranked = [dataclasses.replace(r, rank=n) for n, r in enumerate(ranked, 1)]
 
     auto_vs_best = None
     auto_row = next((r for r in ranked if r.name == "auto"), None)
     singles = [r for r in ranked if r.name != "auto"]
     if auto_row is not None and singles:
-        best_single = sorted(singles, key=_rank_key(rank_by))[0]
+        best_single = singles[0]  # ``ranked`` is in rank order
         auto_vs_best = {"metric": rank_by, "auto": auto_row.metrics.get(rank_by), "best_single": best_single.label, "best_value": best_single.metrics.get(rank_by)}
         qa, qb = qscores.get(auto_row.label), qscores.get(best_single.label)
         per_q = _per_question(qa, rank_by), _per_question(qb, rank_by)
@@ -535,6 +540,20 @@ def _per_question(qs, metric: str):
     return getattr(qs, metric, None) if metric in ("recall", "precision", "iou", "precision_omega", "mrr") else None
 
 
+def default_show_pair(ranked: Sequence[StrategyResult], starts: Callable[[StrategyResult], tuple[int, ...]]) -> tuple[StrategyResult, StrategyResult]:
+    """``--show`` without ``--show-pair``: the best single strategy, against
+    the next-ranked single strategy whose chunk starts in the shown document
+    differ from it.  ``auto`` is left out (it copies one of the singles, so
+    ranks 1 and 2 were often the same chunking twice); with fewer than two
+    singles, or none that differs, the next-ranked row is taken."""
+    singles = [r for r in ranked if r.name != "auto"] or list(ranked)
+    a = singles[0]
+    others = [r for r in ranked if r is not a]
+    rest = [r for r in singles[1:]] or others
+    b = next((r for r in rest if starts(r) != starts(a)), rest[0])
+    return a, b
+
+
 def _show(opts, docs, strategies, per_strategy, ranked) -> ShowResult:
     from .loading import DocumentIndex
 
@@ -543,8 +562,11 @@ def _show(opts, docs, strategies, per_strategy, ranked) -> ShowResult:
         raise UsageError(f"show {opts.show}: not among the compared documents", "show")
     if len(ranked) < 2:
         raise UsageError("show needs two strategies", "show")
-    a, b = (_pick(ranked, x) for x in opts.show_pair) if opts.show_pair else (ranked[0], ranked[1])
     idx = {st.label: i for i, st in enumerate(strategies)}
+    if opts.show_pair:
+        a, b = (_pick(ranked, x) for x in opts.show_pair)
+    else:
+        a, b = default_show_pair(ranked, lambda r: tuple(c.start for c in per_strategy[idx[r.label]][di]))
     # documents that failed to parse are not in ``docs``; chunk lists follow ``docs`` order
     ca = per_strategy[idx[a.label]][di]
     cb = per_strategy[idx[b.label]][di]

@@ -203,3 +203,29 @@ def test_compare_uses_only_the_public_scoring_steps():
     used = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "api"}
     assert used and not {u for u in used if u.startswith("_")}, used
     assert used <= set(api.__all__), used
+
+
+def test_ties_keep_the_order_the_strategies_were_given(tmp_path):
+    """Equal metrics used to come out in label order; now singles, then the given order (documented in --rank-by)."""
+    doc = tmp_path / "short.txt"
+    doc.write_text("One short paragraph. It fits any budget.\n")
+    for specs in (("recursive:max_tokens=400", "fixed:max_tokens=400"), ("fixed:max_tokens=400", "recursive:max_tokens=400")):
+        rep = compare(CompareOptions((str(doc),), tuple(parse_strategy(s) for s in specs), semantic=False, boundaries=False))
+        singles = [r.label for r in rep.results if r.name != "auto"]
+        assert singles == [parse_strategy(s).label for s in specs]
+        assert rep.results[-1].name == "auto"  # tied with the singles: after them
+
+
+def test_show_defaults_to_the_best_single_and_the_next_that_differs():
+    from chunkline.scoring.compare import StrategyResult, default_show_pair
+
+    def row(label, name):
+        return StrategyResult(label, name, "h", {}, ())
+
+    auto, x, y, z = row("auto", "auto"), row("x", "fixed"), row("y", "recursive"), row("z", "structure")
+    starts = {"auto": (0, 10), "x": (0, 10), "y": (0, 10), "z": (0, 7)}
+    a, b = default_show_pair([auto, x, y, z], lambda r: starts[r.label])
+    assert (a.label, b.label) == ("x", "z")  # was ranks 1 and 2: auto and the strategy it copied
+    starts["z"] = (0, 10)
+    assert [r.label for r in default_show_pair([auto, x, y, z], lambda r: starts[r.label])] == ["x", "y"]
+    assert [r.label for r in default_show_pair([x, auto], lambda r: starts[r.label])] == ["x", "auto"]
