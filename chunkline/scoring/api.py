@@ -15,6 +15,7 @@ plain metric dicts under the names ``ScoreReport.metrics`` uses.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
@@ -96,6 +97,7 @@ class ScoreReport:
     unlocated: int
     unmatched_documents: tuple[str, ...]
     document_errors: tuple[str, ...]
+    documents_from: str | None  # "docs" (given), "sources" (the files the chunk records name), None (no documents)
     size: SizeStats
     metrics: Mapping[str, float | None]
     per_document: tuple[Mapping[str, Any], ...] = ()
@@ -281,6 +283,18 @@ def retrieval_metrics(qs: retrieval.QuestionScores, opts: ScoreOptions) -> tuple
     return metrics, detail
 
 
+def documents_named_by(records) -> tuple[str, ...]:
+    """Without ``docs``: the files the chunk records name (``source`` and
+    the like) that exist on this machine, in order of first mention, so a
+    chunkline chunk file is scored against its documents by default."""
+    seen: dict[str, None] = {}
+    for r in records:
+        key = r.doc_key
+        if key and key not in seen and key != "-" and os.path.isfile(key):
+            seen[key] = None
+    return tuple(seen)
+
+
 def score(opts: ScoreOptions, shown: Callable[[str], str] | None = None) -> ScoreReport:
     """Score one chunk file (see the package docstring for every metric).  ``shown``:
     how parameters are named in the messages of documents that failed (the CLI: flags)."""
@@ -288,8 +302,9 @@ def score(opts: ScoreOptions, shown: Callable[[str], str] | None = None) -> Scor
     records = read_chunks(opts.chunks)
     if not records:
         raise UsageError(f"{opts.chunks}: no chunks to score")
-    docs, doc_errors = load_documents(opts.docs, opts.format, shown) if opts.docs else ([], [])
-    return score_records(records, docs, doc_errors, opts, t0)
+    doc_paths = opts.docs or documents_named_by(records)
+    docs, doc_errors = load_documents(doc_paths, opts.format, shown) if doc_paths else ([], [])
+    return score_records(records, docs, doc_errors, opts, t0, documents_from="docs" if opts.docs else ("sources" if doc_paths else None))
 
 
 def score_records(
@@ -299,12 +314,16 @@ def score_records(
     opts: ScoreOptions,
     t0: float | None = None,
     baseline: Sequence[ChunkRecord] | None = None,
+    documents_from: str | None = None,
 ) -> ScoreReport:
     """``score`` of chunk records already read and documents already parsed (``opts.chunks``,
     ``opts.docs`` and ``opts.baseline`` only name them; the Python API passes chunks it holds
-    in memory).  ``baseline`` None: read from ``opts.baseline`` when it is set."""
+    in memory).  ``baseline`` None: read from ``opts.baseline`` when it is set.
+    ``documents_from``: "docs" (given), "sources" (named by the records), None: "docs" when there are documents."""
     t0 = time.perf_counter() if t0 is None else t0
     docs = list(docs)
+    if documents_from is None and docs:
+        documents_from = "docs"
     corpus = locate(records, docs)
     tokenizer = _declared_tokenizer(opts, corpus.tokenizers)
     sizes = measure(corpus.texts, tokenizer)
@@ -344,6 +363,7 @@ def score_records(
         unlocated=corpus.unlocated,
         unmatched_documents=corpus.unmatched_keys,
         document_errors=tuple(doc_errors),
+        documents_from=documents_from,
         size=stats,
         metrics=metrics,
         per_document=tuple(per_doc),

@@ -71,3 +71,20 @@ def test_an_unreadable_docs_input_is_exit_1_with_its_error_line(tmp_path, capsys
         assert code == ExitCode.INPUTS_FAILED, err
         assert json.loads(out)["document_errors"]
         assert f"chunkline: error: {binary}: binary file (NUL bytes), not text" in err.splitlines()
+
+
+def test_without_docs_the_sources_the_records_name_are_the_documents(tmp_path, capsys):
+    """``score chunks.jsonl`` used to ignore the ``source`` paths: no coverage, integrity or cohesion metrics."""
+    doc, chunks, _ = _setup(tmp_path)
+    code = main(["score", chunks, "--json"])
+    cap = capsys.readouterr()
+    assert code == ExitCode.OK, cap.err
+    report = json.loads(cap.out)
+    assert report["documents"] == 1 and report["documents_from"] == "sources"
+    assert report["metrics"]["coverage"] is not None and report["located"]["search"] == 2
+    assert "scored against the 1 document(s) the chunks name as their source" in cap.err
+    # a record naming a file that does not exist: no documents, as before
+    gone = tmp_path / "gone.jsonl"
+    gone.write_text(json.dumps({"text": "x", "source": str(tmp_path / "nope.txt")}) + "\n")
+    assert main(["score", str(gone), "--json", "-q"]) == ExitCode.OK
+    assert json.loads(capsys.readouterr().out)["documents"] == 0

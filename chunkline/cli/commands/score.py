@@ -96,6 +96,8 @@ def _notes(report, quiet: bool) -> None:
 
     for err in report.document_errors:
         say("error", err)
+    if report.documents_from == "sources" and not quiet:
+        say("note", f"scored against the {report.documents} document(s) the chunks name as their source (--docs chooses others)")
     if report.unmatched_documents and not quiet:
         say("warning", f"chunks name documents not in --docs: {', '.join(report.unmatched_documents[:5])}")
     for t in report.thresholds:
@@ -111,7 +113,9 @@ def register(app: typer.Typer) -> None:
     @app.command("score", no_args_is_help=True)
     def score_cmd(
         chunks: str = typer.Argument(..., metavar="CHUNKS", help="Chunk JSONL (chunkline's, or any tool's records with 'text'), or - for stdin."),
-        docs: Optional[List[str]] = typer.Option(None, "--docs", "-d", help="Documents the chunks came from (files, directories, globs; repeatable)."),
+        docs: Optional[List[str]] = typer.Option(
+            None, "--docs", "-d", help="Documents the chunks came from (files, directories, globs; repeatable). Default: the files the chunk records name as their source, where they exist."
+        ),
         fmt: Optional[str] = typer.Option(None, "--format", "-f", help="Format of --docs (default: by extension)."),
         questions: Optional[str] = o.QUESTIONS(),
         k: int = o.TOP_K(),
