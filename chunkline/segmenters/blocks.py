@@ -1,10 +1,13 @@
-"""Block predicates shared by the block-aware segmenters (structure, semantic)."""
+"""Block predicates, and the quiet-unit rule, shared by the block-aware segmenters (structure, semantic)."""
 
 from __future__ import annotations
 
 import re
+from typing import Callable, Optional, TypeVar
 
 from ..core.records import Block
+
+U = TypeVar("U")
 
 #: An HTML tag or comment; not an autolink (``<https://example.com>``), which is text.
 _TAGS = re.compile(r"<!--.*?-->|</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>", re.S)
@@ -51,3 +54,42 @@ def is_fence(b: Block) -> bool:
     Why: a fence line cut from its block leaves one chunk that opens code it
     never closes and another that closes code it never opened."""
     return b.kind == "code" and b.text[:3] in ("```", "~~~")
+
+
+def attach_quiet(
+    units: list[U],
+    is_heading: Callable[[U], bool],
+    is_quiet_unit: Callable[[U], bool],
+    absorb: Callable[[U, U], U],
+    lead: Callable[[U, U], Optional[U]],
+) -> list[U]:
+    """Quiet units next to a heading become part of the heading's unit, so no
+    chunk ends on a heading and its comments, and no comment is left behind
+    at the end of a section.
+
+    A quiet unit right after a heading (``<!-- YAML added: ... -->``) grows
+    the heading's unit: ``absorb(heading, quiet)``.  Quiet units between
+    content and a heading (an anchor announcing it) join the heading:
+    ``lead(first_quiet, heading)`` returns the heading's unit grown back over
+    them, or None when it may not (it would not fit), and they stay as they
+    are.  Each segmenter supplies its own unit type through the callables.
+    """
+    out: list[U] = []
+    pending: list[U] = []  # quiet units after content, waiting for what follows
+    for u in units:
+        if not is_heading(u) and is_quiet_unit(u):
+            h = out[-1] if out else None
+            if h is not None and is_heading(h) and not pending:
+                out[-1] = absorb(h, u)
+            else:
+                pending.append(u)
+            continue
+        led = lead(pending[0], u) if is_heading(u) and pending else None
+        if led is not None:
+            u = led
+        else:
+            out.extend(pending)
+        pending = []
+        out.append(u)
+    out.extend(pending)
+    return out

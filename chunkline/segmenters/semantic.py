@@ -45,7 +45,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Iterator
 
 from ..core.records import Block, ParsedDocument
-from .blocks import is_quiet, opens_what_follows
+from .blocks import attach_quiet, is_quiet, opens_what_follows
 from .packing import _ABBREV, PROSE_SEPARATORS, _edge_count, _single_count, sentence_cuts, split_recursive
 from .base import SegmentContext, Span
 
@@ -240,31 +240,18 @@ def _quiet(u: _Unit) -> bool:
 
 
 def _with_quiet(text: str, units: list[_Unit]) -> list[_Unit]:
-    """Quiet units next to a heading become part of the heading's unit: those
-    right after it (``<!-- YAML added: ... -->``) and those between content and
-    the heading (an anchor announcing it), so no chunk ends on a heading and
-    its comments, and no comment is left behind at the end of a section."""
+    """``attach_quiet`` for semantic's units (mutable: a heading's unit grows in place)."""
     if not any(u.heading_level is not None for u in units):
         return units
-    out: list[_Unit] = []
-    pending: list[_Unit] = []  # quiet units after content, waiting for what follows
-    for u in units:
-        if _quiet(u):
-            h = out[-1] if out else None
-            if h is not None and h.heading_level is not None and not pending:
-                h.end, h.te = u.end, u.te  # the heading's unit grows over it
-            else:
-                pending.append(u)
-            continue
-        if u.heading_level is not None and pending:
-            first = pending[0]
-            u = _Unit(first.start, u.end, first.ts, u.te, u.block, u.heading_level, opens=True)
-        else:
-            out.extend(pending)
-        pending = []
-        out.append(u)
-    out.extend(pending)
-    return out
+
+    def absorb(h: _Unit, u: _Unit) -> _Unit:
+        h.end, h.te = u.end, u.te  # the heading's unit grows over it
+        return h
+
+    def lead(first: _Unit, u: _Unit) -> _Unit:
+        return _Unit(first.start, u.end, first.ts, u.te, u.block, u.heading_level, opens=True)
+
+    return attach_quiet(units, lambda u: u.heading_level is not None, _quiet, absorb, lead)
 
 
 # ------------------------------------------------------------- similarity

@@ -30,6 +30,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ..core.records import Block, ParsedDocument
+from .blocks import attach_quiet
 from .blocks import is_quiet as _quiet
 from .packing import PROSE_SEPARATORS, merge, sentence_cuts, split_recursive, trim
 from .base import SegmentContext, Span
@@ -96,29 +97,17 @@ def _units(text: str, flat: list[Block], rs: int, re_: int) -> list[_Unit]:
 
 
 def _with_quiet(text: str, units: list[_Unit], ctx: SegmentContext) -> list[_Unit]:
-    """Quiet units next to a heading become part of the heading's unit: those
-    right after it (``<!-- YAML added: ... -->``), and those between content
-    and the heading (an anchor announcing it) when they fit with it."""
-    out: list[_Unit] = []
-    pending: list[_Unit] = []  # quiet units after content, waiting for what follows
-    for u in units:
-        is_head = u.heading_level is not None
-        if not is_head and _quiet(u.block):
-            h = out[-1] if out else None
-            if h is not None and h.heading_level is not None and not pending:
-                body = h.body if h.body is not None else u.start
-                out[-1] = _Unit(h.start, u.end, h.block, body=body, body_block=h.body_block or u.block)
-            else:
-                pending.append(u)
-            continue
-        if is_head and pending and _measure(text, (lead := _Unit(pending[0].start, u.end, u.block)), ctx) <= ctx.budget.max_size:
-            u = lead
-        else:
-            out.extend(pending)
-        pending = []
-        out.append(u)
-    out.extend(pending)
-    return out
+    """``attach_quiet`` for structure's units: an anchor before a heading
+    joins it only when both fit in the budget."""
+
+    def absorb(h: _Unit, u: _Unit) -> _Unit:
+        return _Unit(h.start, u.end, h.block, body=h.body if h.body is not None else u.start, body_block=h.body_block or u.block)
+
+    def lead(first: _Unit, u: _Unit) -> _Unit | None:
+        led = _Unit(first.start, u.end, u.block)
+        return led if _measure(text, led, ctx) <= ctx.budget.max_size else None
+
+    return attach_quiet(units, lambda u: u.heading_level is not None, lambda u: _quiet(u.block), absorb, lead)
 
 
 def structure(parsed: ParsedDocument, ctx: SegmentContext):
