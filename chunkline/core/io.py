@@ -58,7 +58,7 @@ class Output:
         self._fh = os.fdopen(fd, "wb", buffering=1 << 20)
         return self
 
-    def write(self, data: bytes) -> None:
+    def write(self, data: bytes | bytearray) -> None:
         assert self._fh is not None
         try:
             view = memoryview(data)

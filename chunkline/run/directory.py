@@ -225,7 +225,7 @@ class ShardedOutput:
         src = os.path.join(self.directory, entry.shard)
         return self.writer.add(entry, copy_from=(src, entry.offset, entry.bytes))
 
-    def add(self, entry: Entry, payload: bytes = b"", spill: str | None = None) -> Entry:
+    def add(self, entry: Entry, payload: bytes | bytearray = b"", spill: str | None = None) -> Entry:
         assert self.writer is not None
         return self.writer.add(entry, payload, spill)
 

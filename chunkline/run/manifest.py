@@ -17,6 +17,7 @@ journal, so a restarted run redoes only files that no complete shard holds.
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 from dataclasses import asdict, dataclass, fields
@@ -67,7 +68,7 @@ class Entry:
     kind: str | None = None  # failed/skipped: machine-readable cause
     message: str | None = None  # failed/skipped: the one-line reason
 
-    def to_line(self) -> bytes:
+    def to_line(self) -> builtins.bytes:  # the field ``bytes`` shadows the type here
         return jsonl.dumps_line(asdict(self))
 
     @classmethod

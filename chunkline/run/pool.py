@@ -208,7 +208,7 @@ def map_supervised(
                     failure = TaskFailure("crashed", f"the worker processing this file died ({why}); the file was skipped")
                 elif timeout and w.index is not None and time.monotonic() - w.started >= timeout:
                     failure = over_time(timeout)
-                if failure is not None:
+                if failure is not None and w.index is not None:
                     done[w.index] = on_failure(w.item, failure)
                     w.kill()
                     workers.remove(w)

@@ -47,7 +47,7 @@ class ShardWriter:
         self._size = 0
         self._chunks = 0
 
-    def add(self, entry: Entry, payload: bytes = b"", spill: str | None = None, copy_from: tuple[str, int, int] | None = None) -> Entry:
+    def add(self, entry: Entry, payload: bytes | bytearray = b"", spill: str | None = None, copy_from: tuple[str, int, int] | None = None) -> Entry:
         """Store one file's chunk bytes (given, in a spill file, or a range of an old shard)."""
         length = len(payload) if spill is None and copy_from is None else (os.path.getsize(spill) if spill else copy_from[2])  # type: ignore[index]
         if length == 0:
