@@ -50,7 +50,8 @@ def test_time_limit_holds_in_this_process(tmp_path, monkeypatch):
     out = tmp_path / "o.jsonl"
     summary = run_chunk(ChunkOptions(InputOptions((str(d),)), parse_strategy("recursive", max_tokens=64), output=str(out), timeout=0.5))
     assert summary.ok == 2 and [(e.path.rsplit("/", 1)[-1], e.kind) for e in summary.failed] == [("b.txt", "timeout")]
-    assert "0.5-second limit (--timeout)" in summary.failed[0].message
+    err = summary.failed[0]
+    assert "0.5-second limit (timeout)" in err.message and err.render(lambda p: "--" + p).endswith("0.5-second limit (--timeout); stopped")
     assert out.read_text().count('"source"') == 2
     assert signal.getsignal(signal.SIGALRM) == before and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
