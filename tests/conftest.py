@@ -36,3 +36,137 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     yield
+
+
+# ---------------------------------------------------------------- LLM server for tests
+
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+@pytest.fixture
+def loopback_only(monkeypatch):
+    """Connections to 127.0.0.1 only (the in-process LLM server); anything else fails the test."""
+    real_connect = socket.socket.connect
+    real_create = socket.create_connection
+
+    def connect(self, address, *a, **k):
+        if not (isinstance(address, tuple) and address[0] in _LOOPBACK):
+            raise AssertionError(f"network access attempted: {address!r}")
+        return real_connect(self, address, *a, **k)
+
+    def create_connection(address, *a, **k):
+        if address[0] not in _LOOPBACK:
+            raise AssertionError(f"network access attempted: {address!r}")
+        return real_create(address, *a, **k)
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    yield
+
+
+class FakeLLM:
+    """An OpenAI-compatible server on 127.0.0.1 with deterministic answers (real HTTP, in a thread).
+
+    chat: names the middle ``ID n`` of a LumberChunker window ("Answer: ID n"),
+    and answers any other prompt with a fixed context sentence.  completions
+    with echo+logprobs: whitespace-led tokens with offsets, log-probabilities
+    from a CRC of the token (first token None).  ``script`` is a queue of
+    overrides for the next requests: ``("status", 500)``, ``("reply", text)``,
+    ``("garbage", body)``; ``logprobs = False`` drops log-probabilities.
+    ``requests`` counts requests; ``headers`` keeps the last request's headers.
+    """
+
+    def __init__(self) -> None:
+        import re
+        import threading
+        import zlib
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        fake = self
+        self.script: list = []
+        self.requests = 0
+        self.paths: list[str] = []
+        self.headers: dict = {}
+        self.logprobs = True
+        self.lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *a):  # quiet
+                pass
+
+            def _send(self, status, payload: bytes, ctype="application/json"):
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def do_POST(self):
+                import json
+
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+                with fake.lock:
+                    fake.requests += 1
+                    fake.paths.append(self.path)
+                    fake.headers = dict(self.headers)
+                    step = fake.script.pop(0) if fake.script else None
+                if step and step[0] == "status":
+                    return self._send(step[1], b'{"error": "scripted"}')
+                if step and step[0] == "garbage":
+                    return self._send(200, step[1].encode())
+                if self.path.endswith("/chat/completions"):
+                    if step and step[0] == "reply":
+                        reply = step[1]
+                    else:
+                        text = body["messages"][-1]["content"]
+                        ids = re.findall(r"^ID (\d+):", text, re.M)
+                        reply = f"Answer: ID {ids[len(ids) // 2]}" if len(ids) >= 2 else "A passage from a test document. It is short."
+                    out = {"choices": [{"index": 0, "message": {"role": "assistant", "content": reply}, "finish_reason": "stop"}],
+                           "usage": {"prompt_tokens": 10, "completion_tokens": 3}}
+                    return self._send(200, json.dumps(out).encode())
+                if self.path.endswith("/completions"):
+                    prompt = body["prompt"]
+                    toks = re.findall(r"\s*\S+|\s+$", prompt)
+                    offs, pos = [], 0
+                    for t in toks:
+                        offs.append(pos)
+                        pos += len(t)
+                    lps = [None] + [-(1 + (zlib.crc32(t.strip().lower().encode()) % 50) / 10) for t in toks[1:]]
+                    choice = {"index": 0, "text": prompt + " x", "finish_reason": "length"}
+                    if fake.logprobs:
+                        choice["logprobs"] = {"tokens": toks + [" x"], "token_logprobs": lps + [-1.0], "text_offset": offs + [len(prompt)], "top_logprobs": None}
+                    out = {"choices": [choice], "usage": {"prompt_tokens": len(toks), "completion_tokens": 1}}
+                    return self._send(200, json.dumps(out).encode())
+                self._send(404, b'{"error": "no such endpoint"}')
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.script.clear()
+            self.requests = 0
+            self.paths.clear()
+            self.logprobs = True
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="session")
+def fake_llm_server():
+    srv = FakeLLM()
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def fake_llm(fake_llm_server, loopback_only):
+    """The session's fake LLM server, reset, with only loopback connections allowed."""
+    fake_llm_server.reset()
+    yield fake_llm_server
+    fake_llm_server.reset()

@@ -134,6 +134,18 @@ SEGMENTER_TABLE: dict[str, SegmenterEntry] = {
         params="LegalParams",
         formats=("legal",),
     ),
+    "lumber": SegmenterEntry(
+        "chunkline.segmenters.lumber",
+        "lumber",
+        "LumberChunker: an LLM names the paragraph where the content shifts (OpenAI-compatible endpoint); budget held",
+        params="LumberParams",
+    ),
+    "perplexity": SegmenterEntry(
+        "chunkline.segmenters.perplexity",
+        "perplexity",
+        "Meta-Chunking PPL: boundaries at minima of sentence perplexity from an LLM's prompt log-probabilities; budget held",
+        params="PerplexityParams",
+    ),
     "recursive": SegmenterEntry(
         "chunkline.segmenters.recursive",
         "recursive",
@@ -223,7 +235,17 @@ class Strategy:
     def params_hash(self) -> str:
         # Cached: the fields are frozen, and hashing their JSON per document
         # showed up in profiles of many-small-file runs (code repositories).
-        return short_hash(self.name, dataclasses.asdict(self.budget), self.params_dict, self.keep_furniture)
+        return short_hash(self.name, dataclasses.asdict(self.budget), self.identity_dict, self.keep_furniture)
+
+    @property
+    def identity_dict(self) -> dict[str, Any]:
+        """The parameters that decide the chunks: ``params_dict`` without the
+        fields marked ``metadata={"identity": False}`` (where an LLM runs,
+        its cache, parallelism), so moving a server keeps chunk ids."""
+        if self.params is None:
+            return {}
+        skip = {f.name for f in dataclasses.fields(self.params) if f.metadata.get("identity") is False}
+        return {k: v for k, v in self.params_dict.items() if k not in skip}
 
     @property
     def label(self) -> str:

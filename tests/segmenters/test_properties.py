@@ -36,9 +36,30 @@ documents = st.lists(_line, min_size=0, max_size=40).map(lambda ls: "\n".join(ls
 budgets = st.sampled_from([("chars", 1), ("chars", 7), ("chars", 80), ("words", 3), ("cl100k_base", 4), ("cl100k_base", 16), ("cl100k_base", 64), ("nws", 20)])
 
 
+#: Strategies that ask a model: run against the in-process fake server (tests/conftest.py), no cache.
+LLM_STRATEGIES = ("lumber", "perplexity")
+
+
+_LLM_URL = ""
+
+
+_LLM_CACHE = ""
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _llm_endpoint(fake_llm_server, tmp_path_factory):
+    """The LLM strategies talk to the session's fake server (module-scoped: hypothesis refuses
+    function-scoped fixtures), through a cache of this module's own (the determinism rerun is free)."""
+    global _LLM_URL, _LLM_CACHE
+    _LLM_URL = fake_llm_server.url
+    _LLM_CACHE = str(tmp_path_factory.mktemp("llm-cache"))
+    yield
+
+
 def _run(name, text, fmt, tok, size, overlap):
     parsed = parse_bytes(text.encode("utf-8"), ParseContext(f"doc.{'md' if fmt == 'markdown' else 'txt'}", None, ParseOptions(format=fmt)))
-    strat = parse_strategy(f"{name}:tokenizer={tok},max_tokens={size},overlap={overlap}")
+    extra = f",llm_url={_LLM_URL},llm_cache={_LLM_CACHE}" if name in LLM_STRATEGIES else ""
+    strat = parse_strategy(f"{name}:tokenizer={tok},max_tokens={size},overlap={overlap}{extra}")
     return parsed, segment(parsed, strat)
 
 

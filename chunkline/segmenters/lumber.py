@@ -1,0 +1,108 @@
+"""``lumber``: LumberChunker (Duarte et al. 2024) through any OpenAI-compatible endpoint.
+
+Per content region, the document's paragraphs (blocks; a block longer than
+``max_paragraph`` cl100k tokens is split into sentences) are read in
+windows: from the first paragraph not yet chunked, consecutive paragraphs
+up to ``window`` cl100k tokens (at least two) are shown to the model,
+numbered ``ID <n>``, with the paper's instruction to name the first
+paragraph (not the first one) where the content clearly changes.  The chunk
+ends before the named paragraph and the next window starts there.
+
+**Fallback rule.**  A reply that names no paragraph of the window after its
+first (no number, a number out of range, the first one) does not stop the
+run: the chunk then takes the window's paragraphs but the last (all of them
+when the window reaches the end of the region).  Such chunks carry
+``meta.llm_boundary = "fallback"``; chunks cut where the model said carry
+``"model"``, the last chunk of a region (or a lone paragraph) ``"end"``.
+
+The hard budget holds: a chunk over ``max_tokens`` is split by the
+recursive rules (``meta.budget_split``).  ``overlap`` and ``min_size`` are
+not used.  Requests within a document depend on each other (each window
+starts where the last answer ended), so they are sequential.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..core.records import ParsedDocument
+from ..core.tokenizers import get_sizer
+from ..llm.client import get_client
+from ..llm.settings import LLMOptions
+from ._llm import block_units, held
+from .base import SegmentContext
+
+#: LumberChunker's prompt (Duarte et al. 2024, Fig. 2), unchanged but for the window limit.
+PROMPT = (
+    "You will receive as input an english document with paragraphs identified by 'ID XXXX: <text>'.\n\n"
+    "Task: Find the first paragraph (not the first one) where the content clearly changes compared to the previous paragraphs.\n\n"
+    "Output: Return the ID of the paragraph with the content shift as in the exemplified format: 'Answer: ID XXXX'.\n\n"
+    "Additional Considerations: Avoid very long groups of paragraphs. Aim for a good balance between identifying "
+    "content shifts and keeping groups manageable."
+)
+_ID = re.compile(r"\bID\s*:?\s*(\d+)", re.IGNORECASE)
+_NUM = re.compile(r"\d+")
+
+
+@dataclass(frozen=True)
+class LumberParams(LLMOptions):
+    """window: cl100k tokens of paragraphs shown per request (LumberChunker: ~550).
+    max_paragraph: a block longer than this (cl100k tokens) is split into sentences.
+    answer_tokens: most tokens the model may answer with.
+    Plus the LLM options (llm_url, llm_model, llm_cache, llm_concurrency, llm_timeout, llm_retries)."""
+
+    window: int = 550
+    max_paragraph: int = 200
+    answer_tokens: int = 16
+
+    def __post_init__(self) -> None:
+        LLMOptions.__post_init__(self)
+        if self.window < 2:
+            raise ValueError("window must be at least 2 tokens")
+        if self.max_paragraph < 1:
+            raise ValueError("max_paragraph must be at least 1")
+        if self.answer_tokens < 1:
+            raise ValueError("answer_tokens must be at least 1")
+
+
+def parse_answer(reply: str, first: int, end: int) -> int | None:
+    """The paragraph ID a reply names, if it lies in ``(first, end)``: the
+    first ``ID <n>``, else the first number; None when there is no valid one."""
+    m = _ID.search(reply) or _NUM.search(reply)
+    if m is None:
+        return None
+    k = int(m.group(1) if m.re is _ID else m.group(0))
+    return k if first < k < end else None
+
+
+def lumber(parsed: ParsedDocument, ctx: SegmentContext):
+    p: LumberParams = ctx.params or LumberParams()
+    client = get_client(p.llm_settings())
+    text = parsed.document.text
+    source = parsed.document.source
+    count = get_sizer("cl100k_base").count
+    for rs, re_ in ctx.regions(parsed):
+        units = block_units(parsed, ctx, rs, re_, p.max_paragraph, count)
+        sizes = [count(text[s:e]) for s, e in units]
+        n = len(units)
+        i = 0
+        while i < n:
+            j, tot = i, 0
+            while j < n and (j - i < 2 or tot + sizes[j] <= p.window):
+                tot += sizes[j]
+                j += 1
+            if j - i == 1:
+                k, how = j, "end"
+            else:
+                shown = "\n\n".join(f"ID {m}: {text[s:e]}" for m, (s, e) in enumerate(units[i:j], start=i))
+                reply = client.chat([{"role": "system", "content": PROMPT}, {"role": "user", "content": shown}], source, p.answer_tokens)
+                named = parse_answer(reply, i, j)
+                if named is not None:
+                    k, how = named, "model"
+                elif j == n:
+                    k, how = j, "fallback"
+                else:
+                    k, how = j - 1, "fallback"
+            yield from held(text, units[i][0], units[k - 1][1], ctx, {"llm_boundary": how})
+            i = k
