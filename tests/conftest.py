@@ -71,7 +71,7 @@ class FakeLLM:
     and answers any other prompt with a fixed context sentence.  completions
     with echo+logprobs: whitespace-led tokens with offsets, log-probabilities
     from a CRC of the token (first token None).  ``script`` is a queue of
-    overrides for the next requests: ``("status", 500)``, ``("reply", text)``,
+    overrides for the next requests: ``("status", 500[, body])``, ``("reply", text)``,
     ``("garbage", body)``; ``logprobs = False`` drops log-probabilities.
     ``requests`` counts requests; ``headers`` keeps the last request's headers.
     """
@@ -111,7 +111,7 @@ class FakeLLM:
                     fake.headers = dict(self.headers)
                     step = fake.script.pop(0) if fake.script else None
                 if step and step[0] == "status":
-                    return self._send(step[1], b'{"error": "scripted"}')
+                    return self._send(step[1], (step[2] if len(step) > 2 else '{"error": "scripted"}').encode())
                 if step and step[0] == "garbage":
                     return self._send(200, step[1].encode())
                 if self.path.endswith("/chat/completions"):

@@ -74,6 +74,11 @@ class ScoreOptions:
     baseline: str | None = None
     bootstrap_resamples: int = 10_000
     thresholds: tuple[Threshold, ...] = ()
+    #: retrieval ranks ``context + text`` of each chunk (a breadcrumb, a model-written context)
+    embed_context: bool = False
+    #: MoC's boundary clarity and chunk stickiness from this model too (``lm_boundary_clarity``, ``lm_chunk_stickiness``)
+    lm: Any = None  # chunkline.llm.LLMSettings | None (kept untyped: scoring imports the LLM code only when asked)
+    lm_band: int = 2
 
     def __post_init__(self) -> None:
         check_metric_settings(self.k, self.retriever, self.embedder)
@@ -232,16 +237,44 @@ def intrinsic_metrics(corpus: Corpus, opts: ScoreOptions, tokenizer: str) -> tup
     metrics["sc"] = _mean(sc_docs)
     metrics["boundary_clarity"] = _mean(bc_all)
     metrics["chunk_stickiness"] = _mean(cs_docs)
+    if opts.lm is not None:
+        metrics.update(_lm_metrics(corpus, opts, per_doc))
     return metrics, per_doc, {k: {"blocks": v[0], "cut": v[1]} for k, v in sorted(tot.cut_by_kind.items())}
 
 
-def _table(corpus: Corpus) -> retrieval.ChunkTable:
+def _lm_metrics(corpus: Corpus, opts: ScoreOptions, per_doc: list[dict[str, Any]]) -> dict[str, float | None]:
+    """MoC's BC and CS from the model (``opts.lm``), per document; a document whose
+    requests fail gets ``lm_error`` in its row (``score`` reports it) and the others go on."""
+    from ..llm.client import get_client
+    from ..llm.errors import LLMError
+
+    client = get_client(opts.lm)
+    bc_all: list[float] = []
+    cs_docs: list[float] = []
+    for parsed, chunks, row in zip(corpus.documents, corpus.by_document(), per_doc):
+        if not chunks:
+            continue
+        try:
+            bc, cs = boundary.lm_boundary_scores([c.text for c in chunks], client, parsed.document.source, opts.lm_band)
+        except LLMError as exc:
+            row["lm_error"] = str(exc)
+            continue
+        bc_all.extend(bc)
+        if bc:
+            row["lm_boundary_clarity"] = float(np.mean(bc))
+        if cs is not None:
+            cs_docs.append(cs)
+            row["lm_chunk_stickiness"] = cs
+    return {"lm_boundary_clarity": _mean(bc_all), "lm_chunk_stickiness": _mean(cs_docs)}
+
+
+def _table(corpus: Corpus, embed_context: bool = False) -> retrieval.ChunkTable:
     cs = corpus.chunks
     return retrieval.ChunkTable(
         doc=np.array([c.doc for c in cs], dtype=np.int64),
         start=np.array([c.start for c in cs], dtype=np.int64),
         end=np.array([c.end for c in cs], dtype=np.int64),
-        texts=tuple(c.text for c in cs),
+        texts=tuple(f"{c.context}\n{c.text}" if embed_context and c.context else c.text for c in cs),
     )
 
 
@@ -250,7 +283,7 @@ def retrieve(corpus: Corpus, questions: Sequence[Question], opts: ScoreOptions) 
 
     Per-question arrays; ``retrieval_metrics`` turns them into the report's means.
     """
-    table = _table(corpus)
+    table = _table(corpus, opts.embed_context)
     if not table.texts:
         raise UsageError("no chunk could be located in the documents, so retrieval cannot be scored")
     depth = len(table.texts)  # full rankings: MRR and recall@K need no cut-off
@@ -334,6 +367,7 @@ def score_records(
     if docs:
         intrinsic, per_doc, cut_by_kind = intrinsic_metrics(corpus, opts, tokenizer)
         metrics.update(intrinsic)
+        doc_errors = [*doc_errors, *(row["lm_error"] for row in per_doc if "lm_error" in row)]
     retrieval_detail = comparison = None
     if opts.questions:
         index = DocumentIndex(docs)
@@ -354,7 +388,12 @@ def score_records(
     settings = {
         "tokenizer": tokenizer, "max_size": opts.max_size, "min_size": opts.min_size, "embedder": opts.embedder if opts.semantic else None,
         "window_tokens": opts.window_tokens, "bi_tolerance": opts.bi_tolerance, "blocks_cut_by_kind": cut_by_kind,
+        "embed_context": opts.embed_context,
     }
+    if opts.lm is not None:
+        from ..llm.client import get_client
+
+        settings["lm"] = {"model": opts.lm.model, "band": opts.lm_band, "usage": get_client(opts.lm).usage.as_dict()}
     return ScoreReport(
         chunks_file=opts.chunks,
         records=corpus.records,

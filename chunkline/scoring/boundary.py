@@ -109,3 +109,42 @@ def boundary_scores(texts: Sequence[str], bg: Background, mu: float = 50.0, k: f
         return bc, 0.0
     p = degree[degree > 0] / total
     return bc, float(-(p * np.log2(p)).sum())
+
+
+def lm_boundary_scores(texts: Sequence[str], client, source: str, band: int = 2, k: float = 0.8) -> tuple[list[float], float | None]:
+    """BC per adjacent pair and the document's CS, with perplexities from a language model.
+
+    The same formulas as ``boundary_scores``, with ``ppl(q)`` and ``ppl(q | d)``
+    from the server's prompt log-probabilities (``chunkline.llm.perplexity.
+    pair_perplexities``; MoC's own setting).  CS scores pairs at most ``band``
+    chunks apart (default 2: each request costs model time, so the band is
+    narrower than the unigram model's 256).  Pairs whose perplexities are
+    unknown (a chunk with one token) are left out.
+    """
+    import math
+
+    from ..llm.perplexity import pair_perplexities
+
+    n = len(texts)
+    if n == 0:
+        return [], None
+    ppl, cond = pair_perplexities(client, texts, source, band)
+    bc: list[float] = []
+    degree = np.zeros(n, dtype=np.int64)
+    for (d, q), pqd in cond.items():
+        pq = ppl[q]
+        if math.isnan(pq) or math.isnan(pqd) or pq <= 0:
+            continue
+        ratio = pqd / pq
+        if d == q - 1:
+            bc.append(ratio)
+        if 1.0 - ratio > k:
+            degree[q] += 1
+            degree[d] += 1
+    if n < 2:
+        return bc, None
+    total = degree.sum()
+    if total == 0:
+        return bc, 0.0
+    p = degree[degree > 0] / total
+    return bc, float(-(p * np.log2(p)).sum())

@@ -67,6 +67,7 @@ class CompareOptions:
     show_pair: tuple[str, str] | None = None  # labels or 1-based ranks; default: ``default_show_pair``
     jobs: int = 1
     bootstrap_resamples: int = 10_000
+    embed_context: bool = False  # retrieval ranks context + text (see ScoreOptions)
 
     def __post_init__(self) -> None:
         if not self.paths:
@@ -302,6 +303,7 @@ def _score_options(st: Strategy, opts: CompareOptions):
     return api.ScoreOptions(
         chunks="<compare>", docs=("<compare>",), k=opts.k, ks=opts.ks, retriever=opts.retriever, embedder=opts.embedder,
         tokenizer=st.budget.tokenizer, max_size=st.budget.max_size, min_size=st.budget.min_size, semantic=opts.semantic, boundaries=opts.boundaries,
+        embed_context=opts.embed_context,
     )
 
 
@@ -325,7 +327,7 @@ def _score_strategy(docs, chunk_lists, st: Strategy, opts: CompareOptions, quest
     counts = []
     for di, chunks in enumerate(chunk_lists):
         for c in chunks:
-            located.append(LocatedChunk(di, c.start, c.end, c.text, len(located) + 1, "offsets"))
+            located.append(LocatedChunk(di, c.start, c.end, c.text, len(located) + 1, "offsets", c.context))
             texts.append(c.text)
             counts.append(c.token_count)
     tok = st.budget.tokenizer

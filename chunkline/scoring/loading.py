@@ -45,6 +45,7 @@ class ChunkRecord:
     end: int | None
     token_count: int | None
     tokenizer: str | None
+    context: str | None = None  # the record's ``context`` (breadcrumb, model-written situating text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,7 @@ class LocatedChunk:
     text: str
     line: int
     how: str  # "offsets", "search" or "relaxed"
+    context: str | None = None  # what the record carried besides its text (``--embed-context``)
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,7 @@ def _record(obj: Any, line: int, display: str) -> ChunkRecord:
         end=_int_or_none(_field(obj, _END_KEYS)),
         token_count=tc if isinstance(tc, int) and not isinstance(tc, bool) else None,
         tokenizer=obj.get("tokenizer") if isinstance(obj.get("tokenizer"), str) else None,
+        context=obj.get("context") if isinstance(obj.get("context"), str) else None,
     )
 
 
@@ -271,7 +274,7 @@ def locate(records: Sequence[ChunkRecord], docs: Sequence[ParsedDocument]) -> Co
         di, s, e, how = placed
         cursor[di] = s + 1
         how_count[how] += 1
-        located.append(LocatedChunk(di, s, e, docs[di].document.text[s:e], r.line, how))
+        located.append(LocatedChunk(di, s, e, docs[di].document.text[s:e], r.line, how, r.context))
     return Corpus(
         documents=tuple(docs),
         chunks=tuple(located),

@@ -228,3 +228,17 @@ def test_empty_question_is_an_input_error(tmp_path):
     q = _write_jsonl(tmp_path / "q.jsonl", [{"question": "  ", "start": 0, "end": 4}])
     with pytest.raises(InputError, match="line 1: the question is empty"):
         score(ScoreOptions(chunks=chunks, docs=(str(tmp_path / "a.txt"),), questions=q, boundaries=False))
+
+
+def test_embed_context_ranks_context_plus_text(tmp_path):
+    """A context naming the question's words lifts its chunk only with ``embed_context``."""
+    spans = [("a.txt", DOC_A, 0, 32), ("a.txt", DOC_A, 33, 57), ("a.txt", DOC_A, 59, 118), ("b.txt", DOC_B, 0, 53)]
+    rows = [{"text": t[s:e], "doc": d, "start": s, "end": e} for d, t, s, e in spans]
+    rows[3]["context"] = "café café café"
+    base = _hand_case(tmp_path, rows)
+    assert base.retrieval["per_question"][3]["first_rank"] == 1.0  # chunk 0 holds "Café"
+    opts = ScoreOptions(chunks=str(tmp_path / "chunks.jsonl"), docs=(str(tmp_path / "a.txt"), str(tmp_path / "b.txt")),
+                        questions=str(tmp_path / "q.jsonl"), k=1, ks=(1,), boundaries=False, embed_context=True)
+    ctx = score(opts)
+    assert ctx.retrieval["per_question"][3]["first_rank"] == 2.0  # b.txt's chunk now ranks first on its context
+    assert ctx.settings["embed_context"] is True

@@ -1,0 +1,32 @@
+"""Model-written chunk contexts: in ``context``, never in ``text``; cached."""
+
+from __future__ import annotations
+
+from chunkline.llm.contextualize import clean_answer, contextualize
+from chunkline.llm.settings import LLMSettings
+from chunkline.parsers import ParseContext, ParseOptions, parse_bytes
+from chunkline.segmenters import parse_strategy, segment
+
+
+def test_context_is_added_and_text_is_untouched(fake_llm, tmp_path):
+    text = "# Title\n\nFirst part of the text.\n\n## Two\n\nSecond part, with more words.\n"
+    parsed = parse_bytes(text.encode(), ParseContext("a.md", None, ParseOptions(format="markdown")))
+    chunks = segment(parsed, parse_strategy("structure:max_tokens=12"))
+    s = LLMSettings(fake_llm.url, cache=str(tmp_path))
+    out = contextualize(parsed, chunks, s)
+    assert [c.text for c in out] == [c.text for c in chunks]
+    assert [c.id for c in out] == [c.id for c in chunks]
+    for before, after in zip(chunks, out):
+        assert after.context.endswith("A passage from a test document. It is short.")
+        if before.context:
+            assert after.context.startswith(before.context + "\n")
+        assert after.meta["llm_context"] == "model"
+    n = fake_llm.requests
+    assert n == len(chunks)
+    assert contextualize(parsed, chunks, s) == out and fake_llm.requests == n
+
+
+def test_clean_answer_keeps_two_sentences_on_one_line():
+    assert clean_answer("Context: One.  Two!\nThree.") == "One. Two!"
+    assert clean_answer("word " * 200, 30).endswith("...")
+    assert len(clean_answer("word " * 200, 30)) <= 33
