@@ -126,6 +126,7 @@ class LLMClient:
         if k:
             headers["Authorization"] = "Bearer " + k
         last = ""
+        wait = s.backoff
         for attempt in range(s.retries + 1):
             if attempt:
                 time.sleep(min(MAX_BACKOFF, wait))
@@ -156,13 +157,14 @@ class LLMClient:
                 raise LLMUnreachable(source, f"LLM endpoint {self.base} unreachable: {_scrub(str(reason))}") from None
             self.usage.add(requests=1, seconds=time.perf_counter() - t0)
             try:
-                answer = json.loads(raw)
+                answer: Any = json.loads(raw)
             except ValueError:
                 answer = None
             if not isinstance(answer, dict) or not valid(answer):
                 last = f"unusable answer from {url}: {_scrub(raw.decode('utf-8', 'replace')) or 'empty body'}"
                 continue
-            u = answer.get("usage") if isinstance(answer.get("usage"), dict) else {}
+            usage = answer.get("usage")
+            u: dict[str, Any] = usage if isinstance(usage, dict) else {}
             self.usage.add(prompt_tokens=_int(u.get("prompt_tokens")), completion_tokens=_int(u.get("completion_tokens")))
             if self.cache is not None:
                 self.cache.put(key, answer)

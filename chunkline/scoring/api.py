@@ -385,7 +385,7 @@ def score_records(
                 diff, lo, hi = retrieval.paired_bootstrap(a, b, opts.bootstrap_resamples)
                 comparison["metrics"][name] = {"value": float(a.mean()), "baseline": float(b.mean()), "diff": diff, "ci95": [lo, hi]}
     results = check(opts.thresholds, metrics)
-    settings = {
+    settings: dict[str, Any] = {
         "tokenizer": tokenizer, "max_size": opts.max_size, "min_size": opts.min_size, "embedder": opts.embedder if opts.semantic else None,
         "window_tokens": opts.window_tokens, "bi_tolerance": opts.bi_tolerance, "blocks_cut_by_kind": cut_by_kind,
         "embed_context": opts.embed_context,

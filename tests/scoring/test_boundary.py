@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 
-import pytest
 
 from chunkline.llm.client import LLMClient
 from chunkline.llm.settings import LLMSettings
