@@ -14,10 +14,12 @@ ATOMIC_KINDS = frozenset({"heading", "title", "table", "code", "formula", "comme
 
 
 def block_units(parsed: ParsedDocument, ctx: SegmentContext, rs: int, re_: int, split: int | None, count) -> list[tuple[int, int]]:
-    """Trimmed units of the region ``[rs, re_)``, in order: its outermost blocks,
-    a prose block split into sentences when ``split`` is None or when it is
-    longer than ``split`` (cl100k tokens via ``count``).  Text between blocks
-    (none for text-like formats) stays between units and inside chunks."""
+    """Trimmed units of the region ``[rs, re_)``, in order: its outermost blocks;
+    with ``split`` None, a prose block's sentences; else a prose block longer
+    than ``split`` (cl100k tokens via ``count``) is split at line breaks
+    (paragraphs one per line, as in GutenQA's books, or one sentence per
+    line) and a line still longer into sentences.  Text between blocks (none
+    for text-like formats) stays between units and inside chunks."""
     text = parsed.document.text
     blocks = sorted((b for b in ctx.blocks(parsed) if rs <= b.start < re_ and b.kind != "sentence"), key=lambda b: (b.start, -b.end))
     out: list[tuple[int, int]] = []
@@ -32,15 +34,41 @@ def block_units(parsed: ParsedDocument, ctx: SegmentContext, rs: int, re_: int, 
         if b.kind in ATOMIC_KINDS or (split is not None and count(text[s:e]) <= split):
             out.append((s, e))
             continue
-        for a, z in sentence_spans(text, s, e):
-            a, z = trim(text, a, z)
-            if a < z:
-                out.append((a, z))
+        if split is None:
+            out.extend(_sentences(text, s, e))
+            continue
+        for ls, le in _lines(text, s, e):
+            if count(text[ls:le]) <= split:
+                out.append((ls, le))
+            else:
+                out.extend(_sentences(text, ls, le))
     if not blocks:
         for a, z in sentence_spans(text, rs, re_):
             a, z = trim(text, a, z)
             if a < z:
                 out.append((a, z))
+    return out
+
+
+def _sentences(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    out = []
+    for a, z in sentence_spans(text, s, e):
+        a, z = trim(text, a, z)
+        if a < z:
+            out.append((a, z))
+    return out
+
+
+def _lines(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    out = []
+    pos = s
+    while pos < e:
+        nl = text.find("\n", pos, e)
+        end = e if nl < 0 else nl
+        a, z = trim(text, pos, end)
+        if a < z:
+            out.append((a, z))
+        pos = end + 1
     return out
 
 
