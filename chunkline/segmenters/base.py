@@ -222,6 +222,9 @@ class Strategy:
     budget: Budget
     params: Any = None
     keep_furniture: bool = False
+    #: ``chunkline.llm.LLMOptions`` when each chunk gets a model-written context
+    #: (``contextualize=true``); None otherwise.
+    contextualize: Any = None
 
     @property
     def spec(self) -> SegmenterSpec:
@@ -235,7 +238,10 @@ class Strategy:
     def params_hash(self) -> str:
         # Cached: the fields are frozen, and hashing their JSON per document
         # showed up in profiles of many-small-file runs (code repositories).
-        return short_hash(self.name, dataclasses.asdict(self.budget), self.identity_dict, self.keep_furniture)
+        parts: list[Any] = [self.name, dataclasses.asdict(self.budget), self.identity_dict, self.keep_furniture]
+        if self.contextualize is not None:
+            parts.append({"contextualize": self.contextualize.llm_model})  # only then: other hashes stay as they were
+        return short_hash(*parts)
 
     @property
     def identity_dict(self) -> dict[str, Any]:
@@ -263,6 +269,11 @@ class Strategy:
             bits.append(f"min_size={self.budget.min_size}")
         defaults = _defaults(self.spec.params) if self.params is not None else {}
         bits += [f"{k}={v}" for k, v in self.params_dict.items() if defaults.get(k) != v]
+        if self.contextualize is not None:
+            bits.append("contextualize=true")
+            if self.params is None or not hasattr(self.params, "llm_url"):
+                llm_defaults = _defaults(type(self.contextualize))
+                bits += [f"{k}={v}" for k, v in dataclasses.asdict(self.contextualize).items() if llm_defaults.get(k) != v]
         return f"{self.name}:{','.join(bits)}"
 
 
@@ -337,6 +348,7 @@ def parse_strategy(
     mn_i = int(mn) if mn is not None else (min_size or 0)
     kf = kv.pop("keep_furniture", None)
     keep = _coerce(kf, bool, "keep_furniture") if kf is not None else keep_furniture
+    contextualize = _contextualize_options(spec, kv)
     budget = Budget(max_size=size, tokenizer=tok, overlap=ov, min_size=min(mn_i, size))
 
     params = None
@@ -355,7 +367,30 @@ def parse_strategy(
     elif kv:
         raise UsageError(f"strategy {name!r} takes no option {sorted(kv)[0]!r}", sorted(kv)[0], named=False)
     get_sizer(tok)  # fail early on an unknown tokenizer
-    return Strategy(name=name, budget=budget, params=params, keep_furniture=keep)
+    return Strategy(name=name, budget=budget, params=params, keep_furniture=keep, contextualize=contextualize)
+
+
+def _contextualize_options(spec: SegmenterSpec, kv: dict[str, str]) -> Any:
+    """``contextualize=true`` (any strategy): its ``LLMOptions`` from the ``llm_*`` keys,
+    which are taken out of ``kv`` unless the strategy asks a model itself (then they
+    are its parameters too and both use the same endpoint)."""
+    from ..llm.settings import LLMOptions, llm_option_names
+
+    raw = kv.pop("contextualize", None)
+    on = _coerce(raw, bool, "contextualize") if raw is not None else False
+    names = llm_option_names()
+    own = spec.params is not None and issubclass(spec.params, LLMOptions)
+    if not on:
+        if not own and any(k in kv for k in names):
+            key = next(k for k in kv if k in names)
+            raise UsageError(f"option {key} needs a strategy that asks a model (lumber, perplexity) or contextualize=true")
+        return None
+    types = {f.name: f.type for f in dataclasses.fields(LLMOptions)}
+    values = {k: _coerce(kv[k] if own else kv.pop(k), types[k], k) for k in names if k in kv}
+    try:
+        return LLMOptions(**values)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"contextualize: {exc}") from None
 
 
 # ------------------------------------------------------------ chunk building
@@ -503,7 +538,7 @@ def build_chunks(parsed: ParsedDocument, spans: Iterable[Span], strategy: Strate
 
 
 def segment(parsed: ParsedDocument, strategy: Strategy, warnings: list[str] | None = None) -> list[Chunk]:
-    """Chunk one parsed document with one strategy.
+    """Chunk one parsed document with one strategy (and, with ``contextualize``, add the model's contexts).
 
     The strategy's spans go through ``tidy`` (the rules every strategy
     shares: no chunk ending on a heading, no chunk without a letter or digit,
@@ -518,7 +553,12 @@ def segment(parsed: ParsedDocument, strategy: Strategy, warnings: list[str] | No
         why = shortfall(parsed, spans, ctx)
         if why:
             warnings.append(why)
-    return build_chunks(parsed, spans, strategy, sizer)
+    chunks = build_chunks(parsed, spans, strategy, sizer)
+    if strategy.contextualize is not None and chunks:
+        from ..llm.contextualize import contextualize
+
+        chunks = contextualize(parsed, chunks, strategy.contextualize.llm_settings())
+    return chunks
 
 
 def tidy_spans(parsed: ParsedDocument, spans: Iterable[Span], ctx: SegmentContext) -> list[Span]:

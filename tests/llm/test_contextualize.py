@@ -30,3 +30,23 @@ def test_clean_answer_keeps_two_sentences_on_one_line():
     assert clean_answer("Context: One.  Two!\nThree.") == "One. Two!"
     assert clean_answer("word " * 200, 30).endswith("...")
     assert len(clean_answer("word " * 200, 30)) <= 33
+
+
+def test_contextualize_is_a_strategy_option_of_any_strategy(fake_llm, tmp_path):
+    import pytest
+
+    from chunkline.core.errors import UsageError
+
+    text = "First part of the text.\n\nSecond part, with more words.\n"
+    parsed = parse_bytes(text.encode(), ParseContext("a.txt", None, ParseOptions(format="text")))
+    plain = parse_strategy("recursive:max_tokens=8")
+    st = parse_strategy(f"recursive:max_tokens=8,contextualize=true,llm_url={fake_llm.url},llm_cache={tmp_path}")
+    assert st.params_hash != plain.params_hash  # --incremental must redo files when contexts are asked for
+    assert parse_strategy(st.label).params_hash == st.params_hash
+    chunks = segment(parsed, st)
+    assert [c.text for c in chunks] == [c.text for c in segment(parsed, plain)]
+    assert all(c.context and c.meta["llm_context"] == "model" for c in chunks)
+    with pytest.raises(UsageError, match="llm_url needs"):
+        parse_strategy(f"recursive:llm_url={fake_llm.url}")
+    lum = parse_strategy(f"lumber:contextualize=true,llm_url={fake_llm.url},llm_cache={tmp_path}")
+    assert lum.params.llm_url == lum.contextualize.llm_url == fake_llm.url
