@@ -72,7 +72,8 @@ class FakeLLM:
     with echo+logprobs: whitespace-led tokens with offsets, log-probabilities
     from a CRC of the token (first token None).  ``script`` is a queue of
     overrides for the next requests: ``("status", 500[, body])``, ``("reply", text)``,
-    ``("garbage", body)``; ``logprobs = False`` drops log-probabilities.
+    ``("garbage", body)``; ``logprobs = False`` drops log-probabilities,
+    ``shifted = True`` gives numbers low ones (as a misaligned server does).
     ``requests`` counts requests; ``headers`` keeps the last request's headers.
     """
 
@@ -88,6 +89,7 @@ class FakeLLM:
         self.paths: list[str] = []
         self.headers: dict = {}
         self.logprobs = True
+        self.shifted = False
         self.lock = threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
@@ -131,7 +133,12 @@ class FakeLLM:
                     for t in toks:
                         offs.append(pos)
                         pos += len(t)
-                    lps = [None] + [-(1 + (zlib.crc32(t.strip().lower().encode()) % 50) / 10) for t in toks[1:]]
+                    def lp(t):
+                        if t.strip().rstrip(",").isdigit():  # the client's alignment probe counts 1, 2, 3...
+                            return -12.0 if fake.shifted else -0.1
+                        return -(1 + (zlib.crc32(t.strip().lower().encode()) % 50) / 10)
+
+                    lps = [None] + [lp(t) for t in toks[1:]]
                     choice = {"index": 0, "text": prompt + " x", "finish_reason": "length"}
                     if fake.logprobs:
                         choice["logprobs"] = {"tokens": toks + [" x"], "token_logprobs": lps + [-1.0], "text_offset": offs + [len(prompt)], "top_logprobs": None}
@@ -151,6 +158,7 @@ class FakeLLM:
             self.requests = 0
             self.paths.clear()
             self.logprobs = True
+            self.shifted = False
 
     def close(self) -> None:
         self.server.shutdown()

@@ -34,6 +34,11 @@ R = TypeVar("R")
 
 #: Longest wait between retries, whatever ``Retry-After`` asks for.
 MAX_BACKOFF = 30.0
+#: The alignment probe (``LLMClient._check_alignment``) and the mean log-probability its
+#: second half must beat (aligned servers give about -0.1 even with a 135M model; shifted
+#: ones about -12).
+PROBE = ", ".join(str(i) for i in range(1, 31))
+PROBE_FLOOR = -4.0
 #: What a server must offer for perplexity, named in the error when it does not.
 LOGPROBS_NEEDED = "prompt log-probabilities (/v1/completions with echo=true and logprobs; llama-cpp-python needs --logits_all true)"
 
@@ -95,6 +100,8 @@ class LLMClient:
         self.base = base[: -len("/v1")] if base.endswith("/v1") else base
         self.cache = ResponseCache(settings.cache_dir) if settings.cache_dir else None
         self.usage = Usage()
+        self._aligned = False
+        self._align_lock = threading.Lock()
 
     # ------------------------------------------------------------ requests
 
@@ -182,8 +189,20 @@ class LLMClient:
         return answer["choices"][0]["message"]["content"]
 
     def prompt_logprobs(self, prompt: str, source: str) -> PromptLogprobs:
-        """Log-probabilities of every token of ``prompt`` (one token is generated and ignored)."""
-        body = self._body(prompt=prompt, max_tokens=1, echo=True, logprobs=1)
+        """Log-probabilities of every token of ``prompt`` (one token is generated and ignored).
+
+        The first call checks that the server's values belong to the tokens
+        they are listed with (``_check_alignment``)."""
+        if not self._aligned:
+            with self._align_lock:
+                if not self._aligned:
+                    self._check_alignment(source)
+                    self._aligned = True
+        return self._logprobs(prompt, source)
+
+    def _logprobs(self, prompt: str, source: str) -> PromptLogprobs:
+        bos = self.settings.bos
+        body = self._body(prompt=bos + prompt, max_tokens=1, echo=True, logprobs=1)
         try:
             answer = self.post("/v1/completions", body, source, _has_choice, unsupported=True)
         except LLMNoAnswer as exc:
@@ -191,7 +210,25 @@ class LLMClient:
         lp = answer["choices"][0].get("logprobs")
         if not isinstance(lp, dict) or not isinstance(lp.get("token_logprobs"), list) or not lp["token_logprobs"]:
             raise LLMUnsupported(source, f"the LLM server at {self.base} gave no {LOGPROBS_NEEDED}")
-        return _parse_logprobs(lp, prompt, source, self.base)
+        return _parse_logprobs(lp, prompt, source, self.base, bos)
+
+    def _check_alignment(self, source: str) -> None:
+        """A counting sequence is near-certain for any language model once it
+        has started, so its later tokens must get high log-probabilities.
+        llama-cpp-python (0.3) pairs each prompt token with the distribution
+        *after* it when the model adds no BOS token, which gives them very low
+        ones; perplexities would then be meaningless, so this is an error
+        that says how to fix it (``llm_bos``).  The probe is cached like any
+        request, so a rerun makes none."""
+        lp = self._logprobs(PROBE, source)
+        tail = [v for o, v in zip(lp.offsets, lp.logprobs) if o >= len(PROBE) // 2 and v is not None]
+        if tail and sum(tail) / len(tail) < PROBE_FLOOR:
+            raise LLMUnsupported(
+                source,
+                f"the LLM server at {self.base} gives prompt log-probabilities shifted by one token (mean {sum(tail) / len(tail):.1f} "
+                f"on a counting sequence); llama-cpp-python does this for models without a BOS token: pass the model's BOS token "
+                f"as llm_bos (SmolLM2: llm_bos=<|im_start|>)",
+            )
 
     # ------------------------------------------------------------ parallel
 
@@ -222,12 +259,14 @@ def _has_choice(a: dict) -> bool:
         return False
 
 
-def _parse_logprobs(lp: dict, prompt: str, source: str, base: str) -> PromptLogprobs:
-    """Prompt tokens only (the generated one is dropped), with their offsets.
+def _parse_logprobs(lp: dict, prompt: str, source: str, base: str, bos: str = "") -> PromptLogprobs:
+    """Prompt tokens only (the generated one and any ``bos`` prefix dropped), with their offsets in ``prompt``.
 
     ``text_offset`` is used when the server gives it; otherwise offsets are
     rebuilt by concatenating the token strings.  A leading BOS token with an
-    empty string is harmless: it has no logprob and starts at 0.
+    empty string is harmless: it has no logprob and starts at 0.  With a
+    ``bos`` prefix, offsets count it when the token strings spell it (then
+    it is subtracted) and not when the server detokenized it to nothing.
     """
     values = lp["token_logprobs"]
     tokens = lp.get("tokens") if isinstance(lp.get("tokens"), list) else None
@@ -239,12 +278,23 @@ def _parse_logprobs(lp: dict, prompt: str, source: str, base: str) -> PromptLogp
         for t in tokens:
             offsets.append(pos)
             pos += len(t) if isinstance(t, str) else 0
+    shift = 0
+    if bos and tokens is not None and "".join(t for t in tokens if isinstance(t, str)).startswith(bos):
+        shift = len(bos)
     out_o: list[int] = []
     out_v: list[float | None] = []
     n = len(prompt)
     prev = 0
     for i, (o, v) in enumerate(zip(offsets, values)):
-        if not isinstance(o, int) or o >= n:
+        if not isinstance(o, int):
+            break
+        o -= shift
+        if o < 0:
+            tok = tokens[i] if tokens is not None and isinstance(tokens[i], str) else ""
+            if o + len(tok) <= 0:
+                continue  # the bos prefix itself
+            o = 0  # a token spanning the prefix and the prompt's start
+        if o >= n:
             break  # the generated token (and anything after the prompt)
         o = max(o, prev)
         if tokens is not None and isinstance(tokens[i], str):

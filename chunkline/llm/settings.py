@@ -47,6 +47,10 @@ class LLMSettings:
     concurrency: requests in flight at once per process.
     timeout: seconds per request.  retries: extra tries on 429, 5xx and
     time-outs, with exponential backoff (``backoff`` seconds, doubled).
+    bos: text put before every log-probability prompt (and not scored): the
+    model's beginning-of-sequence token, for servers that misalign prompt
+    log-probabilities without one (llama-cpp-python on a model that adds no
+    BOS, such as SmolLM2: ``<|im_start|>``).
     Invariant: ``url`` is non-empty (``resolve`` refuses otherwise).
     """
 
@@ -56,6 +60,7 @@ class LLMSettings:
     concurrency: int = 4
     timeout: float = 120.0
     retries: int = 3
+    bos: str = ""
     backoff: float = field(default=0.5, compare=False)
 
     def __post_init__(self) -> None:
@@ -75,9 +80,9 @@ class LLMSettings:
         return self.cache or default_cache_dir()
 
     @classmethod
-    def resolve(cls, url: str = "", model: str = "", cache: str = "", concurrency: int = 4, timeout: float = 120.0, retries: int = 3) -> "LLMSettings":
+    def resolve(cls, url: str = "", model: str = "", cache: str = "", concurrency: int = 4, timeout: float = 120.0, retries: int = 3, bos: str = "") -> "LLMSettings":
         """Settings from explicit values, the environment filling what is empty."""
-        return cls(url or os.environ.get(URL_ENV, ""), model or os.environ.get(MODEL_ENV, ""), cache, concurrency, timeout, retries)
+        return cls(url or os.environ.get(URL_ENV, ""), model or os.environ.get(MODEL_ENV, ""), cache, concurrency, timeout, retries, bos)
 
 
 #: Metadata of option fields that do not change what the model answers
@@ -92,7 +97,7 @@ class LLMOptions:
 
     llm_url / llm_model: endpoint and model ('' = ``$CHUNKLINE_LLM_URL`` /
     ``$CHUNKLINE_LLM_MODEL``); llm_cache: cache directory ('' = user cache,
-    ``none`` = off); llm_concurrency, llm_timeout, llm_retries: see ``LLMSettings``.
+    ``none`` = off); llm_concurrency, llm_timeout, llm_retries, llm_bos: see ``LLMSettings``.
     """
 
     llm_url: str = field(default="", metadata=NOT_IDENTITY)
@@ -101,6 +106,7 @@ class LLMOptions:
     llm_concurrency: int = field(default=4, metadata=NOT_IDENTITY)
     llm_timeout: float = field(default=120.0, metadata=NOT_IDENTITY)
     llm_retries: int = field(default=3, metadata=NOT_IDENTITY)
+    llm_bos: str = ""
 
     def __post_init__(self) -> None:
         # the model decides the answers, so an env-chosen model is part of the identity
@@ -112,7 +118,7 @@ class LLMOptions:
             raise ValueError("llm_retries must be 0 or more")
 
     def llm_settings(self) -> LLMSettings:
-        return LLMSettings.resolve(self.llm_url, self.llm_model, self.llm_cache, self.llm_concurrency, self.llm_timeout, self.llm_retries)
+        return LLMSettings.resolve(self.llm_url, self.llm_model, self.llm_cache, self.llm_concurrency, self.llm_timeout, self.llm_retries, self.llm_bos)
 
 
 def llm_option_names() -> tuple[str, ...]:

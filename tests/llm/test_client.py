@@ -98,7 +98,20 @@ def test_prompt_logprobs_offsets_and_values(fake_llm, tmp_path):
     assert lp.logprobs[0] is None and all(v < 0 for v in lp.logprobs[1:])
     total, n = lp.span(13, len(prompt))
     assert n == 3 and total < 0
-    assert fake_llm.paths == ["/v1/completions"]
+    assert fake_llm.paths == ["/v1/completions"] * 2  # the alignment probe, then the prompt
+
+
+def test_misaligned_logprobs_are_an_error_naming_llm_bos(fake_llm, tmp_path):
+    fake_llm.shifted = True
+    with pytest.raises(LLMUnsupported, match="shifted by one token.*llm_bos"):
+        _client(fake_llm.url, tmp_path).prompt_logprobs("Some text.", "a.txt")
+
+
+def test_bos_prefix_is_sent_and_not_scored(fake_llm, tmp_path):
+    prompt = "The cat sat."
+    lp = _client(fake_llm.url, tmp_path, bos="<s>").prompt_logprobs(prompt, "a.txt")
+    assert lp.offsets == (0, 4, 8)  # the fake server spells "<s>The" as one token at 0: shifted back, kept at 0
+    assert all(0 <= o < len(prompt) for o in lp.offsets)
 
 
 def test_server_without_prompt_logprobs_is_a_clear_error(fake_llm, tmp_path):

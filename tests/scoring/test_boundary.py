@@ -20,8 +20,8 @@ def test_lm_scores_follow_the_formulas(fake_llm, tmp_path):
     bc, cs = lm_boundary_scores(texts, client, "a.txt", band=2)
     assert len(bc) == 2 and all(b > 0 and not math.isnan(b) for b in bc)
     assert cs is not None and cs >= 0
-    # 3 alone + pairs (0,1) (0,2) (1,2)
-    assert fake_llm.requests == 6
+    # the alignment probe, 3 alone, pairs (0,1) (0,2) (1,2)
+    assert fake_llm.requests == 7
 
 
 def test_score_lm_reports_beside_the_model_free_metrics(fake_llm, tmp_path):
