@@ -167,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--llm-model", default=os.environ.get("CHUNKLINE_LLM_MODEL", ""))
     ap.add_argument("--llm-cache", default="", help="response cache (default: a fresh temporary directory, so the first pass is cold)")
     ap.add_argument("--llm-concurrency", type=int, default=2)
+    ap.add_argument("--llm-bos", default=None, help="llm_bos (default: <|im_start|> for the local SmolLM2 server, else none)")
     ap.add_argument("--threads", type=int, default=2, help="threads of the local server")
     ap.add_argument("--n-ctx", type=int, default=4096)
     ap.add_argument("--max-tokens", type=int, default=512)
@@ -186,8 +187,10 @@ def main(argv: list[str] | None = None) -> int:
     cache = args.llm_cache or tempfile.mkdtemp(prefix="chunkline-llm-cache-")
     from chunkline.llm.settings import LLMSettings
 
-    settings = LLMSettings(url, args.llm_model, cache, args.llm_concurrency, 600.0)
+    bos = args.llm_bos if args.llm_bos is not None else ("" if args.llm_url else "<|im_start|>")
+    settings = LLMSettings(url, args.llm_model, cache, args.llm_concurrency, 600.0, bos=bos)
     llm = f",llm_url={url},llm_cache={cache},llm_concurrency={args.llm_concurrency},llm_timeout=600" + (f",llm_model={args.llm_model}" if args.llm_model else "")
+    llm += f",llm_bos={bos}" if bos else ""
     specs = [spec_for(n, llm, args.max_tokens) for n in (args.strategy or STRATEGIES)]
     tmp = Path(tempfile.mkdtemp(prefix="chunkline-llm-bench-"))
     try:
