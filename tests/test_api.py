@@ -334,3 +334,15 @@ def test_readme_python_api_examples_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     for i, code in enumerate(blocks):
         exec(compile(code, f"README.md (Python API, block {i + 1})", "exec"), {"__name__": "__readme__"})
+
+
+def test_llm_strategies_and_contextualize_through_the_api(fake_llm, tmp_path):
+    """LLM settings are strategy options, so chunk(path, "lumber", llm_url=...) needs nothing else."""
+    import chunkline
+
+    doc = tmp_path / "a.txt"
+    doc.write_text("\n\n".join(f"Paragraph {i} about topic {i // 3}." for i in range(9)) + "\n", encoding="utf-8")
+    chunks = chunkline.chunk(str(doc), "lumber", llm_url=fake_llm.url, llm_cache=str(tmp_path / "c"), window=40)
+    assert chunks and all(c.meta["llm_boundary"] in ("model", "end", "fallback") for c in chunks)
+    ctx = chunkline.chunk(str(doc), "recursive", max_tokens=16, contextualize=True, llm_url=fake_llm.url, llm_cache=str(tmp_path / "c"))
+    assert all(c.context for c in ctx)

@@ -28,6 +28,9 @@ DOC = ROOT / "examples" / "emma-opening.txt"
 
 @pytest.fixture(scope="module")
 def llama_server():
+    if os.environ.get("CHUNKLINE_LLM_INTEGRATION") != "1":
+        # minutes on a shared 2-core machine (35-50 s per request measured), so opt-in
+        pytest.skip("set CHUNKLINE_LLM_INTEGRATION=1 to run the real-model test")
     pytest.importorskip("llama_cpp.server")
     gguf = smollm2_gguf()
     if gguf is None:
