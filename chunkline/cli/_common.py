@@ -58,6 +58,8 @@ def summary_line(summary: RunSummary, unit: str, verbose: bool = False) -> str:
     line = f"{total} {'file' if total == 1 else 'files'}: {', '.join(parts)}; {summary.records} {records}"
     if summary.reused:
         line += f"; {summary.reused} of the files reused from the previous run, {total - summary.reused} processed"
+    if summary.llm_fallbacks:
+        line += f"; {summary.llm_fallbacks} chunk ends by the LLM fallback rule"
     return line
 
 

@@ -54,6 +54,7 @@ class FileResult:
     spill: str | None = None  # payload is in this temporary file instead (large results)
     reused: bool = False  # --incremental: taken from the previous run, not processed again
     format: str | None = None  # of the parsed document
+    llm_fallbacks: int = 0  # chunks whose end an LLM strategy chose by its fallback rule (meta.llm_boundary)
 
 
 @dataclass(frozen=True)
@@ -212,6 +213,9 @@ def chunk_one(item: Item, options: ChunkOptions) -> FileResult:
     docs = jsonl.dumps_line(document_record(parsed)) if options.documents_path else b""
     warnings = warnings_of(parsed) + tuple(f"{parsed.document.source}: {w}" for w in notes)
     fmt = parsed.document.format
+    fallbacks = sum(1 for c in chunks if c.meta.get("llm_boundary") == "fallback")
+    if fallbacks:
+        warnings += (f"{parsed.document.source}: {fallbacks} of {len(chunks)} chunk ends by the fallback rule (the model named no valid boundary)",)
     del parsed  # its blocks hold a second copy of the text; the chunks are all that is left to write
     # Serialise chunk by chunk into one growing buffer, dropping each record
     # once written: a large document never holds its chunks, a list of their
@@ -221,7 +225,7 @@ def chunk_one(item: Item, options: ChunkOptions) -> FileResult:
     for i in range(n):
         payload += jsonl.dumps_line(chunks[i])
         chunks[i] = None  # type: ignore[call-overload]
-    return FileResult(source.display, payload, docs, n, None, warnings, **facts, format=fmt)
+    return FileResult(source.display, payload, docs, n, None, warnings, **facts, format=fmt, llm_fallbacks=fallbacks)
 
 
 def parse_one(item: Item, options: ParseRunOptions) -> FileResult:

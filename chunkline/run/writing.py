@@ -44,6 +44,7 @@ class RunSummary:
     reused: int = 0
     formats: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    llm_fallbacks: int = 0  # chunk ends chosen by an LLM strategy's fallback rule
 
 
 def account(summary: RunSummary, res: FileResult) -> None:
@@ -59,6 +60,7 @@ def account(summary: RunSummary, res: FileResult) -> None:
         summary.warnings.extend(res.warnings)
         if res.format is not None:
             summary.formats[res.format] = summary.formats.get(res.format, 0) + 1
+        summary.llm_fallbacks += res.llm_fallbacks
 
 
 def sources(inputs: InputOptions) -> Iterator[Source | Skipped]:

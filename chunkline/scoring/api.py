@@ -237,8 +237,8 @@ def intrinsic_metrics(corpus: Corpus, opts: ScoreOptions, tokenizer: str) -> tup
     metrics["sc"] = _mean(sc_docs)
     metrics["boundary_clarity"] = _mean(bc_all)
     metrics["chunk_stickiness"] = _mean(cs_docs)
-    if opts.lm is not None:
-        metrics.update(_lm_metrics(corpus, opts, per_doc))
+    # always named (None unless --lm): the metric table and thresholds know every name up front
+    metrics.update(_lm_metrics(corpus, opts, per_doc) if opts.lm is not None else {"lm_boundary_clarity": None, "lm_chunk_stickiness": None})
     return metrics, per_doc, {k: {"blocks": v[0], "cut": v[1]} for k, v in sorted(tot.cut_by_kind.items())}
 
 

@@ -66,6 +66,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("sc", "Adaptive Chunking", "SC", "Adaptive Chunking's size compliance; per document, then mean", "[0, 1]", "higher"),
     Metric("boundary_clarity", "MoC", "boundary clarity", "MoC: mean over adjacent chunk pairs of ppl(q given d) / ppl(q), unigram cache LM", "(0, ∞), ≈ 1 clean", "higher"),
     Metric("chunk_stickiness", "MoC", "chunk stickiness", "MoC: entropy (bits) of node degrees of the graph with edges where 1 − ppl(q given d)/ppl(q) > 0.8", "[0, log2 n]", "lower"),
+    Metric("lm_boundary_clarity", "MoC", "boundary clarity (LM)", "as boundary_clarity, perplexities from a language model's prompt log-probabilities (score --lm)", "(0, ∞), ≈ 1 clean", "higher"),
+    Metric("lm_chunk_stickiness", "MoC", "chunk stickiness (LM)", "as chunk_stickiness, model perplexities, pairs at most 2 chunks apart (score --lm)", "[0, log2 n]", "lower"),
     Metric("recall", "Retrieval", "recall", "\\|top-k ∩ evidence\\| / \\|evidence\\| (characters, union of intervals)", "[0, 1]", "higher"),
     Metric("precision", "Retrieval", "precision", "\\|top-k ∩ evidence\\| / Σ \\|retrieved chunk\\|", "[0, 1]", "higher"),
     Metric("iou", "Retrieval", "IoU", "\\|top-k ∩ evidence\\| / (Σ \\|retrieved chunk\\| + \\|evidence not retrieved\\|)", "[0, 1]", "higher"),

@@ -9,6 +9,7 @@ from ...run import DEFAULT_TIMEOUT, ChunkOptions, run_chunk
 from ...segmenters.base import SEGMENTERS, parse_strategy
 from .. import options as o
 from ..app import flag
+from .. import llm_flags
 from .._common import Reporter, resolve_paths
 
 if TYPE_CHECKING:
@@ -54,6 +55,12 @@ def register(app: "typer.Typer") -> None:
         address: Optional[str] = typer.Option(None, "--address", help="With --engine ray: cluster address (auto, ray://HOST:10001); default: a local Ray."),
         errors: Optional[str] = o.ERRORS(),
         documents: Optional[str] = typer.Option(None, "--documents", help="Also write each document (id, source, format, text) to FILE as JSONL."),
+        contextualize: bool = typer.Option(False, "--contextualize", help="Add a model-written context situating each chunk (in 'context', never 'text'); needs an LLM endpoint."),
+        llm_url: Optional[str] = llm_flags.opt_url(),
+        llm_model: Optional[str] = llm_flags.opt_model(),
+        llm_cache: Optional[str] = llm_flags.opt_cache(),
+        llm_concurrency: Optional[int] = llm_flags.opt_concurrency(),
+        llm_bos: Optional[str] = llm_flags.opt_bos(),
         jobs: int = o.JOBS(),
         quiet: bool = o.QUIET(),
         verbose: bool = o.VERBOSE(),
@@ -69,6 +76,7 @@ def execute(
     encoding="utf-8", decode_errors="strict", layout="rules", scanned="warn", max_bytes=DEFAULT_MAX_BYTES,
     timeout=DEFAULT_TIMEOUT, isolate=False, output=None, incremental=False, shard_mb=128, engine="local", address=None, errors=None,
     documents=None, jobs=1, quiet=False, verbose=False, debug=False,
+    contextualize=False, llm_url=None, llm_model=None, llm_cache=None, llm_concurrency=None, llm_bos=None,
 ) -> int:
     """The ``chunk`` command's work, without typer: the typer command and the
     lean start-up path (``cli.fast``) both call it.  Defaults are the
@@ -83,7 +91,11 @@ def execute(
             overlap=overlap,
             min_size=min_size,
             keep_furniture=keep_furniture,
-            options={**({"embedder": embedder} if embedder else {}), **_kv(option)},
+            options={
+                **({"embedder": embedder} if embedder else {}),
+                **llm_flags.strategy_options(llm_url, llm_model, llm_cache, llm_concurrency, llm_bos, contextualize),
+                **_kv(option),
+            },
         ),
         parse=o.parse_options(fmt, encoding, decode_errors, layout, scanned, language),
         output=output,

@@ -114,6 +114,7 @@ def register(app: typer.Typer) -> None:
         embedder: str = o.EMBEDDER(),
         semantic: bool = o.SEMANTIC(True),
         boundaries: bool = o.BOUNDARIES(),
+        embed_context: bool = typer.Option(False, "--embed-context", help="Retrieval ranks each chunk's context + text (breadcrumbs, contextualize=true)."),
         rank_by: Optional[str] = typer.Option(None, "--rank-by", help="Metric to rank by (default recall@K with questions, else adaptive). Ties: single strategies before auto, then the order the strategies were given."),
         columns: Optional[str] = typer.Option(None, "--columns", help="Comma-separated metrics for the terminal table."),
         show: Optional[str] = typer.Option(None, "--show", help="Show chunk boundaries of this document for two strategies."),
@@ -151,7 +152,7 @@ def register(app: typer.Typer) -> None:
         opts = CompareOptions(
             paths=tuple(paths), strategies=strategies, default_budget=budget, include_auto=not no_auto,
             parse=o.parse_options(fmt), include=tuple(include or ()), exclude=tuple(exclude or ()),
-            questions=questions, k=k, ks=cutoffs, retriever=retriever, embedder=embedder, semantic=semantic, boundaries=boundaries,
+            questions=questions, k=k, ks=cutoffs, retriever=retriever, embedder=embedder, semantic=semantic, boundaries=boundaries, embed_context=embed_context,
             rank_by=rank_by, show=show, show_pair=pair, jobs=jobs,
         )
         rep = Reporter(quiet, False, "chunking")

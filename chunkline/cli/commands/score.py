@@ -16,6 +16,7 @@ import typer
 from ...core.errors import ExitCode
 from .. import options as o
 from ..app import flag
+from .. import llm_flags
 from .._common import parse_cutoffs
 from ._stdout import emit
 
@@ -128,6 +129,13 @@ def register(app: typer.Typer) -> None:
         tokenizer: Optional[str] = typer.Option(None, "--tokenizer", "-T", help="Tokenizer for sizes (default: the one the chunks declare, else cl100k_base)."),
         semantic: bool = o.SEMANTIC(False),
         boundaries: bool = o.BOUNDARIES(),
+        lm: bool = typer.Option(False, "--lm", help="Also boundary clarity and chunk stickiness from a language model's perplexities (LLM endpoint with prompt log-probabilities)."),
+        embed_context: bool = typer.Option(False, "--embed-context", help="Retrieval ranks each chunk's context + text (breadcrumbs, --contextualize)."),
+        llm_url: Optional[str] = llm_flags.opt_url(),
+        llm_model: Optional[str] = llm_flags.opt_model(),
+        llm_cache: Optional[str] = llm_flags.opt_cache(),
+        llm_concurrency: Optional[int] = llm_flags.opt_concurrency(),
+        llm_bos: Optional[str] = llm_flags.opt_bos(),
         baseline: Optional[str] = typer.Option(None, "--baseline", help="Another chunk file of the same documents: paired bootstrap CIs of the retrieval differences."),
         fail_under: Optional[List[str]] = typer.Option(None, "--fail-under", help="metric=value: exit 4 when the metric is below value (repeatable)."),
         fail_over: Optional[List[str]] = typer.Option(None, "--fail-over", help="metric=value: exit 4 when the metric is above value (repeatable)."),
@@ -155,6 +163,8 @@ def register(app: typer.Typer) -> None:
             min_size=min_size,
             semantic=semantic,
             boundaries=boundaries,
+            embed_context=embed_context,
+            lm=llm_flags.settings(llm_url, llm_model, llm_cache, llm_concurrency, llm_bos) if lm else None,
             baseline=baseline,
             thresholds=parse_thresholds(fail_under or (), "under") + parse_thresholds(fail_over or (), "over"),
         )
