@@ -83,6 +83,12 @@ def spec_for(name: str, llm: str, max_tokens: int) -> str:
     return f"{name}:max_tokens={max_tokens}" + (llm if name in LLM else "")
 
 
+def emit(row: dict) -> dict:
+    """Each row on stderr as soon as it is measured (a slow model: partial results survive)."""
+    print(json.dumps(row), file=sys.stderr, flush=True)
+    return row
+
+
 def run_choi(docs, specs: list[str]) -> list[dict]:
     opts = ParseOptions(format="text")
     parsed = [parse_bytes(d["text"].encode("utf-8"), ParseContext(d["id"], None, opts)) for d in docs]
@@ -100,8 +106,8 @@ def run_choi(docs, specs: list[str]) -> list[dict]:
             pks.append(pk)
             wds.append(wd)
         secs = time.perf_counter() - t0
-        rows.append({"set": "choi", "strategy": spec.split(":")[0], "docs": len(docs), "pk": sum(pks) / len(pks), "windowdiff": sum(wds) / len(wds),
-                     "chunks": n, "fallbacks": fallbacks, "seconds_per_doc": secs / len(docs), **usage_delta(u0, total_usage())})
+        rows.append(emit({"set": "choi", "strategy": spec.split(":")[0], "docs": len(docs), "pk": sum(pks) / len(pks), "windowdiff": sum(wds) / len(wds),
+                     "chunks": n, "fallbacks": fallbacks, "seconds_per_doc": secs / len(docs), **usage_delta(u0, total_usage())}))
     return rows
 
 
@@ -143,12 +149,12 @@ def run_emma(doc: Path, questions: Path, nq: int, specs: list[str], llm_settings
                                      lm=llm_settings if lm and not embed else None))
             lm_use = usage_delta(u1, total_usage())
             m = rep.metrics
-            rows.append({"set": "emma", "strategy": spec.split(":")[0] + (" +contextualize" if ctx else "") + (" (embed context)" if embed else ""),
+            rows.append(emit({"set": "emma", "strategy": spec.split(":")[0] + (" +contextualize" if ctx else "") + (" (embed context)" if embed else ""),
                          "chars": len(parsed.document.text), "questions": nq, "chunks": len(chunks),
                          "fallbacks": sum(1 for c in chunks if c.meta.get("llm_boundary") == "fallback"),
                          **{k: m[k] for k in ("recall@1", "recall@5", "recall@20", "dcg@5", "dcg@20", "boundary_clarity", "chunk_stickiness")},
                          "lm_boundary_clarity": m.get("lm_boundary_clarity"), "lm_chunk_stickiness": m.get("lm_chunk_stickiness"),
-                         "seconds": secs, **use, "lm_requests": lm_use["requests"]})
+                         "seconds": secs, **use, "lm_requests": lm_use["requests"]}))
     return rows
 
 
