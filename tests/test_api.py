@@ -271,7 +271,7 @@ def test_compare_ranks_strategies_like_the_cli(tmp_path):
 
 def test_strategies_and_formats_list_the_registries():
     names = [s["name"] for s in chunkline.strategies()]
-    assert names == ["ast", "auto", "fixed", "legal", "recursive", "semantic", "sentence", "structure"]
+    assert names == ["ast", "auto", "fixed", "legal", "lumber", "perplexity", "recursive", "semantic", "sentence", "structure"]
     structure = next(s for s in chunkline.strategies() if s["name"] == "structure")
     assert "split_level" in [o["name"] for o in structure["options"]]
     assert {"pdf", "markdown", "code"} <= {f["name"] for f in chunkline.formats()}

@@ -65,9 +65,9 @@ class LLMSettings:
 
     def __post_init__(self) -> None:
         if not self.url:
-            raise UsageError(f"an LLM feature needs an endpoint: --llm-url URL or ${URL_ENV} (an OpenAI-compatible server)")
+            raise UsageError(f"an LLM feature needs an endpoint: llm_url or ${URL_ENV} (an OpenAI-compatible server)", "llm_url")
         if self.concurrency < 1:
-            raise UsageError("--llm-concurrency must be at least 1")
+            raise UsageError("llm_concurrency must be at least 1", "llm_concurrency")
         if self.timeout <= 0:
             raise UsageError("the LLM timeout must be positive")
         if self.retries < 0:

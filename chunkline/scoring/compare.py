@@ -153,7 +153,10 @@ class CompareReport:
 
 
 def default_strategies(formats: Sequence[str], **budget: Any) -> tuple[Strategy, ...]:
-    """One strategy per registered family whose ``formats`` fit the inputs (auto excluded: it is its own row)."""
+    """One strategy per registered family whose ``formats`` fit the inputs (auto excluded: it is its own row;
+    so are the strategies that ask a model, which need an endpoint and cost requests: name them with -s)."""
+    from ..llm.settings import LLMOptions
+
     fmts = set(formats)
     if budget.get("max_chars") is None and not budget.get("tokenizer"):
         # one tokenizer for every family (ast would default to nws), so sizes compare and auto can run
@@ -161,7 +164,7 @@ def default_strategies(formats: Sequence[str], **budget: Any) -> tuple[Strategy,
     out = []
     for name in SEGMENTERS.names():
         spec = SEGMENTERS.get(name)
-        if name == "auto" or spec is None:
+        if name == "auto" or spec is None or (spec.params is not None and issubclass(spec.params, LLMOptions)):
             continue
         if spec.formats and not fmts & set(spec.formats):
             continue

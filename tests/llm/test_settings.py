@@ -18,7 +18,7 @@ def test_environment_fills_what_flags_leave_empty(monkeypatch):
 
 def test_no_endpoint_is_a_usage_error(monkeypatch):
     monkeypatch.delenv("CHUNKLINE_LLM_URL", raising=False)
-    with pytest.raises(UsageError, match="--llm-url"):
+    with pytest.raises(UsageError, match="llm_url or \\$CHUNKLINE_LLM_URL"):
         LLMOptions().llm_settings()
 
 
