@@ -14,11 +14,11 @@ from typing import Any, Optional
 def _option(*decls: str, help: str) -> Any:
     import typer  # lazily: the lean start-up path (cli.fast) imports the commands without typer
 
-    return _option(*decls, help=help)
+    return typer.Option(None, *decls, help=help)
 
 
 def opt_url():
-    return _option(None, "--llm-url", help="OpenAI-compatible endpoint of the LLM features (default: $CHUNKLINE_LLM_URL).")
+    return _option("--llm-url", help="OpenAI-compatible endpoint of the LLM features (default: $CHUNKLINE_LLM_URL).")
 
 
 def opt_model():
