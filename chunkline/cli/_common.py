@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from typing import Iterator, Optional
+from typing import Any, Iterator, Optional
 
 from ..core.errors import ExitCode, UsageError, one_line
 from ..parsers.base import PARSERS
@@ -70,8 +70,8 @@ class Reporter:
         self.quiet = quiet
         self.verbose = verbose
         self.what = what
-        self._progress = None
-        self._task = None
+        self._progress: Any = None
+        self._task: Any = None
 
     @contextmanager
     def running(self) -> Iterator["Reporter"]:

@@ -79,7 +79,7 @@ def _sorted_command():
     if hasattr(cmd, "commands"):
         names = sorted(cmd.commands, key=lambda n: (_ORDER.index(n) if n in _ORDER else len(_ORDER), n))
         cmd.commands = {n: cmd.commands[n] for n in names}
-        cmd.list_commands = lambda ctx: names  # type: ignore[method-assign]
+        cmd.list_commands = lambda ctx: names  # type: ignore[method-assign,unused-ignore]
     return cmd
 
 
@@ -159,7 +159,7 @@ def _exit_code(exc: BaseException, debug: bool) -> int:
             sys.stderr.write("chunkline: interrupted\n")
             return ExitCode.INTERRUPTED
         if isinstance(exc, click["ClickException"]):
-            msg = exc.format_message()
+            msg = exc.format_message()  # type: ignore[attr-defined]
             ctx = getattr(exc, "ctx", None)
             if ctx is not None and isinstance(exc, click["UsageError"]):
                 sys.stderr.write(ctx.get_usage() + "\n")

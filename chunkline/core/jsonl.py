@@ -18,7 +18,7 @@ from .records import Block, Chunk
 try:
     from orjson import dumps as _orjson_dumps
 except ImportError:  # pragma: no cover - orjson is a dependency; the stdlib writes the same bytes
-    _orjson_dumps = None
+    _orjson_dumps = None  # type: ignore[assignment]
 
 _encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False)
 

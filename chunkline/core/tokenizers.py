@@ -151,27 +151,28 @@ class LazyTokenTable:
     def __init__(self, fill: Callable[[int], int], dtype: str = "int32") -> None:
         self._fill = fill
         self._dtype = dtype
-        self.table = None  # made on first lookup: importing numpy costs a small run 0.1-0.3 s
+        self.table: "numpy.ndarray | None" = None  # made on first lookup: importing numpy costs a small run 0.1-0.3 s
 
     def lookup(self, ids: "numpy.ndarray") -> "numpy.ndarray":
         import numpy as np
 
-        if self.table is None:
+        table = self.table
+        if table is None:
             self._unknown = np.iinfo(self._dtype).min  # no real entry takes this value
-            self.table = np.full(1024, self._unknown, dtype=self._dtype)
+            table = self.table = np.full(1024, self._unknown, dtype=self._dtype)
         if ids.size == 0:
-            return ids.astype(self.table.dtype)
+            return ids.astype(table.dtype)
         top = int(ids.max())
-        if top >= self.table.size:
-            grown = np.full(max(top + 1, 2 * self.table.size), self._unknown, dtype=self.table.dtype)
-            grown[: self.table.size] = self.table
-            self.table = grown
-        out = self.table[ids]
+        if top >= table.size:
+            grown = np.full(max(top + 1, 2 * table.size), self._unknown, dtype=table.dtype)
+            grown[: table.size] = table
+            table = self.table = grown
+        out = table[ids]
         missing = out == self._unknown
         if missing.any():
             for t in np.unique(ids[missing]).tolist():
-                self.table[t] = self._fill(t)
-            out = self.table[ids]
+                table[t] = self._fill(t)
+            out = table[ids]
         return out
 
 

@@ -282,7 +282,7 @@ class _Builder:
                 continue
             if tag in _HEADINGS:
                 level = _HEADINGS[tag]
-                rest = []
+                rest: list = []
                 if _has_block_child(cur):  # unclosed heading swallowed what follows
                     own, rest = _split_own(cur)
                     title = _WS.sub(" ", _join_inline(own)).strip()
@@ -393,7 +393,7 @@ class _Run:
 
     def __init__(self, nodes) -> None:
         self.nodes = nodes
-        self.attributes = {}
+        self.attributes: dict[str, str | None] = {}
 
 
 def _owner_table(tr):

@@ -190,7 +190,7 @@ def intrinsic_metrics(corpus: Corpus, opts: ScoreOptions, tokenizer: str) -> tup
     bg = boundary.Background.fit([p.document.text for p in corpus.documents]) if opts.boundaries else None
     count = get_sizer(tokenizer).count
     flags: list[tuple[int, str]] = []
-    for di, (parsed, chunks) in enumerate(zip(corpus.documents, corpus.by_document())):
+    for parsed, chunks in zip(corpus.documents, corpus.by_document()):
         text = parsed.document.text
         spans = [(c.start, c.end) for c in chunks]
         structure.add_document(tot, parsed, spans, opts.bi_tolerance)
@@ -214,11 +214,15 @@ def intrinsic_metrics(corpus: Corpus, opts: ScoreOptions, tokenizer: str) -> tup
             icc = cohesion.icc_scores(text, spans, [b.start for b in blocks], embedder, cvecs)
             dcc = cohesion.dcc_scores(text, spans, embedder, count, opts.window_tokens, cvecs)
             if icc:
-                icc_docs.append(cohesion.clipped_mean(icc))
-                row["icc"] = icc_docs[-1]
+                icc_m = cohesion.clipped_mean(icc)
+                if icc_m is not None:
+                    icc_docs.append(icc_m)
+                row["icc"] = icc_m
             if dcc:
-                dcc_docs.append(cohesion.clipped_mean(dcc))
-                row["dcc"] = dcc_docs[-1]
+                dcc_m = cohesion.clipped_mean(dcc)
+                if dcc_m is not None:
+                    dcc_docs.append(dcc_m)
+                row["dcc"] = dcc_m
         if bg is not None:
             bc, cs = boundary.boundary_scores([text[s:e] for s, e in spans], bg)
             bc_all.extend(bc)
@@ -378,12 +382,13 @@ def score_records(
         if opts.baseline:
             base_corpus = locate(baseline if baseline is not None else read_chunks(opts.baseline), docs)
             bq = retrieve(base_corpus, questions, opts)
-            comparison = {"baseline": opts.baseline, "baseline_unlocated": base_corpus.unlocated, "resamples": opts.bootstrap_resamples, "metrics": {}}
+            cmp: dict[str, Any] = {"baseline": opts.baseline, "baseline_unlocated": base_corpus.unlocated, "resamples": opts.bootstrap_resamples, "metrics": {}}
+            comparison = cmp
             pairs = [("recall", qs.recall, bq.recall), ("precision", qs.precision, bq.precision), ("iou", qs.iou, bq.iou), ("mrr", qs.mrr, bq.mrr)]
             pairs += [(f"recall@{kk}", qs.recall_at[kk], bq.recall_at[kk]) for kk in opts.ks]
             for name, a, b in pairs:
                 diff, lo, hi = retrieval.paired_bootstrap(a, b, opts.bootstrap_resamples)
-                comparison["metrics"][name] = {"value": float(a.mean()), "baseline": float(b.mean()), "diff": diff, "ci95": [lo, hi]}
+                cmp["metrics"][name] = {"value": float(a.mean()), "baseline": float(b.mean()), "diff": diff, "ci95": [lo, hi]}
     results = check(opts.thresholds, metrics)
     settings: dict[str, Any] = {
         "tokenizer": tokenizer, "max_size": opts.max_size, "min_size": opts.min_size, "embedder": opts.embedder if opts.semantic else None,

@@ -325,9 +325,9 @@ def _score_strategy(docs, chunk_lists, st: Strategy, opts: CompareOptions, quest
     from .loading import Corpus, LocatedChunk
     from .size import size_stats
 
-    located = []
-    texts = []
-    counts = []
+    located: list[LocatedChunk] = []
+    texts: list[str] = []
+    counts: list[int] = []
     for di, chunks in enumerate(chunk_lists):
         for c in chunks:
             located.append(LocatedChunk(di, c.start, c.end, c.text, len(located) + 1, "offsets", c.context))
@@ -341,8 +341,7 @@ def _score_strategy(docs, chunk_lists, st: Strategy, opts: CompareOptions, quest
     metrics: dict[str, float | None] = {"chunks": float(len(texts)), **api.size_metrics(stats)}
     intrinsic, _per_doc, _ = api.intrinsic_metrics(corpus, sopts, tok) if texts else ({}, [], {})
     metrics.update(intrinsic)
-    vals = [metrics.get(m) for m in ADAPTIVE_METRICS]
-    vals = [v for v in vals if v is not None]
+    vals = [v for v in (metrics.get(m) for m in ADAPTIVE_METRICS) if v is not None]
     metrics["adaptive"] = float(np.mean(vals)) if vals else None
     qs = None
     if questions is not None and texts:
@@ -362,7 +361,7 @@ def _best(results: Sequence[StrategyResult]) -> dict[str, tuple[str, ...]]:
     for m in sorted(names):
         if m in NEUTRAL:
             continue
-        vals = [(r.label, r.metrics.get(m)) for r in results if r.metrics.get(m) is not None]
+        vals = [(r.label, v) for r in results if (v := r.metrics.get(m)) is not None]
         if len({round(v, 9) for _, v in vals}) < 2:
             continue  # all equal: nothing stands out
         top = vals[0][1]
@@ -510,7 +509,7 @@ def compare(
     ranked = sorted(results, key=_rank_key(rank_by, order))
     ranked = [dataclasses.replace(r, rank=n) for n, r in enumerate(ranked, 1)]
 
-    auto_vs_best = None
+    auto_vs_best: dict[str, Any] | None = None
     auto_row = next((r for r in ranked if r.name == "auto"), None)
     singles = [r for r in ranked if r.name != "auto"]
     if auto_row is not None and singles:

@@ -105,7 +105,7 @@ def chunk_references(text: str, terms: Iterable[str] = (), has_heading: bool = F
         else:  # section
             resolved += has_heading
     for term in terms:
-        for m in re.finditer(r"\bthe\s+" + re.escape(term) + r"\b", text):
+        for _ in re.finditer(r"\bthe\s+" + re.escape(term) + r"\b", text):
             found += 1
             resolved += bool(re.search(r"[\"\u201c]" + re.escape(term) + r"[\"\u201d]", text))
     return ReferenceCounts(found, resolved)

@@ -123,7 +123,7 @@ class _Tiler:
         self.sizer = ctx.sizer
         self.limit = ctx.budget.max_size
         self.overlap = ctx.budget.overlap
-        self.prefix = None
+        self.prefix: memoryview | None = None
         self.additive = ctx.sizer.name in ("nws", "chars")
         self.char: Callable[[int], int] = lambda b: b
         self.ascii = True
@@ -193,7 +193,7 @@ class _Tiler:
         pre = self.prefix  # nws prefix sums (a memoryview), or None
         # Child k owns [cut before it, cut after it): whitespace between two
         # children goes to the earlier one up to its last line break.
-        lead = self.lead
+        leads = self.lead
         s = lo
         n = len(children)
         k = 0
@@ -213,7 +213,7 @@ class _Tiler:
                 e = hi if e > hi else (s if e < s else e)
                 # Comments and attributes opening a definition (Javadoc,
                 # ``#[derive]``) are siblings of its node: keep them with it.
-                g = lead.get(cstart)
+                g = leads.get(cstart)
                 if g is not None and g > prev_end:
                     done = self._lead_group(children, k, g, s, head_lo, hi, root, depth, merger)
                     if done is not None:

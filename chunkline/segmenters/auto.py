@@ -99,8 +99,16 @@ def candidate_strategies(candidates: str, fmt: str, auto: Strategy | SegmentCont
     specs = split_candidates(candidates) or split_candidates(DEFAULT_CANDIDATES.get(fmt, DEFAULT_CANDIDATES["*"]))
     out: list[Strategy] = []
     for spec in specs:
-        kwargs = {"max_chars": budget.max_size} if budget.tokenizer == "chars" else {"max_tokens": budget.max_size}
-        st = parse_strategy(spec, tokenizer=budget.tokenizer, overlap=budget.overlap, min_size=budget.min_size, keep_furniture=keep, **kwargs)
+        chars = budget.tokenizer == "chars"
+        st = parse_strategy(
+            spec,
+            max_tokens=None if chars else budget.max_size,
+            max_chars=budget.max_size if chars else None,
+            tokenizer=budget.tokenizer,
+            overlap=budget.overlap,
+            min_size=budget.min_size,
+            keep_furniture=keep,
+        )
         if st.name == "auto":
             raise UsageError("auto cannot be its own candidate")
         if st.budget.tokenizer != budget.tokenizer:
@@ -152,7 +160,7 @@ def intrinsic_scores(parsed: ParsedDocument, runs: list[tuple[list[tuple[int, in
     shared = [m for m in WEIGHTS if all(r[m] is not None for r in rows)]
     total = sum(WEIGHTS[m] for m in shared)
     for r in rows:
-        r["score"] = sum(WEIGHTS[m] * r[m] for m in shared) / total if total else 0.0  # type: ignore[operator]
+        r["score"] = sum(WEIGHTS[m] * float(r[m] or 0.0) for m in shared) / total if total else 0.0  # shared: none is None
     return rows
 
 

@@ -504,7 +504,7 @@ def build_chunks(parsed: ParsedDocument, spans: Iterable[Span], strategy: Strate
             else:
                 line_no -= breaks(text, s, line_pos)
             line_pos = s
-            lines = (line_no, line_no + breaks(text, s, e - 1))
+            lines: tuple[int, int] | None = (line_no, line_no + breaks(text, s, e - 1))
         else:
             spans_l = [b.lines for b in blocks if b.lines]
             lines = (min(a for a, _ in spans_l), max(z for _, z in spans_l)) if spans_l else None

@@ -399,7 +399,7 @@ def _count_from_pieces(
     for k in range(i + 1, j):
         jk = joins[k]
         if jk is None:
-            jk = joins[k] = pieces[k][0] == pieces[k - 1][1] and sizer.additive_at(text, pieces[k][0])
+            jk = joins[k] = pieces[k][0] == pieces[k - 1][1] and sizer.additive_at(text, pieces[k][0])  # type: ignore[attr-defined]  # callers pass BPE sizers only
         if not jk:
             bridges += 1
             if pieces[k][0] != pieces[k - 1][1] or bridges > _MAX_BRIDGES:
@@ -427,9 +427,7 @@ def _count_from_pieces(
         if hi == pe and (k == last or joins[k + 1]):
             z = pe
         else:
-            z = _last_word_end(text, a, hi)
-            if z is None:
-                z = a
+            z = _last_word_end(text, a, hi) or a
         inner = counts[k]
         if a > ps:
             inner -= count(text[ps:a])
@@ -442,7 +440,7 @@ def _count_from_pieces(
     return total
 
 
-def _edge_count(text: str, piece: tuple[int, int, int], known: int, cut: int, head: bool, count) -> int:
+def _edge_count(text: str, piece: tuple[int, int] | tuple[int, int, int], known: int, cut: int, head: bool, count) -> int:
     """Count of the piece from ``cut`` on (``head``) or up to ``cut``, given its
     full count ``known``: only the text between ``cut`` and the nearest word
     end is tokenized (twice: with and without the trimmed part)."""
@@ -463,7 +461,7 @@ def _edge_count(text: str, piece: tuple[int, int, int], known: int, cut: int, he
     return known - count(text[z:pe]) + count(text[z:cut])
 
 
-def _single_count(text: str, piece: tuple[int, int, int], known: int, cs: int, ce: int, count) -> int:
+def _single_count(text: str, piece: tuple[int, int] | tuple[int, int, int], known: int, cs: int, ce: int, count) -> int:
     """Count of ``text[cs:ce]`` inside one piece whose full count is ``known``."""
     ps, pe = piece[0], piece[1]
     a = ps

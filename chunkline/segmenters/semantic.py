@@ -42,7 +42,7 @@ import math
 import re
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ..core.records import Block, ParsedDocument
 from .blocks import attach_quiet, is_quiet, opens_what_follows
@@ -471,7 +471,9 @@ def c99_boundaries(sim: "numpy.ndarray", threshold: float, mask: int, allowed: l
     den = np.empty(n + 1)
     sub, add, mul, divide = np.subtract, np.add, np.multiply, np.divide
     # scalar reads and writes through memoryviews: about half the cost of numpy indexing
-    ds_m, da_m, num_m = memoryview(ds), memoryview(da), memoryview(num)
+    ds_m: Any = memoryview(ds)  # type: ignore[arg-type]  # numpy arrays export the buffer protocol
+    da_m: Any = memoryview(da)  # type: ignore[arg-type]
+    num_m: Any = memoryview(num)  # type: ignore[arg-type]
 
     blocked_l = blocked.tolist()
 
@@ -685,7 +687,7 @@ class _TokenPass(_Counts):
             marks = np.asarray(lo[a + 1 : b], dtype=np.int64) - s0  # tile starts after the first, in chars
             if not piece.isascii():
                 widths = np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-                widths = 1 + (widths >= 0x80) + (widths >= 0x800) + (widths >= 0x10000)
+                widths = 1 + (widths >= 0x80)  # type: ignore[assignment]  # uint32 code points -> UTF-8 widths + (widths >= 0x800) + (widths >= 0x10000)
                 marks = np.concatenate(([0], np.cumsum(widths)))[marks]
             # tokens ending at or before each mark: the tile's first token index
             cut = np.searchsorted(ends, marks, side="right")
@@ -880,7 +882,7 @@ def _segment_run(
 
     # C99 on one window needs no gap similarities; budget splits and merges
     # of small pieces read them only when a piece is over or under size.
-    sims = gap_sims() if (p.method == "depth" or gram is None) else _Lazy(gap_sims)
+    sims: Any = gap_sims() if (p.method == "depth" or gram is None) else _Lazy(gap_sims)
     # a gap right after a heading or a clause number is never a boundary: it goes with its content
     allowed = [not units[g].opens for g in range(n - 1)]
     if p.method == "depth":

@@ -117,11 +117,12 @@ def structure(parsed: ParsedDocument, ctx: SegmentContext):
     for rs, re_ in ctx.regions(parsed):
         flat = _outermost(blocks, rs, re_)
         units = _with_quiet(text, _units(text, flat, rs, re_), ctx)
-        if ctx.budget.overlap:
-            overlap = _Overlap(text, flat, ctx, p)
-            pack = lambda section: overlap.apply(_pack_section(text, section, ctx, p))  # noqa: E731
-        else:
-            pack = lambda section: _pack_section(text, section, ctx, p)  # noqa: E731
+        overlap = _Overlap(text, flat, ctx, p) if ctx.budget.overlap else None
+
+        def pack(section, overlap=overlap):
+            packed = _pack_section(text, section, ctx, p)
+            return overlap.apply(packed) if overlap is not None else packed
+
         # hard sections; one with nothing but headings opens the next
         section: list[_Unit] = []
         for u in units:
@@ -302,7 +303,8 @@ def _repack(text: str, group: list[_Unit], ctx: SegmentContext, p: StructurePara
         if j < n and content_after[j]:
             # back off past the headings that open group[j] (it and its ancestors)
             k = j
-            below = _NO_LEVEL if group[j].heading_level is None else group[j].heading_level
+            hl = group[j].heading_level
+            below = _NO_LEVEL if hl is None else hl
             while k > i + 1 and (lvl := group[k - 1].heading_level) is not None and lvl < below:
                 k -= 1
                 below = lvl

@@ -195,7 +195,7 @@ def test_directory_of_many_files(run):
 
 
 def _params():
-    for rel, case in CASES.items():
+    for rel in CASES:
         marks = [pytest.mark.xfail(strict=False, reason=KNOWN[rel])] if rel in KNOWN else []
         yield pytest.param(rel, id=rel.split("/", 1)[1], marks=marks)
 

@@ -7,7 +7,7 @@ Thin: options -> ``CompareOptions`` -> ``chunkline.scoring.compare.compare``
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import typer
 
@@ -139,7 +139,7 @@ def register(app: typer.Typer) -> None:
         cutoffs = parse_cutoffs(ks, max_tokens, max_chars)
         if tokenizer is None and max_chars is None:
             tokenizer = "cl100k_base"  # one unit for every row (ast alone would default to nws)
-        budget = {"max_tokens": max_tokens, "max_chars": max_chars, "tokenizer": tokenizer}
+        budget: dict[str, Any] = {"max_tokens": max_tokens, "max_chars": max_chars, "tokenizer": tokenizer}
         strategies = tuple(parse_strategy(s, **budget) for s in strategy or ())
         if config:
             strategies += load_config(config, **budget)

@@ -68,7 +68,7 @@ def legal_sentences(doc: Doc) -> Doc:
         tok = numpy.searchsorted(starts, numpy.asarray(cuts, dtype=starts.dtype), side="left")
         tok = tok[tok < n]
         flags[tok, 0] = 1
-    doc.from_array([SENT_START], flags.astype("uint64"))
+    doc.from_array([SENT_START], flags.astype("uint64"))  # type: ignore[arg-type]  # thinc's Ints2d is a numpy array
     return doc
 
 
