@@ -687,7 +687,8 @@ class _TokenPass(_Counts):
             marks = np.asarray(lo[a + 1 : b], dtype=np.int64) - s0  # tile starts after the first, in chars
             if not piece.isascii():
                 widths = np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-                widths = 1 + (widths >= 0x80)  # type: ignore[assignment]  # uint32 code points -> UTF-8 widths + (widths >= 0x800) + (widths >= 0x10000)
+                # UTF-8 width of each code point
+                widths = 1 + (widths >= 0x80) + (widths >= 0x800) + (widths >= 0x10000)  # type: ignore[assignment]
                 marks = np.concatenate(([0], np.cumsum(widths)))[marks]
             # tokens ending at or before each mark: the tile's first token index
             cut = np.searchsorted(ends, marks, side="right")
