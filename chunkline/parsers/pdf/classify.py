@@ -40,7 +40,7 @@ def body_size(pages: list[list[Unit]]) -> float:
                 continue
             for l in u.lines:
                 hist[l.size] = hist.get(l.size, 0) + l.nchars
-    return max(hist, key=hist.get) if hist else 10.0
+    return max(hist, key=hist.__getitem__) if hist else 10.0
 
 
 def unit_text(u: Unit) -> str:
@@ -354,14 +354,15 @@ def demote_cover_pages(ordered: list[list], body: float) -> None:
             if idx == 0 and heads:
                 first_top = norm_title(unit_text(max(heads, key=rank)))
             continue
-        keep = max(heads, key=rank)
+        top = max(heads, key=rank)
+        keep: Unit | None = top
         if idx == 0:
-            first_top = norm_title(unit_text(keep))
+            first_top = norm_title(unit_text(top))
         elif idx < len(ordered) - 1:
-            if not first_top or norm_title(unit_text(keep)) != first_top:
+            if not first_top or norm_title(unit_text(top)) != first_top:
                 continue  # an inner page that is not the title page again: its own headings stand
             keep = None  # the title page again
-        elif first_top and norm_title(unit_text(keep)) and norm_title(unit_text(keep)) in first_top:
+        elif first_top and norm_title(unit_text(top)) and norm_title(unit_text(top)) in first_top:
             keep = None  # the title again
         for u in heads:
             if u is not keep:

@@ -78,7 +78,7 @@ class Unit:
         best: dict[float, int] = {}
         for l in self.lines:
             best[l.size] = best.get(l.size, 0) + l.nchars
-        return max(best, key=best.get) if best else 0.0
+        return max(best, key=best.__getitem__) if best else 0.0
 
     @property
     def bold(self) -> float:
@@ -197,7 +197,7 @@ def _line_from_spans(spans: list[dict]) -> Line | None:
     if n == 0:
         return None
     text = "".join(parts).strip() if len(parts) > 1 else parts[0].strip()
-    size = next(iter(sizes)) if len(sizes) == 1 else max(sizes, key=sizes.get)
+    size = next(iter(sizes)) if len(sizes) == 1 else max(sizes, key=sizes.__getitem__)
     return Line(text, x0, y0, x1, y1, size, bold / n, mono / n, math / n, n, first_size, super_start, italic / n)
 
 
@@ -228,7 +228,7 @@ def page_lines(page_dict: dict, matrix: tuple | None = None, pieces: list | None
             if line is None:
                 continue
             dx, dy = ln["dir"]
-            if keep and line.text:
+            if keep and line.text and pieces is not None:
                 x0, y0, x1, y1 = ln["bbox"]
                 pieces.append((x0, y0, x1, y1, line.text, 0 if not (abs(dy) > 0.2 or dx < 0) else 1 if abs(dx) < 0.2 else 2))
             if matrix is not None:

@@ -217,7 +217,7 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
     _merge_page_breaks(ordered)
     _mark_table_continuations(ordered)
 
-    text, blocks, unreadable = _assemble(ordered, vocab)
+    text, out_blocks, unreadable = _assemble(ordered, vocab)
     if unreadable:
         warnings.append(f"{unreadable} text block{'s' if unreadable > 1 else ''} left out: glyphs without Unicode (U+FFFD)")
     meta = {"pages": doc.page_count, "page_sizes": [[round(w, 2), round(h, 2)] for w, h in sizes], "body_font_size": body}
@@ -229,10 +229,10 @@ def _parse(doc, data: bytes, ctx: ParseContext) -> ParsedDocument:
     for k in ("title", "author"):
         if md.get(k):
             meta[k] = md[k]
-    if not blocks and not no_text:
+    if not out_blocks and not no_text:
         warnings.append(f"no text found in {doc.page_count} page{'s' if doc.page_count > 1 else ''}")
     document = ctx.document("pdf", data, text, **meta)
-    return ParsedDocument(document, tuple(blocks), tuple(warnings))
+    return ParsedDocument(document, tuple(out_blocks), tuple(warnings))
 
 
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
@@ -263,7 +263,7 @@ def _has_images(page) -> bool:
 def _ranges(nums: list[int]) -> str:
     out: list[str] = []
     start = prev = nums[0]
-    for n in nums[1:] + [None]:  # type: ignore[list-item]
+    for n in [*nums[1:], None]:
         if n is not None and n == prev + 1:
             prev = n
             continue
@@ -522,12 +522,12 @@ def _assemble(ordered: list[list], vocab: Vocabulary) -> tuple[str, list[Block],
                 for rt in row_texts:
                     spans.append([p, p + len(rt)])
                     p += len(rt) + len(ROW_SEP)
-                meta = {"rows": it.rows, "markdown": it.markdown, "row_spans": spans}
+                tmeta: dict = {"rows": it.rows, "markdown": it.markdown, "row_spans": spans}
                 if it.continues:
-                    meta["continues"] = True
+                    tmeta["continues"] = True
                 blocks.append(
                     Block("table", start, end, text, section=tuple(t for _l, t in path), page=it.page,
-                          bboxes=(_box(it.page, it.x0, it.y0, it.x1, it.y1),), meta=meta)
+                          bboxes=(_box(it.page, it.x0, it.y0, it.x1, it.y1),), meta=tmeta)
                 )
                 continue
             u: Unit = it

@@ -29,6 +29,8 @@ On right-to-left pages cells are listed right to left.
 
 from __future__ import annotations
 
+import functools
+
 import re
 
 from .text import clean
@@ -323,7 +325,7 @@ def detect_tables(page, page_no: int, page_dict: dict, lines: list | None = None
     out: list[tuple] = []  # (bbox, rows)
     for box, segs in ruling_grids(page, rows, width, height):
         cells = grid_cells(box, segs, pieces)
-        build = (lambda b: grid_cells(b, segs, pieces)) if cells is not None else (lambda b: aligned_cells(b, rows))
+        build = functools.partial(grid_cells, segs=segs, pieces=pieces) if cells is not None else functools.partial(aligned_cells, rows=rows)
         if cells is None:  # booktabs (horizontal rules only): columns from the text
             cells = aligned_cells(box, rows)
         if cells is not None:
