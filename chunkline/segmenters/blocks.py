@@ -25,12 +25,20 @@ def is_quiet(b: Block) -> bool:
     return b.kind in ("paragraph", "other") and b.text.lstrip().startswith("<") and not _TAGS.sub("", b.text).strip()
 
 
+#: A clause number standing alone: "1.", "1.10.", "(b)", "(iv)", "A.", "§ 3".
+_CLAUSE_NUMBER = re.compile(r"(?:\d{1,3}(?:\.\d{1,3})*\.?|\((?:[a-z]{1,2}|[ivxlc]{1,6}|\d{1,3}|[A-Z])\)|[A-Z]\.|§+\s*\d+(?:\.\d+)*)")
+
+
 def opens_what_follows(b: Block) -> bool:
-    """A heading, or the number of a clause (the legal parser's ``list_item``
-    holding only its ``meta.enumerator``: "1.", "(b)").
+    """A heading, or the number of a clause: the legal parser's ``list_item``
+    holding only its ``meta.enumerator`` ("1.", "(b)"), or a sentence that is
+    nothing but such a number (a licence's numbered definitions, ``1.10.
+    "Modifications" means ...``, come out as the number and the definition).
 
     Why: such a block introduces the text after it, so no chunk may end on it."""
-    return b.kind == "heading" or (b.kind == "list_item" and "enumerator" in (b.meta or {}))
+    if b.kind == "heading" or (b.kind == "list_item" and "enumerator" in (b.meta or {})):
+        return True
+    return b.kind in ("sentence", "list_item") and _CLAUSE_NUMBER.fullmatch(b.text) is not None
 
 
 #: Kinds that head what follows them in a document's outline.

@@ -227,3 +227,50 @@ def test_a_colon_introducing_a_list_never_ends_a_chunk_when_the_first_item_fits(
     # a colon before prose (a block quotation) is an ordinary sentence end
     pd = parsed(b"The statute reads:\n\nA person commits theft when he takes property.\n")
     assert [c.text for c in segment(pd, parse_strategy("legal", max_tokens=8))][0] == "The statute reads:"
+
+
+#: A licence's numbered definitions: the number opens the line, the defined term follows on it.
+NUMBERED_DEFINITIONS = """1. Definitions
+--------------
+
+1.1. "Contributor"
+    means each individual or legal entity that creates, contributes to
+    the creation of, or owns Covered Software.
+
+1.2. "Contributor Version"
+    means the combination of the Contributions of others (if any) used
+    by a Contributor and that particular Contributor's Contribution.
+
+1.3. "Contribution"
+    means Covered Software of a particular Contributor.
+
+1.4. "Covered Software"
+    means Source Code Form to which the initial Contributor has attached
+    the notice in Exhibit A, the Executable Form of such Source Code
+    Form, and Modifications of such Source Code Form, in each case
+    including portions thereof.
+
+1.5. "Larger Work"
+    means a work that combines Covered Software with other material, in
+    a separate file or files, that is not Covered Software.
+"""
+
+
+def test_a_numbered_definitions_number_never_ends_a_chunk():
+    pd = parse_bytes(NUMBERED_DEFINITIONS.encode(), ParseContext("defs.legal.txt", None, ParseOptions(format="legal")))
+    # from 60 tokens up a heading, a number and the definition it opens fit together
+    for limit in (60, 80, 120):
+        chunks = segment(pd, parse_strategy("legal", max_tokens=limit))
+        check(pd, chunks, limit, "cl100k_base")
+        for c in chunks:
+            assert not re.search(r"(^|\n)\s*\d+(\.\d+)*\.\s*$", c.text), (limit, c.text)
+
+
+@pytest.mark.skipif(not Path("/usr/share/common-licenses/MPL-2.0").is_file(), reason="Debian's MPL-2.0 text is not installed")
+def test_mpl_definition_numbers_open_their_definitions():
+    pd = parse_bytes(Path("/usr/share/common-licenses/MPL-2.0").read_bytes(), ParseContext("MPL-2.0", None, ParseOptions(format="legal")))
+    for limit in (150, 200, 300):
+        chunks = segment(pd, parse_strategy("legal", max_tokens=limit))
+        check(pd, chunks, limit, "cl100k_base")
+        for c in chunks:
+            assert not re.search(r"(^|\n)\s*\d+(\.\d+)*\.\s*$", c.text), (limit, c.text[-80:])
