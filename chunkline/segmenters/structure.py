@@ -210,16 +210,26 @@ def _pack_section(text: str, units: list[_Unit], ctx: SegmentContext, p: Structu
             yield from _emit_group(text, [units[k] for k in ks], ctx, p)
             emitted = True
 
+    def captions(i: int) -> bool:
+        """Unit ``i`` is a table right after its caption, which is the last unit of the group."""
+        return units[i].block.kind == "table" and i > 0 and bool(group) and group[-1] == i - 1 and units[i - 1].block.kind == "caption"
+
     for i, u in enumerate(units):
         c = counts[i]
         is_table = u.block.kind == "table"
+        if captions(i) and len(group) > 1 and counts[i - 1] + c <= limit and (p.tables_alone or group_total + c > room_for(group[0])):
+            # a table's caption ("Table 1: ...") opens the table's chunk, not the end of the prose before it
+            group.pop()
+            group_total -= counts[i - 1]
+            yield from emit(group)
+            group, group_total = [i - 1], counts[i - 1]
         if group and c <= limit:
             only_heads = all(units[k].heading_level is not None for k in group)
             start_new = False
             if group_total + c > room_for(group[0]):
                 start_new = True
-            elif only_heads:
-                pass  # headings stay with what they open
+            elif only_heads or (group == [i - 1] and captions(i)):
+                pass  # headings stay with what they open; so does a table's caption
             elif u.heading_level is not None and subsection[i] <= limit and group_total + subsection[i] > limit:
                 start_new = True  # keep the whole subsection together in the next chunk
             elif p.tables_alone and (is_table or units[group[-1]].block.kind == "table"):
@@ -236,6 +246,9 @@ def _pack_section(text: str, units: list[_Unit], ctx: SegmentContext, p: Structu
             # this unit does not fit in a chunk (or not after the headings that
             # open it): those headings open its first piece, never standing alone
             heads = pop_heads(heads_room, u)
+            if not heads and captions(i) and counts[i - 1] <= limit // 4:
+                # a short caption opens the table's first piece (as headings do)
+                heads = [group.pop()]
             yield from emit(group)
             head_start = units[heads[0]].start if heads else u.start
             group, group_total = [], 0

@@ -15,7 +15,11 @@ without each segmenter spelling it out:
 2. **A chunk with no letter or digit never stands alone** (closing quotes
    or a brace alone, a fence line): it joins the previous chunk, else the next one,
    when the two fit the budget together.
-3. **``min_size``** (a soft floor): a chunk under it joins the previous chunk,
+3. **A caption never stands alone** ("Figure 2: ..." apart from its
+   figure, a table's caption before a table too large to share a chunk
+   with it): it joins the previous chunk, else the next, when the two fit
+   and their context stays true of the join (as for ``min_size``).
+4. **``min_size``** (a soft floor): a chunk under it joins the previous chunk,
    else the next, when the two fit and their context stays true of the join:
    the same ``context`` and ``section``, or contexts that are just section
    paths (``legal``'s "THE ISSUES > 1."), which become the common path.  What
@@ -74,6 +78,12 @@ class _Doc:
         if n > self.limit:
             return None
         return Span(s, e, n, keep.context, keep.section, keep.meta)
+
+    def caption_alone(self, sp: Span) -> bool:
+        """``sp`` holds nothing but captions ("Figure 3: ..." away from its figure)."""
+        s, e = trim(self.text, sp.start, sp.end)
+        inside = self.index.overlapping(s, e)
+        return bool(inside) and all(b.kind == "caption" for b in inside)
 
     def heading_tail(self, sp: Span) -> int | None:
         """Where the headings ending ``sp`` start, when its last content is
@@ -179,7 +189,7 @@ def _relabel(j: Span, a: Span, b: Span) -> Span:
 
 
 def tidy(parsed: ParsedDocument, spans: Iterable[Span], ctx: SegmentContext) -> list[Span]:
-    """The module's three rules applied to one document's spans, in order."""
+    """The module's four rules applied to one document's spans, in order."""
     spans = list(spans)
     if len(spans) < 2:
         return spans
@@ -188,6 +198,8 @@ def tidy(parsed: ParsedDocument, spans: Iterable[Span], ctx: SegmentContext) -> 
     if doc.content:
         spans = _lift_headings(doc, spans)
     spans = _absorb(doc, spans, lambda sp: _ALNUM.search(text, sp.start, sp.end) is None, same_context=False)
+    if doc.content and len(spans) > 1:
+        spans = _absorb(doc, spans, doc.caption_alone, same_context=True)
     floor = ctx.budget.min_size
     if floor and len(spans) > 1:
         spans = _absorb(doc, spans, lambda sp: doc.size(sp) < floor, same_context=True)

@@ -402,3 +402,66 @@ def test_overlap_never_starts_on_a_page_number_after_dot_leaders():
     assert found
     for _a, b, _s in found:
         assert re.match(r"\d+\.\d+ Topic", b.text), b.text[:40]
+
+
+def _doc(parts: list[tuple[str, str]]):
+    """A parsed document from (kind, text) blocks separated by blank lines, as the PDF parser emits them."""
+    from chunkline.core.records import Block, Document, ParsedDocument
+
+    text, blocks = "", []
+    for kind, body in parts:
+        start = len(text)
+        text += body + "\n\n"
+        meta = {}
+        if kind == "table":
+            rows, pos = [], start
+            for line in body.split("\n"):
+                rows.append((pos, pos + len(line)))
+                pos += len(line) + 1
+            meta = {"row_spans": rows}
+        blocks.append(Block(kind, start, start + len(body), body, section=("Results",), meta=meta))
+    return ParsedDocument(Document(id="d", source="d.pdf", format="pdf", sha256="0", text=text), tuple(blocks))
+
+
+TABLE = "\n".join(f"| model {i} | {i * 7} | {i * 3} |" for i in range(12))
+CAPTION = "Table 1: Performance of the models on the benchmark."
+
+
+@pytest.mark.parametrize("prose", [LONG[:900], "A short paragraph before the table."], ids=["long", "short"])
+def test_a_table_caption_opens_its_table_chunk(prose):
+    parsed = _doc([("paragraph", prose), ("caption", CAPTION), ("table", TABLE), ("paragraph", "After the table.")])
+    chunks = segment(parsed, parse_strategy("structure:max_tokens=256"))
+    verify(parsed.document.text, chunks)
+    (c,) = [c for c in chunks if "| model 0 |" in c.text]
+    assert c.text.startswith(CAPTION)
+    assert all(c.token_count <= 256 for c in chunks)
+
+
+def test_a_caption_opens_the_first_piece_of_a_table_over_budget():
+    parsed = _doc([("paragraph", "Some prose first."), ("caption", CAPTION), ("table", TABLE)])
+    chunks = segment(parsed, parse_strategy("structure:max_tokens=64"))
+    verify(parsed.document.text, chunks)
+    (c,) = [c for c in chunks if "| model 0 |" in c.text]
+    assert c.text.startswith(CAPTION)
+    assert all(c.token_count <= 64 for c in chunks)
+
+
+@pytest.mark.skipif(not PDFS.is_dir(), reason="../shared/pdfs not present")
+def test_pdf_table_captions_stay_with_their_tables():
+    """Qwen2's report: "Table 1: Architecture of Qwen2 ..." was the end of a chunk of prose, its table the next."""
+    path = PDFS / "pymupdf__test_4751.pdf"
+    parsed, chunks = _chunks(path.read_bytes(), "pdf", "structure", max_tokens=512)
+    for head in ("Table 1: Architecture of Qwen2", "Table 2: Performance of the 70B+", "Table 14: Performance of models in safety"):
+        (c,) = [c for c in chunks if head in c.text]
+        assert c.text.startswith(head) and "|" in c.text[len(head):], c.text[:200]
+
+
+
+@pytest.mark.skipif(not PDFS.is_dir(), reason="../shared/pdfs not present")
+def test_pdf_caption_alone_joins_a_neighbour_with_room():
+    """IBM redbook: "Table 3-1 summarizes these special registers ..." (a caption) was a chunk of its own."""
+    path = PDFS / "docling__redp5110_sampled.pdf"
+    parsed, chunks = _chunks(path.read_bytes(), "pdf", "structure", max_tokens=512)
+    caps = {b.text.strip() for b in parsed.blocks if b.kind == "caption"}
+    assert [c.text for c in chunks if c.text.strip() in caps] == []
+    assert all(c.token_count <= 512 for c in chunks)

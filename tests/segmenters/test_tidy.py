@@ -144,3 +144,26 @@ def test_min_size_merges_for_every_strategy(name):
     chunks = segment(parsed, st)
     verify(parsed.document.text, chunks)
     assert not [i for i, m in _flags(parsed, chunks, st) if m == "small_mergeable"]
+
+
+def test_a_figure_caption_alone_joins_a_neighbour_with_room():
+    """A chunk that is just "Figure 2: ..." joins the chunk before it (else after) when they fit together."""
+    from chunkline.core.records import Block, Document, ParsedDocument
+    from chunkline.core.tokenizers import get_sizer
+    from chunkline.segmenters.base import SegmentContext, Span, tidy_spans
+
+    parts = [("paragraph", "The tone hole is modelled as a T-circuit."), ("caption", "Figure 2: T-circuit equivalent for a tone hole."), ("paragraph", "The series impedance follows.")]
+    text, blocks = "", []
+    for kind, body in parts:
+        blocks.append(Block(kind, len(text), len(text) + len(body), body))
+        text += body + "\n\n"
+    parsed = ParsedDocument(Document(id="d", source="d.pdf", format="pdf", sha256="0", text=text), tuple(blocks))
+    strategy = parse_strategy("recursive:max_tokens=64")
+    ctx = SegmentContext(strategy.budget, get_sizer("cl100k_base"))
+    spans = [Span(b.start, b.end) for b in blocks]
+    out = tidy_spans(parsed, spans, ctx)
+    assert [(s.start, s.end) for s in out] == [(blocks[0].start, blocks[1].end), (blocks[2].start, blocks[2].end)]
+    # no room before it: it joins the chunk after it
+    tight = parse_strategy(f"recursive:max_tokens={get_sizer('cl100k_base').count(text[blocks[0].start:blocks[1].end]) - 1}")
+    out = tidy_spans(parsed, spans, SegmentContext(tight.budget, get_sizer("cl100k_base")))
+    assert [(s.start, s.end) for s in out] == [(blocks[0].start, blocks[0].end), (blocks[1].start, blocks[2].end)]
