@@ -22,7 +22,11 @@ h1{font-size:22px}h2{font-size:17px;margin-top:28px}
 table{border-collapse:collapse;font-size:12px}th,td{border:1px solid #ccc;padding:3px 6px;text-align:right}
 th{background:#f3f3f3}td.l,th.l{text-align:left}td.best{background:#d8f5d0;font-weight:600}
 .note{color:#555;font-size:12px}svg{background:#fff;border:1px solid #ddd;margin:6px 0}
-.legend span{display:inline-block;margin-right:14px;font-size:12px}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px}
+.legend span{display:inline-block;margin-right:14px;font-size:12px}
+.wide{overflow-x:auto;max-width:100%}
+th.c0,td.c0{position:sticky;left:0;z-index:1;background:#fff;min-width:18px}th.c0{background:#f3f3f3}
+th.c1,td.c1{position:sticky;left:30px;z-index:1;background:#fff;box-shadow:2px 0 0 #ccc}th.c1{background:#f3f3f3}
+th.rankby{background:#e4ecf7}td.rankby{font-weight:600}td.best.rankby{background:#d8f5d0}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px}
 """
 
 
@@ -50,19 +54,61 @@ def short_label(label: str, name: str) -> str:
 
 
 def _table(report: CompareReport) -> str:
-    metrics = [m for m in report.metric_names()]
-    out = ["<table><thead><tr><th>#</th><th class=l>strategy</th>"]
+    """Rank, strategy and the ranking metric first (readable without scrolling);
+    the other metrics follow, and the first two columns stay in view while the
+    table scrolls sideways inside its wrapper."""
+    names = report.metric_names()
+    metrics = ([report.rank_by] if report.rank_by in names else []) + [m for m in names if m != report.rank_by]
+    out = ["<table><thead><tr><th class=\"c0\">#</th><th class=\"l c1\">strategy</th>"]
     for m in metrics:
-        out.append(f"<th>{_e(m)}{_arrow(m)}</th>")
+        cls = " class=rankby" if m == report.rank_by else ""
+        out.append(f"<th{cls}>{_e(m)}{_arrow(m)}</th>")
     out.append("</tr></thead><tbody>")
     for r in report.results:
-        out.append(f"<tr><td>{r.rank}</td><td class=l title=\"{_e(r.label)}\">{_e(short_label(r.label, r.name))}</td>")
+        out.append(f"<tr><td class=\"c0\">{r.rank}</td><td class=\"l c1\" title=\"{_e(r.label)}\">{_e(short_label(r.label, r.name))}</td>")
         for m in metrics:
-            best = r.label in report.best.get(m, ())
-            out.append(f"<td{' class=best' if best else ''}>{_e(format_value(m, r.metrics.get(m)))}</td>")
+            classes = " ".join(c for c, on in (("best", r.label in report.best.get(m, ())), ("rankby", m == report.rank_by)) if on)
+            out.append(f"<td{f' class={chr(34)}{classes}{chr(34)}' if classes else ''}>{_e(format_value(m, r.metrics.get(m)))}</td>")
         out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)
+
+
+#: recall@k lines: a dash pattern and a marker shape per strategy besides the colour,
+#: so a line drawn over an identical one (auto and the strategy it chose) still shows both.
+_DASHES = ("", "7 4", "2 3", "10 3 2 3", "4 4", "1 5", "12 6", "6 2 2 2 2 2")
+_MARKERS = ("circle", "square", "triangle", "diamond", "down", "plus", "cross", "star")
+
+
+def _marker(shape: str, x: float, y: float, color: str, r: float = 3.5) -> str:
+    if shape == "circle":
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{color}"/>'
+    if shape == "square":
+        return f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r}" height="{2 * r}" fill="none" stroke="{color}" stroke-width="1.5"/>'
+    pts = {
+        "triangle": ((0, -r - 1), (r + 1, r), (-r - 1, r)),
+        "down": ((0, r + 1), (r + 1, -r), (-r - 1, -r)),
+        "diamond": ((0, -r - 1), (r + 1, 0), (0, r + 1), (-r - 1, 0)),
+        "star": ((0, -r - 1), (1.2, -1.2), (r + 1, 0), (1.2, 1.2), (0, r + 1), (-1.2, 1.2), (-r - 1, 0), (-1.2, -1.2)),
+    }.get(shape)
+    if pts is not None:
+        fill = "none" if shape in ("triangle", "down") else color
+        return f'<polygon points="{" ".join(f"{x + dx:.1f},{y + dy:.1f}" for dx, dy in pts)}" fill="{fill}" stroke="{color}" stroke-width="1.5"/>'
+    d = r + 1
+    if shape == "plus":
+        return f'<path d="M{x - d:.1f},{y:.1f}H{x + d:.1f}M{x:.1f},{y - d:.1f}V{y + d:.1f}" stroke="{color}" stroke-width="2"/>'
+    return f'<path d="M{x - d:.1f},{y - d:.1f}L{x + d:.1f},{y + d:.1f}M{x - d:.1f},{y + d:.1f}L{x + d:.1f},{y - d:.1f}" stroke="{color}" stroke-width="2"/>'
+
+
+def _line_legend(labels: Sequence[str]) -> str:
+    """The recall plot's legend: each strategy's colour, dash pattern and marker."""
+    items = []
+    for i, lab in enumerate(labels):
+        color, dash = _PALETTE[i % len(_PALETTE)], _DASHES[i % len(_DASHES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        items.append(f'<span><svg width="36" height="12" style="border:0;margin:0;vertical-align:middle"><line x1="1" y1="6" x2="35" y2="6" stroke="{color}" stroke-width="2"{dash_attr}/>'
+                     f'{_marker(_MARKERS[i % len(_MARKERS)], 18, 6, color, 3)}</svg> {_e(lab)}</span>')
+    return "<div class=legend>" + "".join(items) + "</div>"
 
 
 def _legend(labels: Sequence[str]) -> str:
@@ -119,24 +165,50 @@ def metric_bars_svg(report: CompareReport) -> str:
 
 
 def recall_svg(report: CompareReport) -> str:
-    """recall@k against k, one line per strategy (log-spaced k positions)."""
+    """recall@k against k, one line per strategy (log-spaced k positions): each
+    line has its own colour, dash pattern and marker, and is named at its right
+    end (names pushed apart where lines end at the same value)."""
     ks = sorted({int(k.split("@")[1]) for r in report.results for k in r.metrics if k.startswith("recall@")})
-    w, h, left, base = 640, 300, 50, 260
+    labels = [short_label(r.label, r.name) for r in report.results]
+    label_w = min(max((_label_width(f"{i + 1}. {lab}", 10) for i, lab in enumerate(labels)), default=0) + 16, 320)
+    plot_w, left, base = 610, 50, 260
+    right = left + plot_w - 30  # the x of the largest k
+    w, h = left + plot_w + label_w, max(300, 40 + 13 * len(labels))
     parts = [f'<svg class="plot" id="recall" width="{w}" height="{h}" viewBox="0 0 {w} {h}">']
     if not ks:
         return parts[0] + "</svg>"
-    xs = {k: left + (w - left - 30) * (i / max(len(ks) - 1, 1)) for i, k in enumerate(ks)}
+    xs = {k: left + (right - left) * (i / max(len(ks) - 1, 1)) for i, k in enumerate(ks)}
     for frac in (0.0, 0.25, 0.5, 0.75, 1.0):
         y = base - (base - 20) * frac
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{w - 20}" y2="{y:.1f}" stroke="#eee"/><text x="8" y="{y + 4:.1f}" font-size="10">{frac:.2f}</text>')
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right + 10}" y2="{y:.1f}" stroke="#eee"/><text x="8" y="{y + 4:.1f}" font-size="10">{frac:.2f}</text>')
     for k, x in xs.items():
         parts.append(f'<text x="{x - 4:.1f}" y="{base + 16}" font-size="11">{k}</text>')
-    parts.append(f'<text x="{w / 2:.0f}" y="{h - 4}" font-size="11">k</text>')
+    parts.append(f'<text x="{(left + right) / 2:.0f}" y="{base + 34}" font-size="11">k</text>')
+    ends: list[tuple[float, int]] = []
+    seen: dict[tuple[int, float], int] = {}  # (k, value) -> lines through that point so far
+    # the best-ranked strategy is drawn first (solid); the dashed lines after it let it show
+    # through their gaps, and a point several lines share is drawn 2.5 px lower per line before
     for i, r in enumerate(report.results):
-        pts = [(xs[k], base - (base - 20) * float(r.metrics.get(f"recall@{k}") or 0.0)) for k in ks]
-        color = _PALETTE[i % len(_PALETTE)]
-        parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in pts)}"><title>{_e(short_label(r.label, r.name))}</title></polyline>')
-        parts.extend(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"/>' for x, y in pts)
+        pts = []
+        for k in ks:
+            v = round(float(r.metrics.get(f"recall@{k}") or 0.0), 6)
+            tie = seen.get((k, v), 0)
+            seen[(k, v)] = tie + 1
+            pts.append((xs[k], base - (base - 20) * v + 2.5 * tie))
+        color, dash = _PALETTE[i % len(_PALETTE)], _DASHES[i % len(_DASHES)]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(f'<polyline class="recall-line" fill="none" stroke="{color}" stroke-width="2"{dash_attr} points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in pts)}"><title>{_e(labels[i])}</title></polyline>')
+        parts.extend(_marker(_MARKERS[i % len(_MARKERS)], x, y, color) for x, y in pts)
+        ends.append((pts[-1][1], i))
+    # direct labels at the right end, in the order of the lines' last values, at least 12 px apart
+    placed: list[tuple[float, int]] = []
+    for y, i in sorted(ends):
+        y = max(y + 4, placed[-1][0] + 12) if placed else y + 4
+        placed.append((y, i))
+    overflow = placed[-1][0] - (h - 4) if placed else 0
+    for y, i in placed:
+        y -= max(0.0, overflow)
+        parts.append(f'<text class="end-label" x="{right + 14}" y="{y:.1f}" font-size="10" fill="{_PALETTE[i % len(_PALETTE)]}">{i + 1}. {_e(labels[i])}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -148,7 +220,7 @@ def render(report: CompareReport) -> str:
     body.append(f"<p class=note>Ranked by <b>{_e(report.rank_by)}</b>; best value per column in green (↑ higher is better, ↓ lower). "
                 f"adaptive = mean of sc, bi, icc, dcc, references_completeness (Adaptive Chunking). Seconds: parse {report.seconds.get('parse', 0):.2f}, "
                 f"chunk {report.seconds.get('chunk', 0):.2f}, score {report.seconds.get('score', 0):.2f}.</p>")
-    body.append("<h2>Metrics</h2><div style=\"overflow-x:auto\">" + _table(report) + "</div>")
+    body.append("<h2>Metrics</h2><div class=wide>" + _table(report) + "</div>")
     avb = report.auto_vs_best
     if avb:
         line = f"auto {avb['metric']} = {format_value('', avb['auto'])} vs best single strategy {_e(avb['best_single'])} = {format_value('', avb['best_value'])}"
@@ -159,9 +231,10 @@ def render(report: CompareReport) -> str:
         if r.choices:
             body.append("<p class=note>auto chose: " + ", ".join(f"{_e(k)} for {v} document(s)" for k, v in sorted(r.choices.items(), key=lambda kv: -kv[1])) + "</p>")
     body.append("<h2>Chunk size distribution</h2>" + size_svg(report))
-    body.append("<h2>Quality metrics</h2>" + _legend(labels) + "<div style=\"overflow-x:auto\">" + metric_bars_svg(report) + "</div>")
+    body.append("<h2>Quality metrics</h2>" + _legend(labels) + "<div class=wide>" + metric_bars_svg(report) + "</div>")
     if report.questions:
-        body.append(f"<h2>Retrieval: recall@k ({report.questions} questions)</h2>" + _legend(labels) + recall_svg(report))
+        body.append(f"<h2>Retrieval: recall@k ({report.questions} questions)</h2>" + _line_legend([f"{i + 1}. {lab}" for i, lab in enumerate(labels)])
+                    + "<div class=wide>" + recall_svg(report) + "</div>")
     for err in report.document_errors:
         body.append(f"<p class=note>error: {_e(err)}</p>")
     return f"<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8><title>chunkline compare</title><style>{_CSS}</style></head><body>{''.join(body)}</body></html>\n"

@@ -117,7 +117,7 @@ def test_retrieval_on_emma_and_recall_plot(shared):
         assert 0.3 <= r.metrics["recall@5"] <= 1.0
         assert r.metrics["recall@1"] <= r.metrics["recall@5"] <= r.metrics["recall@20"]
     page = render(rep)
-    assert page.count("<svg") == 3 and 'id="recall"' in page
+    assert page.count("<svg class=\"plot\"") == 3 and 'id="recall"' in page
     # the names --rank-by is checked against up front are exactly a row's metrics
     for r, st in zip(rep.results, rep.results):
         assert list(r.metrics) == row_metric_names(parse_strategy(st.label), CompareOptions(paths=("x",), ks=(1, 2, 5, 10, 20)), True)
@@ -229,3 +229,30 @@ def test_show_defaults_to_the_best_single_and_the_next_that_differs():
     starts["z"] = (0, 10)
     assert [r.label for r in default_show_pair([auto, x, y, z], lambda r: starts[r.label])] == ["x", "y"]
     assert [r.label for r in default_show_pair([x, auto], lambda r: starts[r.label])] == ["x", "auto"]
+
+
+def test_report_table_opens_with_rank_strategy_and_the_ranking_metric(report):
+    """45 columns were cut off before the one the ranking is by: it now comes right after the strategy."""
+    page = render(report)
+    heads = re.findall(r"<th(?:\s[^>]*)?>([^<]*)", page[page.index("<table") :])
+    assert heads[:2] == ["#", "strategy"] and heads[2].split()[0] == report.rank_by
+    assert 'class="l c1"' in page and "position:sticky" in page  # rank and strategy stay in view while the table scrolls
+
+
+def test_recall_lines_with_equal_values_stay_distinguishable(report):
+    """auto and the strategy it picked have the same recall@k: one line hid the other."""
+    import dataclasses
+
+    from chunkline.scoring.report_html import recall_svg
+
+    curve = {"recall@1": 0.5, "recall@5": 0.75, "recall@20": 0.9}
+    rows = tuple(dataclasses.replace(r, metrics={**r.metrics, **curve}) for r in report.results)
+    svg = recall_svg(dataclasses.replace(report, results=rows, questions=10))
+    lines = re.findall(r'<polyline class="recall-line" fill="none" stroke="([^"]+)" stroke-width="2"(?: stroke-dasharray="([^"]+)")? points="([^"]+)"', svg)
+    assert len(lines) == len(rows) >= 3
+    assert len({(c, d) for c, d, _ in lines}) == len(lines), "two lines share colour and dash pattern"
+    assert len({pts for _, _, pts in lines}) == len(lines), "two lines drawn through the same points"
+    assert len({d for _, d, _ in lines}) == len(lines), "dash patterns repeat"
+    labels = re.findall(r'<text class="end-label" x="[\d.]+" y="([\d.]+)"', svg)
+    ys = sorted(float(y) for y in labels)
+    assert len(ys) == len(rows) and all(b - a >= 12 for a, b in zip(ys, ys[1:])), "end labels overlap"
