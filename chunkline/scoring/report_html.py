@@ -9,6 +9,7 @@ report's numbers (size histograms, metric bars, recall@k curves).
 from __future__ import annotations
 
 import html
+import re
 from typing import Sequence
 
 from .compare import CompareReport
@@ -46,10 +47,17 @@ def format_value(metric: str, v: float | None) -> str:
 
 
 def short_label(label: str, name: str) -> str:
-    """Display name: auto's candidate list is long, so it is summarised."""
+    """Display name: auto's candidate list is long, so it is summarised; when
+    its candidates have different budgets the summary names their range
+    (``auto:max_tokens=256..512``), not auto's own budget (the largest)."""
     if name == "auto" and "candidates=" in label:
         head, _, cands = label.partition("candidates=")
-        return f"{head.rstrip(',')} (best of {cands.count('|') + 1})"
+        head = head.rstrip(",")
+        for unit in ("max_tokens", "max_chars"):
+            sizes = sorted({int(m) for m in re.findall(rf"\b{unit}=(\d+)", cands)})
+            if len(sizes) > 1:
+                head = re.sub(rf"\b{unit}=\d+", f"{unit}={sizes[0]}..{sizes[-1]}", head)
+        return f"{head} (best of {cands.count('|') + 1})"
     return label
 
 

@@ -256,3 +256,14 @@ def test_recall_lines_with_equal_values_stay_distinguishable(report):
     labels = re.findall(r'<text class="end-label" x="[\d.]+" y="([\d.]+)"', svg)
     ys = sorted(float(y) for y in labels)
     assert len(ys) == len(rows) and all(b - a >= 12 for a, b in zip(ys, ys[1:])), "end labels overlap"
+
+
+def test_auto_over_mixed_budgets_is_labelled_with_their_range():
+    """auto over 256- and 512-token candidates was shown as "auto:max_tokens=512"."""
+    from chunkline.scoring.report_html import short_label
+
+    mixed = auto_strategy([parse_strategy(s) for s in ("fixed:max_tokens=256", "recursive:max_tokens=512", "sentence:max_tokens=512")])
+    assert mixed is not None
+    assert short_label(mixed.label, "auto") == "auto:max_tokens=256..512 (best of 3)"
+    same = auto_strategy([parse_strategy(s) for s in ("fixed:max_chars=900", "recursive:max_chars=900")])
+    assert same is not None and short_label(same.label, "auto") == "auto:max_chars=900 (best of 2)"
