@@ -381,6 +381,16 @@ class HfSizer(_TokenSizer):
 BUILTIN_TOKENIZERS: tuple[str, ...] = ("chars", "nws", "words", "cl100k_base", "o200k_base")
 
 
+_UNIT_WORDS = {"chars": "characters", "nws": "non-whitespace characters", "words": "words"}
+
+
+def unit_phrase(name: str) -> str:
+    """What a size in tokenizer ``name`` counts, for people: ``nws`` ->
+    "nws (non-whitespace characters)", ``cl100k_base`` -> "cl100k_base tokens"."""
+    words = _UNIT_WORDS.get(name)
+    return f"{name} ({words})" if words else f"{name} tokens"
+
+
 @functools.lru_cache(maxsize=16)
 def get_sizer(name: str) -> Sizer:
     """The Sizer for a tokenizer name or a ``tokenizer.json`` path (cached)."""

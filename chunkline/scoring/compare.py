@@ -96,6 +96,13 @@ class StrategyResult:
     histogram: tuple[int, ...]  # chunk counts per size bin (``CompareReport.bin_edges``)
     choices: Mapping[str, int] = field(default_factory=dict)  # auto: documents per chosen candidate
     rank: int = 0
+    unit: str = ""  # the tokenizer its sizes and budget count in (``ast`` alone defaults to nws)
+
+    @property
+    def unit_phrase(self) -> str:
+        from ..core.tokenizers import unit_phrase
+
+        return unit_phrase(self.unit) if self.unit else ""
 
 
 @dataclass(frozen=True)
@@ -142,6 +149,14 @@ class CompareReport:
             for k in r.metrics:
                 seen.setdefault(k, None)
         return list(seen)
+
+    def units_note(self) -> str:
+        """What the size columns count in: "sizes in cl100k_base tokens", or each
+        strategy's unit when they differ (``ast`` counts nws unless told)."""
+        units = {r.unit_phrase for r in self.results if r.unit}
+        if len(units) <= 1:
+            return f"sizes in {next(iter(units))}" if units else ""
+        return "sizes in each strategy's unit: " + "; ".join(f"{r.label.partition(',candidates=')[0]}: {r.unit_phrase}" for r in self.results if r.unit)
 
     def to_dict(self) -> dict[str, Any]:
         from ..core.jsonl import _plain
@@ -500,7 +515,7 @@ def compare(
                 if chunks and isinstance(chunks[0].meta.get("auto"), Mapping):
                     lab = chunks[0].meta["auto"]["chosen"]
                     choices[lab] = choices.get(lab, 0) + 1
-        results.append(StrategyResult(labels[i], st.name, st.params_hash, metrics, tuple(int(x) for x in hist), choices))
+        results.append(StrategyResult(labels[i], st.name, st.params_hash, metrics, tuple(int(x) for x in hist), choices, unit=st.budget.tokenizer))
         qscores[labels[i]] = qs
     known = {k for r in results for k in r.metrics}
     if rank_by not in known:

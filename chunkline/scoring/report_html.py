@@ -225,7 +225,8 @@ def render(report: CompareReport) -> str:
     """The whole page as a string."""
     labels = [short_label(r.label, r.name) for r in report.results]
     body = [f"<h1>chunkline compare: {report.documents} documents, {len(report.results)} strategies</h1>"]
-    body.append(f"<p class=note>Ranked by <b>{_e(report.rank_by)}</b>; best value per column in green (↑ higher is better, ↓ lower). "
+    units = report.units_note()
+    body.append(f"<p class=note>Ranked by <b>{_e(report.rank_by)}</b>; {_e(units) + '; ' if units else ''}best value per column in green (↑ higher is better, ↓ lower). "
                 f"adaptive = mean of sc, bi, icc, dcc, references_completeness (Adaptive Chunking). Seconds: parse {report.seconds.get('parse', 0):.2f}, "
                 f"chunk {report.seconds.get('chunk', 0):.2f}, score {report.seconds.get('score', 0):.2f}.</p>")
     body.append("<h2>Metrics</h2><div class=wide>" + _table(report) + "</div>")

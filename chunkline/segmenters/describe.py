@@ -6,9 +6,9 @@ import dataclasses
 from typing import Any
 
 from ..parsers.base import PARSERS
-from .base import SEGMENTERS
+from .base import SEGMENTERS, Strategy
 
-__all__ = ["describe_parsers", "describe_strategies"]
+__all__ = ["describe_parsers", "describe_strategies", "unit_note"]
 
 
 def describe_strategies() -> list[dict[str, Any]]:
@@ -33,3 +33,19 @@ def describe_strategies() -> list[dict[str, Any]]:
 
 def describe_parsers() -> list[dict[str, Any]]:
     return [{"name": n, "extensions": list(p.extensions), "summary": p.summary} for n, p in PARSERS.items()]
+
+
+def unit_note(strategy: Strategy, tokenizer_named: bool) -> str | None:
+    """A strategy whose own default unit is not cl100k tokens (``ast``: nws),
+    when the user gave no ``--tokenizer`` (nor ``--max-chars``): one line
+    saying what ``--max-tokens`` counts, since ``compare`` and every other
+    strategy count cl100k tokens; None otherwise."""
+    from ..core.tokenizers import unit_phrase
+
+    own = strategy.spec.default_tokenizer
+    tok = strategy.budget.tokenizer
+    if tokenizer_named or own in (None, "cl100k_base") or tok != own:
+        return None
+    return (f"strategy {strategy.name} counts --max-tokens {strategy.budget.max_size} in {unit_phrase(tok)}, "
+            f"not cl100k_base tokens as the other strategies and compare do; give --tokenizer cl100k_base to count tokens")
+

@@ -391,3 +391,22 @@ def test_shared_options_have_one_help_text():
     for flag in ("--include", "--exclude", "--encoding", "--decode-errors", "--timeout", "--no-gitignore"):
         assert chunk[flag] == parse[flag], flag
     assert "[CLS]" in chunk["--tokenizer"]
+
+
+def test_ast_says_once_which_unit_max_tokens_counts(tmp_path):
+    """-s ast silently counted --max-tokens in non-whitespace characters, compare in cl100k tokens."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(3):
+        (src / f"m{i}.py").write_text(f"def f{i}(x):\n    return x + {i}\n")
+    r = run("chunk", src, "-s", "ast", "--max-tokens", "200", "-o", tmp_path / "a.jsonl")
+    assert r.returncode == 0, r.stderr
+    err = r.stderr.decode()
+    assert err.count("strategy ast counts --max-tokens 200 in nws (non-whitespace characters)") == 1, err
+    assert "--tokenizer cl100k_base" in err
+    for extra in (("--tokenizer", "nws"), ("--tokenizer", "cl100k_base"), ("--max-chars", "200"), ("-q",)):
+        args = ("--max-tokens", "200") if extra[0] != "--max-chars" else ()
+        r = run("chunk", src, "-s", "ast", *args, *extra, "-o", tmp_path / "b.jsonl")
+        assert r.returncode == 0 and b"counts --max-tokens" not in r.stderr, (extra, r.stderr)
+    r = run("chunk", src, "-s", "recursive", "--max-tokens", "200", "-o", tmp_path / "c.jsonl")
+    assert b"counts --max-tokens" not in r.stderr

@@ -88,3 +88,14 @@ def test_without_docs_the_sources_the_records_name_are_the_documents(tmp_path, c
     gone.write_text(json.dumps({"text": "x", "source": str(tmp_path / "nope.txt")}) + "\n")
     assert main(["score", str(gone), "--json", "-q"]) == ExitCode.OK
     assert json.loads(capsys.readouterr().out)["documents"] == 0
+
+
+
+def test_score_names_the_unit_in_words(tmp_path, capsys):
+    """"sizes in nws" said nothing to someone who never chose nws (ast's default unit)."""
+    import re
+
+    doc, chunks, _ = _setup(tmp_path)
+    assert main(["score", chunks, "--docs", doc, "--tokenizer", "nws"]) == ExitCode.OK
+    err = re.sub(r"\s+", " ", capsys.readouterr().err)
+    assert "sizes in nws (non-whitespace characters)" in err

@@ -267,3 +267,13 @@ def test_auto_over_mixed_budgets_is_labelled_with_their_range():
     assert short_label(mixed.label, "auto") == "auto:max_tokens=256..512 (best of 3)"
     same = auto_strategy([parse_strategy(s) for s in ("fixed:max_chars=900", "recursive:max_chars=900")])
     assert same is not None and short_label(same.label, "auto") == "auto:max_chars=900 (best of 2)"
+
+
+def test_compare_labels_the_unit_sizes_count_in(report):
+    """ast alone counts nws: a table mixing it with token budgets says each row's unit."""
+    assert report.units_note() == "sizes in cl100k_base tokens"
+    assert "sizes in cl100k_base tokens" in render(report)
+    mixed = compare(CompareOptions(paths=(str(EXAMPLES / "textwrap.py"),), strategies=(parse_strategy("ast:max_tokens=400"), parse_strategy("recursive:max_tokens=128")),
+                                   semantic=False, boundaries=False, include_auto=False))
+    note = mixed.units_note()
+    assert "ast:max_tokens=400: nws (non-whitespace characters)" in note and "recursive:max_tokens=128: cl100k_base tokens" in note

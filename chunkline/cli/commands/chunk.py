@@ -109,6 +109,13 @@ def execute(
         incremental=incremental,
         shard_bytes=max(1, int(shard_mb * 1024 * 1024)),
     )
+    if not quiet:
+        from ...segmenters.describe import unit_note
+        from .._common import say
+
+        note = unit_note(opts.strategy, tokenizer_named=tokenizer is not None or max_chars is not None or "tokenizer=" in strategy or "max_chars=" in strategy)
+        if note:
+            say("note", note)
     rep = Reporter(quiet, verbose, "chunking")
     with rep.running():
         summary = run_chunk(opts, on_start=rep.start, on_result=rep.result, shown=flag)

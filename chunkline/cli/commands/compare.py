@@ -43,7 +43,8 @@ def _render(report, columns: tuple[str, ...]) -> None:
     title = f"chunkline compare: {report.documents} documents, ranked by {report.rank_by}"
     if report.questions:
         title += f" ({report.questions} questions, {report.settings.get('retriever')})"
-    table = Table(title=title, caption="green: best per column; ↑ higher is better, ↓ lower", show_lines=False)
+    caption = "; ".join(x for x in (report.units_note(), "green: best per column; ↑ higher is better, ↓ lower") if x)
+    table = Table(title=title, caption=caption, show_lines=False)
     table.add_column("#", justify="right")
     table.add_column("strategy", no_wrap=True)
     for c in cols:

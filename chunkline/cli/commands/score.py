@@ -46,10 +46,12 @@ def _render(report, per_document: bool = False) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from ...core.tokenizers import unit_phrase
+
     console = Console(stderr=True)
     m = report.metrics
     loc = report.located
-    head = f"{report.records} chunks, {report.documents} documents, sizes in {report.size.tokenizer}"
+    head = f"{report.records} chunks, {report.documents} documents, sizes in {unit_phrase(report.size.tokenizer)}"
     if report.documents:
         head += f"; located by offsets {loc.get('offsets', 0)}, by search {loc.get('search', 0)}, whitespace-relaxed {loc.get('relaxed', 0)}, not located {report.unlocated}"
     table = Table(title=f"chunkline score: {report.chunks_file}", caption=head, show_lines=False)
