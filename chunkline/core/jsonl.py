@@ -43,7 +43,7 @@ def _float(value: float) -> Any:
 _FIELDS: dict[type, tuple[str, ...]] = {}  # dataclass type -> field names; () for other types
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """JSON-ready form of a record: dataclasses and mappings to dicts, tuples to
     lists, floats rounded to 6 places (NaN to null).  Scalars return first and
     field names are looked up once per type: this runs for every value of
@@ -58,11 +58,11 @@ def _plain(value: Any) -> Any:
         names = tuple(f.name for f in dataclasses.fields(value)) if dataclasses.is_dataclass(value) and not isinstance(value, type) else ()
         _FIELDS[t] = names
     if names:
-        return {n: _plain(getattr(value, n)) for n in names}
+        return {n: plain(getattr(value, n)) for n in names}
     if isinstance(value, dict) or hasattr(value, "items"):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     if isinstance(value, float):
         return _float(value)
     return value
@@ -70,7 +70,7 @@ def _plain(value: Any) -> Any:
 
 def record_to_dict(record: Any, exclude: Iterable[str] = ()) -> dict[str, Any]:
     """A record as a plain dict in field order (dict keys of ``meta`` are sorted)."""
-    out = _plain(record)
+    out = plain(record)
     for key in exclude:
         out.pop(key, None)
     if isinstance(out.get("meta"), dict):

@@ -117,9 +117,9 @@ class ScoreReport:
         return all(t.passed for t in self.thresholds)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..core.jsonl import _plain
+        from ..core.jsonl import plain
 
-        d = _plain(self)
+        d = plain(self)
         d["passed"] = self.passed
         return d
 

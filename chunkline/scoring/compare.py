@@ -159,9 +159,9 @@ class CompareReport:
         return "sizes in each strategy's unit: " + "; ".join(f"{r.label.partition(',candidates=')[0]}: {r.unit_phrase}" for r in self.results if r.unit)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..core.jsonl import _plain
+        from ..core.jsonl import plain
 
-        return _plain(self)
+        return plain(self)
 
 
 # ----------------------------------------------------------------- strategies

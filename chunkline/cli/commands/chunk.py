@@ -10,7 +10,7 @@ from ...segmenters.base import SEGMENTERS, parse_strategy
 from .. import options as o
 from ..app import flag
 from .. import llm_flags
-from .._common import Reporter, resolve_paths
+from ..reporting import Reporter, resolve_paths
 
 if TYPE_CHECKING:
     import typer
@@ -111,7 +111,7 @@ def execute(
     )
     if not quiet:
         from ...segmenters.describe import unit_note
-        from .._common import say
+        from ..reporting import say
 
         note = unit_note(opts.strategy, tokenizer_named=tokenizer is not None or max_chars is not None or "tokenizer=" in strategy or "max_chars=" in strategy)
         if note:

@@ -14,7 +14,7 @@ import typer
 from ...core.errors import ExitCode, UsageError
 from .. import options as o
 from ..app import flag
-from .._common import Reporter, parse_cutoffs, say
+from ..reporting import Reporter, parse_cutoffs, say
 from ._stdout import emit
 
 #: Columns of the terminal table (all metrics go to --json/--csv/--report).

@@ -9,7 +9,7 @@ import typer
 from ...run import ParseRunOptions, run_parse
 from .. import options as o
 from ..app import flag
-from .._common import Reporter, resolve_paths
+from ..reporting import Reporter, resolve_paths
 
 
 def register(app: typer.Typer) -> None:

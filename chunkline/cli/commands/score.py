@@ -17,7 +17,7 @@ from ...core.errors import ExitCode
 from .. import options as o
 from ..app import flag
 from .. import llm_flags
-from .._common import parse_cutoffs
+from ..reporting import parse_cutoffs
 from ._stdout import emit
 
 # ---------------------------------------------------------------- rendering (stderr)
@@ -95,7 +95,7 @@ def _render(report, per_document: bool = False) -> None:
 
 def _notes(report, quiet: bool) -> None:
     """Lines after the table.  Errors and missed thresholds print even with --quiet: they explain the exit code."""
-    from .._common import say
+    from ..reporting import say
 
     for err in report.document_errors:
         say("error", err)
