@@ -451,7 +451,7 @@ def score(
     comparison of retrieval (``report.comparison``).  Documents given as paths
     that cannot be parsed are listed in ``report.document_errors``.
     """
-    from .scoring.api import ScoreOptions, score_records
+    from .scoring.api import ScoreOptions, score_budget, score_records
 
     if max_tokens is not None and max_chars is not None:
         raise UsageError("give either max_tokens or max_chars, not both", "max_tokens", also=("max_chars",))
@@ -462,6 +462,7 @@ def score(
     base = _records(baseline, "baseline") if baseline is not None else None
     base_label = (os.fspath(baseline) if isinstance(baseline, (str, os.PathLike)) else "<baseline>") if baseline is not None else None
     docs, doc_errors = _documents(documents)
+    unit, max_size = score_budget(max_tokens, max_chars, tokenizer)
     opts = ScoreOptions(
         chunks=str(label),
         docs=tuple(p.document.source for p in docs),
@@ -470,8 +471,8 @@ def score(
         ks=tuple(sorted(set(ks))),
         retriever=retriever,
         embedder=embedder,
-        tokenizer=("chars" if max_chars is not None and tokenizer is None else tokenizer),
-        max_size=max_chars if max_chars is not None else max_tokens,
+        tokenizer=unit,
+        max_size=max_size,
         min_size=min_size,
         semantic=semantic,
         boundaries=boundaries,

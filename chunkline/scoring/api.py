@@ -50,6 +50,14 @@ def check_metric_settings(k: int, retriever: str, embedder: str) -> None:
     _check_embedder(embedder)
 
 
+def score_budget(max_tokens: int | None, max_chars: int | None, tokenizer: str | None) -> tuple[str | None, int | None]:
+    """``(tokenizer, max_size)`` of ``ScoreOptions`` from a token or character budget: a
+    character budget counts in ``chars`` unless a tokenizer is named."""
+    if max_chars is not None:
+        return (tokenizer or "chars"), max_chars
+    return tokenizer, max_tokens
+
+
 @dataclass(frozen=True)
 class ScoreOptions:
     """What to score and how.  ``max_size``/``min_size`` are the budget in

@@ -148,9 +148,11 @@ def register(app: typer.Typer) -> None:
     ) -> int:
         """Score a chunking: size, coverage, integrity, cohesion, boundaries; retrieval with --questions."""
         from ...scoring import ScoreOptions, score
+        from ...scoring.api import score_budget
         from ...scoring.thresholds import parse_thresholds
 
         cutoffs = parse_cutoffs(ks, max_tokens, max_chars)
+        unit, max_size = score_budget(max_tokens, max_chars, tokenizer)
         opts = ScoreOptions(
             chunks=chunks,
             docs=tuple(docs or ()),
@@ -160,8 +162,8 @@ def register(app: typer.Typer) -> None:
             ks=cutoffs,
             retriever=retriever,
             embedder=embedder,
-            tokenizer=("chars" if max_chars is not None and tokenizer is None else tokenizer),
-            max_size=max_chars if max_chars is not None else max_tokens,
+            tokenizer=unit,
+            max_size=max_size,
             min_size=min_size,
             semantic=semantic,
             boundaries=boundaries,
