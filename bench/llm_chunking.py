@@ -183,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--lm", action="store_true", help="also score --lm on Emma (MoC metrics from the model)")
     ap.add_argument("--no-contextualize", action="store_true")
     ap.add_argument("--no-emma", action="store_true", help="Choi only")
+    ap.add_argument("--no-choi", action="store_true", help="Emma only")
     ap.add_argument("--rerun", action="store_true", help="run everything again from the cache (must make zero requests)")
     ap.add_argument("--json", type=Path, default=None, help="also write the rows as JSON lines here")
     args = ap.parse_args(argv)
@@ -206,15 +207,16 @@ def main(argv: list[str] | None = None) -> int:
         passes = ["cold", "rerun from cache"] if args.rerun else ["cold"]
         all_rows = []
         for p in passes:
-            rows = run_choi(docs, specs)
+            rows = [] if args.no_choi else run_choi(docs, specs)
             if not args.no_emma:
                 rows += run_emma(doc, questions, nq, specs, settings, args.lm, not args.no_contextualize, tmp)
             for r in rows:
                 r["pass"] = p
             all_rows += rows
             print(f"\n## {p}: model {args.llm_model or '(server default)'} at {url}, budget {args.max_tokens} cl100k tokens")
-            print(f"\nChoi set 1, first {len(docs)} documents\n")
-            print(table([r for r in rows if r["set"] == "choi"], ["strategy", "pk", "windowdiff", "chunks", "fallbacks", "requests", "cached", "prompt_tokens", "completion_tokens", "seconds_per_doc"]))
+            if not args.no_choi:
+                print(f"\nChoi set 1, first {len(docs)} documents\n")
+                print(table([r for r in rows if r["set"] == "choi"], ["strategy", "pk", "windowdiff", "chunks", "fallbacks", "requests", "cached", "prompt_tokens", "completion_tokens", "seconds_per_doc"]))
             if args.no_emma:
                 continue
             print(f"\nEmma, first {rows[-1]['chars']:,} characters, {nq} questions (BM25)\n")
