@@ -74,7 +74,11 @@ class FakeLLM:
     overrides for the next requests: ``("status", 500[, body])``, ``("reply", text)``,
     ``("garbage", body)``; ``logprobs = False`` drops log-probabilities,
     ``shifted = True`` gives numbers low ones (as a misaligned server does).
-    ``requests`` counts requests; ``headers`` keeps the last request's headers.
+    ``schema_formats``: the ``response_format`` types honoured (the answer is then
+    ``{"answer": n}`` within the schema's enum); another type is ignored, or
+    answered with ``format_status`` when set (llama-cpp-python: 500).
+    ``requests`` counts requests; ``bodies`` keeps their JSON bodies;
+    ``headers`` keeps the last request's headers.
     """
 
     def __init__(self) -> None:
@@ -86,6 +90,9 @@ class FakeLLM:
         fake = self
         self.script: list = []
         self.requests = 0
+        self.bodies: list[dict] = []
+        self.schema_formats: set[str] = set()
+        self.format_status: int | None = None
         self.paths: list[str] = []
         self.headers: dict = {}
         self.logprobs = True
@@ -109,6 +116,7 @@ class FakeLLM:
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
                 with fake.lock:
                     fake.requests += 1
+                    fake.bodies.append(body)
                     fake.paths.append(self.path)
                     fake.headers = dict(self.headers)
                     step = fake.script.pop(0) if fake.script else None
@@ -117,11 +125,19 @@ class FakeLLM:
                 if step and step[0] == "garbage":
                     return self._send(200, step[1].encode())
                 if self.path.endswith("/chat/completions"):
+                    text = body["messages"][-1]["content"]
+                    ids = re.findall(r"^ID (\d+):", text, re.M)
+                    rf = body.get("response_format") or {}
+                    kind = rf.get("type", "text")
+                    if kind not in ("text", *fake.schema_formats) and fake.format_status is not None:
+                        return self._send(fake.format_status, b'{"error": {"message": "response_format.type: Input should be text or json_object"}}')
                     if step and step[0] == "reply":
                         reply = step[1]
+                    elif kind in fake.schema_formats:
+                        schema = rf["json_schema"]["schema"] if kind == "json_schema" else rf["schema"]
+                        enum = schema["properties"]["answer"]["enum"]
+                        reply = json.dumps({"answer": int(ids[len(ids) // 2]) if len(ids) >= 2 else enum[-1]})
                     else:
-                        text = body["messages"][-1]["content"]
-                        ids = re.findall(r"^ID (\d+):", text, re.M)
                         reply = f"Answer: ID {ids[len(ids) // 2]}" if len(ids) >= 2 else "A passage from a test document. It is short."
                     out = {"choices": [{"index": 0, "message": {"role": "assistant", "content": reply}, "finish_reason": "stop"}],
                            "usage": {"prompt_tokens": 10, "completion_tokens": 3}}
@@ -156,6 +172,9 @@ class FakeLLM:
         with self.lock:
             self.script.clear()
             self.requests = 0
+            self.bodies.clear()
+            self.schema_formats = set()
+            self.format_status = None
             self.paths.clear()
             self.logprobs = True
             self.shifted = False

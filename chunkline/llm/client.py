@@ -1,7 +1,8 @@
 """One client for every OpenAI-compatible server (llama.cpp, llama-cpp-python, Ollama, vLLM, hosted).
 
-Two calls: ``chat`` (``/v1/chat/completions``, temperature 0) and
-``prompt_logprobs`` (``/v1/completions`` with ``echo`` and ``logprobs``: the
+Three calls: ``chat`` (``/v1/chat/completions``, temperature 0), ``chat_json``
+(the same with the answer constrained to a JSON schema where the server can
+do that) and ``prompt_logprobs`` (``/v1/completions`` with ``echo`` and ``logprobs``: the
 log-probability of every prompt token, which perplexity needs).  Each
 request goes through the response cache first: a cached request opens no
 connection.  429 and 5xx answers and time-outs are retried with exponential
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence, TypeVar
 
 from .cache import ResponseCache, cache_key
-from .errors import LLMHTTPError, LLMNoAnswer, LLMUnreachable, LLMUnsupported
+from .errors import LLMError, LLMHTTPError, LLMNoAnswer, LLMUnreachable, LLMUnsupported
 from .settings import LLMSettings, api_key
 
 T = TypeVar("T")
@@ -41,6 +42,14 @@ PROBE = ", ".join(str(i) for i in range(1, 31))
 PROBE_FLOOR = -4.0
 #: What a server must offer for perplexity, named in the error when it does not.
 LOGPROBS_NEEDED = "prompt log-probabilities (/v1/completions with echo=true and logprobs; llama-cpp-python needs --logits_all true)"
+#: How a chat request asks for a schema-constrained answer, in the order they are tried:
+#: OpenAI's ``json_schema`` (OpenAI, vLLM, Ollama, llama-server) and llama.cpp's
+#: ``json_object`` + ``schema`` (llama-cpp-python, llama-server); ``text`` when neither is honoured.
+ANSWER_FORMATS = ("json_schema", "json_object", "text")
+#: The format probe (``LLMClient.answer_format``): a schema that allows only 3 or 7, so a
+#: server that honours schemas cannot answer anything else.
+FORMAT_PROBE_SCHEMA = {"type": "object", "properties": {"answer": {"type": "integer", "enum": [3, 7]}}, "required": ["answer"], "additionalProperties": False}
+FORMAT_PROBE_MESSAGES = [{"role": "user", "content": 'Answer in JSON, as {"answer": N}: what is three plus four?'}]
 
 
 @dataclass
@@ -102,6 +111,8 @@ class LLMClient:
         self.usage = Usage()
         self._aligned = False
         self._align_lock = threading.Lock()
+        self._format: str | None = None
+        self._format_lock = threading.Lock()
 
     # ------------------------------------------------------------ requests
 
@@ -111,16 +122,21 @@ class LLMClient:
             body["model"] = self.settings.model
         return body
 
-    def post(self, path: str, body: dict[str, Any], source: str, valid: Callable[[dict], bool], unsupported: bool = False) -> dict:
+    def post(
+        self, path: str, body: dict[str, Any], source: str, valid: Callable[[dict], bool], unsupported: bool = False, retries: int | None = None,
+        cached: bool = True,
+    ) -> dict:
         """The JSON answer to ``body`` at ``path``: from the cache, else from the server (then cached).
 
         ``valid`` says whether a 200 answer is usable; an unusable one is
         retried like a 5xx and, if it never improves, is ``LLMNoAnswer``.
         ``unsupported``: a 400/404/422/501 means the server lacks the feature
-        (``LLMUnsupported``) rather than a plain HTTP error.
+        (``LLMUnsupported``) rather than a plain HTTP error.  ``retries``
+        overrides the settings' count (probes try once); ``cached=False``
+        neither reads nor writes the cache (a probe's answer belongs to one server).
         """
         key = cache_key(path, body)
-        if self.cache is not None:
+        if self.cache is not None and cached:
             hit = self.cache.get(key)
             if hit is not None and valid(hit):
                 self.usage.add(cached=1)
@@ -134,7 +150,8 @@ class LLMClient:
             headers["Authorization"] = "Bearer " + k
         last = ""
         wait = s.backoff
-        for attempt in range(s.retries + 1):
+        tries = (s.retries if retries is None else retries) + 1
+        for attempt in range(tries):
             if attempt:
                 time.sleep(min(MAX_BACKOFF, wait))
             wait = s.backoff * (2**attempt)
@@ -173,20 +190,72 @@ class LLMClient:
             usage = answer.get("usage")
             u: dict[str, Any] = usage if isinstance(usage, dict) else {}
             self.usage.add(prompt_tokens=_int(u.get("prompt_tokens")), completion_tokens=_int(u.get("completion_tokens")))
-            if self.cache is not None:
+            if self.cache is not None and cached:
                 self.cache.put(key, answer)
             return answer
         if last.startswith("no answer"):
-            raise LLMUnreachable(source, f"LLM endpoint {self.base}: {last} (tried {s.retries + 1} times)")
+            raise LLMUnreachable(source, f"LLM endpoint {self.base}: {last} (tried {tries} times)")
         if last.startswith("unusable"):
             raise LLMNoAnswer(source, f"the model never gave a usable answer: {last}")
-        raise LLMHTTPError(source, f"LLM request failed after {s.retries + 1} tries: {last}")
+        raise LLMHTTPError(source, f"LLM request failed after {tries} tries: {last}")
 
     def chat(self, messages: Sequence[dict[str, str]], source: str, max_tokens: int = 64) -> str:
         """The assistant's reply text (temperature 0)."""
         body = self._body(messages=list(messages), max_tokens=max_tokens)
         answer = self.post("/v1/chat/completions", body, source, _has_message)
         return answer["choices"][0]["message"]["content"]
+
+    def chat_json(self, messages: Sequence[dict[str, str]], schema: dict[str, Any], source: str, max_tokens: int = 64) -> tuple[str, str]:
+        """The reply text and the answer format used (``ANSWER_FORMATS``): the
+        answer is constrained to ``schema`` when the server honours one of the
+        two schema formats (``answer_format``), else it is free text (``"text"``)
+        and the caller parses it as such."""
+        fmt = self.answer_format(source)
+        body = self._body(messages=list(messages), max_tokens=max_tokens)
+        if fmt != "text":
+            body["response_format"] = response_format(fmt, schema)
+        answer = self.post("/v1/chat/completions", body, source, _has_message)
+        return answer["choices"][0]["message"]["content"], fmt
+
+    def answer_format(self, source: str) -> str:
+        """How this server takes a JSON schema for the answer, found once per
+        client by a probe: the first of ``json_schema`` and ``json_object`` +
+        ``schema`` whose answer obeys ``FORMAT_PROBE_SCHEMA``, else ``text``.
+
+        Servers reject an unknown format in different ways (400, 422, or a 500
+        from llama-cpp-python's validation) and some accept one but ignore the
+        schema, so a format counts only when its answer obeys the schema; each
+        probe is tried once.  An unreachable endpoint is still an error.  The
+        outcome is cached under the endpoint's URL and the model (a capability
+        of that server, unlike answers), so a rerun from the cache sends no probe."""
+        if self._format is None:
+            with self._format_lock:
+                if self._format is None:
+                    self._format = self._probe_format(source)
+        return self._format
+
+    def _probe_format(self, source: str) -> str:
+        key = cache_key("answer-format", {"url": self.base, "model": self.settings.model})
+        if self.cache is not None:
+            hit = self.cache.get(key)
+            if hit is not None and hit.get("format") in ANSWER_FORMATS:
+                self.usage.add(cached=1)
+                return str(hit["format"])
+        found = "text"
+        for fmt in ANSWER_FORMATS[:-1]:
+            body = self._body(messages=FORMAT_PROBE_MESSAGES, max_tokens=16, response_format=response_format(fmt, FORMAT_PROBE_SCHEMA))
+            try:
+                answer = self.post("/v1/chat/completions", body, source, _has_message, retries=0, cached=False)
+            except LLMUnreachable:
+                raise
+            except LLMError:
+                continue
+            if json_field(answer["choices"][0]["message"]["content"], "answer") in (3, 7):
+                found = fmt
+                break
+        if self.cache is not None:
+            self.cache.put(key, {"format": found})
+        return found
 
     def prompt_logprobs(self, prompt: str, source: str) -> PromptLogprobs:
         """Log-probabilities of every token of ``prompt`` (one token is generated and ignored).
@@ -239,6 +308,22 @@ class LLMClient:
             return [fn(x) for x in items]
         with ThreadPoolExecutor(max_workers=min(self.settings.concurrency, len(items))) as pool:
             return list(pool.map(fn, items))
+
+
+def response_format(fmt: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """The ``response_format`` of a chat request for one of the schema formats of ``ANSWER_FORMATS``."""
+    if fmt == "json_schema":
+        return {"type": "json_schema", "json_schema": {"name": "answer", "strict": True, "schema": schema}}
+    return {"type": "json_object", "schema": schema}
+
+
+def json_field(reply: str, name: str) -> Any:
+    """``reply`` parsed as a JSON object's field ``name`` (None when the reply is no such object)."""
+    try:
+        obj = json.loads(reply.strip())
+    except ValueError:
+        return None
+    return obj.get(name) if isinstance(obj, dict) else None
 
 
 def _int(v: Any) -> int:

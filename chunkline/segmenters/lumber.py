@@ -8,6 +8,15 @@ numbered ``ID <n>``, with the paper's instruction to name the first
 paragraph (not the first one) where the content clearly changes.  The chunk
 ends before the named paragraph and the next window starts there.
 
+**Answer format.**  With ``structured`` (the default) and a server that
+honours a JSON schema for the answer (``LLMClient.answer_format``: OpenAI's
+``json_schema`` or llama.cpp's ``json_object`` + ``schema``), the reply is
+constrained to ``{"answer": <ID>}`` with the IDs the model may name (the
+window's, but its first), so every request yields a boundary even from a
+model too small to follow the format; the instruction then asks for that
+JSON instead of ``Answer: ID XXXX``.  Otherwise (or with ``structured=false``)
+the prompt and the reply are the paper's free text, read by ``parse_answer``.
+
 **Fallback rule.**  A reply that names no paragraph of the window after its
 first (no number, a number out of range, the first one) does not stop the
 run: the chunk then takes the window's paragraphs but the last (all of them
@@ -28,7 +37,7 @@ from dataclasses import dataclass
 
 from ..core.records import ParsedDocument
 from ..core.tokenizers import get_sizer
-from ..llm.client import get_client
+from ..llm.client import get_client, json_field
 from ..llm.settings import LLMOptions
 from ._llm import block_units, held
 from .base import SegmentContext
@@ -41,6 +50,11 @@ PROMPT = (
     "Additional Considerations: Avoid very long groups of paragraphs. Aim for a good balance between identifying "
     "content shifts and keeping groups manageable."
 )
+#: The same instruction when the answer is constrained to JSON (the output line asks for that JSON).
+PROMPT_JSON = PROMPT.replace(
+    "Output: Return the ID of the paragraph with the content shift as in the exemplified format: 'Answer: ID XXXX'.",
+    'Output: Return the ID of the paragraph with the content shift as JSON in the format {"answer": XXXX}.',
+)
 _ID = re.compile(r"\bID\s*:?\s*(\d+)", re.IGNORECASE)
 _NUM = re.compile(r"\d+")
 
@@ -50,11 +64,13 @@ class LumberParams(LLMOptions):
     """window: cl100k tokens of paragraphs shown per request (LumberChunker: ~550).
     max_paragraph: a block longer than this (cl100k tokens) is split into sentences.
     answer_tokens: most tokens the model may answer with.
+    structured: constrain the answer to a JSON schema of the valid IDs where the server can (see the module docstring).
     Plus the LLM options (llm_url, llm_model, llm_cache, llm_concurrency, llm_timeout, llm_retries)."""
 
     window: int = 550
     max_paragraph: int = 200
     answer_tokens: int = 16
+    structured: bool = True
 
     def __post_init__(self) -> None:
         LLMOptions.__post_init__(self)
@@ -74,6 +90,25 @@ def parse_answer(reply: str, first: int, end: int) -> int | None:
         return None
     k = int(m.group(1) if m.re is _ID else m.group(0))
     return k if first < k < end else None
+
+
+def answer_schema(first: int, end: int) -> dict:
+    """The JSON schema of a constrained answer: one of the IDs in ``(first, end)``."""
+    ids = list(range(first + 1, end))
+    return {"type": "object", "properties": {"answer": {"type": "integer", "enum": ids}}, "required": ["answer"], "additionalProperties": False}
+
+
+def _ask(client, shown: str, first: int, end: int, source: str, p: LumberParams) -> int | None:
+    """The ID the model names for this window, if valid (None: the fallback rule applies)."""
+    if p.structured and client.answer_format(source) != "text":
+        reply, _ = client.chat_json([{"role": "system", "content": PROMPT_JSON}, {"role": "user", "content": shown}],
+                                    answer_schema(first, end), source, p.answer_tokens)
+        k = json_field(reply, "answer")
+        if isinstance(k, int) and not isinstance(k, bool) and first < k < end:
+            return k
+        return parse_answer(reply, first, end)
+    reply = client.chat([{"role": "system", "content": PROMPT}, {"role": "user", "content": shown}], source, p.answer_tokens)
+    return parse_answer(reply, first, end)
 
 
 def lumber(parsed: ParsedDocument, ctx: SegmentContext):
@@ -96,8 +131,7 @@ def lumber(parsed: ParsedDocument, ctx: SegmentContext):
                 k, how = j, "end"
             else:
                 shown = "\n\n".join(f"ID {m}: {text[s:e]}" for m, (s, e) in enumerate(units[i:j], start=i))
-                reply = client.chat([{"role": "system", "content": PROMPT}, {"role": "user", "content": shown}], source, p.answer_tokens)
-                named = parse_answer(reply, i, j)
+                named = _ask(client, shown, i, j, source, p)
                 if named is not None:
                     k, how = named, "model"
                 elif j == n:

@@ -157,3 +157,27 @@ def test_openai_key_is_the_fallback(fake_llm, tmp_path, monkeypatch):
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     _client(fake_llm.url, tmp_path, cache="none").chat(MSG, "a.txt")
     assert fake_llm.headers.get("Authorization") == "Bearer " + KEY
+
+
+def test_answer_format_probe_per_server(fake_llm, tmp_path):
+    fake_llm.schema_formats = {"json_object"}
+    c = _client(fake_llm.url, tmp_path)
+    assert c.answer_format("a.txt") == "json_object"
+    assert c.answer_format("a.txt") == "json_object" and fake_llm.requests == 2  # found once per client
+    # a server that accepts a format but ignores its schema does not count
+    fake_llm.schema_formats = set()
+    assert _client(fake_llm.url, tmp_path, cache=str(tmp_path / "other")).answer_format("a.txt") == "text"
+    # the outcome is cached per endpoint: a dead server at the same URL is not asked again ...
+    assert _client(fake_llm.url, tmp_path).answer_format("a.txt") == "json_object"
+    # ... but another endpoint is probed, and an unreachable one is an error naming the file
+    with pytest.raises(LLMUnreachable) as exc:
+        _client("http://127.0.0.1:9/v1", tmp_path, retries=0).answer_format("b.txt")
+    assert str(exc.value).startswith("b.txt: ")
+
+
+def test_chat_json_sends_the_schema_in_the_servers_format(fake_llm, tmp_path):
+    fake_llm.schema_formats = {"json_schema"}
+    schema = {"type": "object", "properties": {"answer": {"type": "integer", "enum": [1, 2]}}, "required": ["answer"]}
+    reply, fmt = _client(fake_llm.url, tmp_path).chat_json(MSG, schema, "a.txt")
+    assert (reply, fmt) == ('{"answer": 1}', "json_schema")
+    assert fake_llm.bodies[-1]["response_format"] == {"type": "json_schema", "json_schema": {"name": "answer", "strict": True, "schema": schema}}
