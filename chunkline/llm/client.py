@@ -225,9 +225,10 @@ class LLMClient:
         Servers reject an unknown format in different ways (400, 422, or a 500
         from llama-cpp-python's validation) and some accept one but ignore the
         schema, so a format counts only when its answer obeys the schema; each
-        probe is tried once.  An unreachable endpoint is still an error.  The
-        outcome is cached under the endpoint's URL and the model (a capability
-        of that server, unlike answers), so a rerun from the cache sends no probe."""
+        probe is tried once and never answered from the cache.  An unreachable
+        endpoint is still an error.  The outcome is cached under the model, as
+        answers are (not under the URL), so a rerun from the cache sends no
+        probe wherever the server now is."""
         if self._format is None:
             with self._format_lock:
                 if self._format is None:
@@ -235,7 +236,7 @@ class LLMClient:
         return self._format
 
     def _probe_format(self, source: str) -> str:
-        key = cache_key("answer-format", {"url": self.base, "model": self.settings.model})
+        key = cache_key("answer-format", {"model": self.settings.model})
         if self.cache is not None:
             hit = self.cache.get(key)
             if hit is not None and hit.get("format") in ANSWER_FORMATS:

@@ -167,11 +167,12 @@ def test_answer_format_probe_per_server(fake_llm, tmp_path):
     # a server that accepts a format but ignores its schema does not count
     fake_llm.schema_formats = set()
     assert _client(fake_llm.url, tmp_path, cache=str(tmp_path / "other")).answer_format("a.txt") == "text"
-    # the outcome is cached per endpoint: a dead server at the same URL is not asked again ...
-    assert _client(fake_llm.url, tmp_path).answer_format("a.txt") == "json_object"
-    # ... but another endpoint is probed, and an unreachable one is an error naming the file
+    # the outcome is cached with the answers: a rerun is not probed again, wherever the server is ...
+    n = fake_llm.requests
+    assert _client("http://127.0.0.1:9/v1", tmp_path).answer_format("a.txt") == "json_object" and fake_llm.requests == n
+    # ... and with nothing cached an unreachable endpoint is an error naming the file
     with pytest.raises(LLMUnreachable) as exc:
-        _client("http://127.0.0.1:9/v1", tmp_path, retries=0).answer_format("b.txt")
+        _client("http://127.0.0.1:9/v1", tmp_path, cache=str(tmp_path / "empty"), retries=0).answer_format("b.txt")
     assert str(exc.value).startswith("b.txt: ")
 
 
