@@ -439,6 +439,15 @@ def score(
     boundaries: bool = True,
     baseline: Sequence[Chunk] | PathArg | None = None,
     bootstrap_resamples: int = 10_000,
+    embed_context: bool = False,
+    lm: bool = False,
+    llm_url: str = "",
+    llm_model: str = "",
+    llm_cache: str = "",
+    llm_concurrency: int = 4,
+    llm_timeout: float = 120.0,
+    llm_retries: int = 3,
+    llm_bos: str = "",
 ) -> ScoreReport:
     """Score a chunking: ``chunkline.scoring.ScoreReport`` with every metric ``chunkline score`` reports.
 
@@ -450,6 +459,10 @@ def score(
     ``baseline`` (another chunking, records or file) adds a paired bootstrap
     comparison of retrieval (``report.comparison``).  Documents given as paths
     that cannot be parsed are listed in ``report.document_errors``.
+    ``embed_context``: retrieval ranks each chunk's ``context`` + ``text``.
+    ``lm``: MoC's boundary clarity and chunk stickiness from a language model
+    too (``lm_boundary_clarity``, ``lm_chunk_stickiness``), through the
+    endpoint the ``llm_*`` options name (as the LLM strategies take them).
     """
     from .scoring.api import ScoreOptions, score_budget, score_records
 
@@ -478,8 +491,21 @@ def score(
         boundaries=boundaries,
         baseline=str(base_label) if base_label is not None else None,
         bootstrap_resamples=bootstrap_resamples,
+        embed_context=embed_context,
+        lm=_lm_settings(llm_url, llm_model, llm_cache, llm_concurrency, llm_timeout, llm_retries, llm_bos) if lm else None,
     )
     return score_records(records, docs, doc_errors, opts, baseline=base)
+
+
+def _lm_settings(url: str, model: str, cache: str, concurrency: int, timeout: float, retries: int, bos: str) -> Any:
+    from .llm.settings import LLMOptions
+
+    try:
+        opts = LLMOptions(url, model, cache, concurrency, timeout, retries, bos)
+    except ValueError as exc:  # LLMOptions names the parameter (llm_concurrency must be ...)
+        name = str(exc).split()[0]
+        raise UsageError(str(exc), name) from None
+    return opts.llm_settings()
 
 
 def compare(
@@ -502,6 +528,7 @@ def compare(
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
     jobs: int = 1,
+    embed_context: bool = False,
 ) -> CompareReport:
     """Chunk the documents with every strategy (each document parsed once) and score each
     like ``score``: a ``chunkline.scoring.compare.CompareReport`` ranked best first
@@ -511,6 +538,8 @@ def compare(
     ``Strategy`` objects; empty: one per family that fits the input formats.
     ``max_tokens``/``max_chars``/``tokenizer`` are the default budget of the
     spec strings (one tokenizer for every row, ``cl100k_base`` by default).
+    ``embed_context``: retrieval ranks each chunk's ``context`` + ``text``
+    (breadcrumbs, ``contextualize=True``).
     """
     from .scoring.compare import CompareOptions
     from .scoring.compare import compare as run_compare
@@ -531,5 +560,6 @@ def compare(
         parse=_parse_options(format, "utf-8", "strict", "warn"), include=tuple(include), exclude=tuple(exclude),
         questions=os.fspath(questions) if questions is not None else None, k=k, ks=tuple(sorted(set(ks))),
         retriever=retriever, embedder=embedder, semantic=semantic, boundaries=boundaries, rank_by=rank_by, jobs=jobs,
+        embed_context=embed_context,
     )
     return run_compare(opts)

@@ -247,6 +247,26 @@ def test_score_in_memory_equals_score_of_the_written_file(tmp_path):
     assert e.value.param == "k" and str(e.value) == "k must be at least 1"
 
 
+def test_score_lm_and_embed_context_through_the_api(fake_llm, tmp_path):
+    """What ``score --lm --embed-context`` and ``compare --embed-context`` do, as keyword arguments."""
+    doc = chunkline.parse(EXAMPLES / "emma-opening.txt")
+    qa = _questions(tmp_path, doc)
+    llm = {"llm_url": fake_llm.url, "llm_cache": str(tmp_path / "cache")}
+    chunks = chunkline.chunk(doc, "recursive", max_tokens=128, contextualize=True, **llm)
+    assert all(c.context for c in chunks)
+    plain = chunkline.score(chunks, documents=[doc], questions=qa, max_tokens=128)
+    assert plain.metrics["lm_boundary_clarity"] is None
+    rep = chunkline.score(chunks, documents=[doc], questions=qa, max_tokens=128, embed_context=True, lm=True, **llm)
+    assert rep.metrics["lm_boundary_clarity"] is not None and rep.metrics["lm_chunk_stickiness"] is not None
+    assert rep.settings["lm"]["usage"]["requests"] > 0
+    assert rep.settings["embed_context"] is True and plain.settings["embed_context"] is False
+    with pytest.raises(UsageError) as e:
+        chunkline.score(chunks, documents=[doc], lm=True, llm_url=fake_llm.url, llm_concurrency=0)
+    assert e.value.param == "llm_concurrency"
+    report = chunkline.compare([EXAMPLES / "emma-opening.txt"], ["recursive:max_tokens=128"], questions=qa, include_auto=False, embed_context=True)
+    assert report.results and report.settings["embed_context"] is True
+
+
 def test_compare_ranks_strategies_like_the_cli(tmp_path):
     from chunkline.scoring.compare import CompareOptions
     from chunkline.scoring.compare import compare as compare_options

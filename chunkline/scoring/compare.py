@@ -544,7 +544,8 @@ def compare(
     return CompareReport(
         documents=len(docs), document_errors=tuple(errors), warnings=tuple(warnings), rank_by=rank_by, results=tuple(ranked),
         best=_best(ranked), bin_edges=edges, questions=len(questions) if questions else 0, auto_vs_best=auto_vs_best, show=show,
-        settings={"retriever": opts.retriever if questions else None, "k": opts.k, "ks": list(opts.ks), "embedder": opts.embedder if opts.semantic else None, "jobs": opts.jobs},
+        settings={"retriever": opts.retriever if questions else None, "k": opts.k, "ks": list(opts.ks), "embedder": opts.embedder if opts.semantic else None, "jobs": opts.jobs,
+                  "embed_context": opts.embed_context},
         seconds={"parse": parse_seconds, "chunk": sum(seg_seconds), "score": time.perf_counter() - t_chunked, "total": time.perf_counter() - t0},
     )
 
