@@ -97,6 +97,7 @@ def run_choi(docs, specs: list[str]) -> list[dict]:
         st = parse_strategy(spec)
         u0, t0 = total_usage(), time.perf_counter()
         pks, wds, fallbacks, n = [], [], 0, 0
+        counts: list[int] = []
         for pd, d in zip(parsed, docs):
             chunks = segment(pd, st)
             n += len(chunks)
@@ -105,10 +106,29 @@ def run_choi(docs, specs: list[str]) -> list[dict]:
             pk, wd = pk_wd(len(sents), set(d["boundary_after_sentence"]), hyp_boundaries(sents, [c.end for c in chunks[:-1]]))
             pks.append(pk)
             wds.append(wd)
+            counts.append(len(chunks))
         secs = time.perf_counter() - t0
-        rows.append(emit({"set": "choi", "strategy": spec.split(":")[0], "docs": len(docs), "pk": sum(pks) / len(pks), "windowdiff": sum(wds) / len(wds),
+        name = spec.split(":")[0]
+        rows.append(emit({"set": "choi", "strategy": name, "docs": len(docs), "pk": sum(pks) / len(pks), "windowdiff": sum(wds) / len(wds),
                      "chunks": n, "fallbacks": fallbacks, "seconds_per_doc": secs / len(docs), **usage_delta(u0, total_usage())}))
+        if name in LLM:
+            rows.append(emit(even_baseline(docs, counts, name)))
+    rows.append(emit(even_baseline(docs, [1] * len(docs), "")))
     return rows
+
+
+def even_baseline(docs, counts: list[int], like: str) -> dict:
+    """Chance level for a strategy: per document, as many chunks as it made, cut at evenly spaced
+    sentence ends (``like`` empty: one chunk per document, no boundaries)."""
+    pks, wds = [], []
+    for d, k in zip(docs, counts):
+        sents = d["sentences"]
+        cuts = {round(len(sents) * i / k) - 1 for i in range(1, k)} - {-1, len(sents) - 1}
+        pk, wd = pk_wd(len(sents), set(d["boundary_after_sentence"]), cuts)
+        pks.append(pk)
+        wds.append(wd)
+    label = f"evenly spaced, as many as {like}" if like else "no boundaries"
+    return {"set": "choi", "strategy": label, "docs": len(docs), "pk": sum(pks) / len(pks), "windowdiff": sum(wds) / len(wds), "chunks": sum(counts)}
 
 
 def emma_subset(chars: int, tmp: Path) -> tuple[Path, Path, int]:
