@@ -50,6 +50,11 @@ def strategy_options(
     return out
 
 
+def first_flag(options: dict[str, str]) -> str:
+    """The flag of the first of ``strategy_options``' keys (``llm_url`` -> ``--llm-url``)."""
+    return "--" + next(iter(options)).replace("_", "-")
+
+
 def settings(url: Optional[str], model: Optional[str], cache: Optional[str], concurrency: Optional[int], bos: Optional[str]) -> Any:
     from ..llm.settings import LLMSettings
 

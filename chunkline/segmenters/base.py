@@ -370,6 +370,22 @@ def parse_strategy(
     return Strategy(name=name, budget=budget, params=params, keep_furniture=keep, contextualize=contextualize)
 
 
+def asks_model(text: str) -> bool:
+    """Whether the strategy string ``name[:key=value,...]`` asks a language model: an LLM
+    strategy (its parameters take the ``llm_*`` options) or ``contextualize=true``."""
+    from ..llm.settings import LLMOptions
+
+    name, _, rest = text.partition(":")
+    spec = get_segmenter(name.strip())
+    if spec.params is not None and issubclass(spec.params, LLMOptions):
+        return True
+    for item in rest.split(","):
+        key, _, value = item.partition("=")
+        if key.strip().replace("-", "_") == "contextualize":
+            return _coerce(value.strip(), bool, "contextualize") is True
+    return False
+
+
 def _contextualize_options(spec: SegmenterSpec, kv: dict[str, str]) -> Any:
     """``contextualize=true`` (any strategy): its ``LLMOptions`` from the ``llm_*`` keys,
     which are taken out of ``kv`` unless the strategy asks a model itself (then they
@@ -383,7 +399,7 @@ def _contextualize_options(spec: SegmenterSpec, kv: dict[str, str]) -> Any:
     if not on:
         if not own and any(k in kv for k in names):
             key = next(k for k in kv if k in names)
-            raise UsageError(f"option {key} needs a strategy that asks a model (lumber, perplexity) or contextualize=true")
+            raise UsageError(f"{key} needs a strategy that asks a model (lumber, perplexity) or contextualize=true", key)
         return None
     types = {f.name: f.type for f in dataclasses.fields(LLMOptions)}
     values = {k: _coerce(kv[k] if own else kv.pop(k), types[k], k) for k in names if k in kv}

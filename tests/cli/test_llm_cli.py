@@ -52,12 +52,6 @@ def test_contextualize_and_fallback_summary(fake_llm, tmp_path):
     assert KEY not in r.stderr.decode() + r.stdout.decode()
 
 
-def test_llm_flag_without_an_llm_feature_is_a_usage_error(tmp_path):
-    a, _ = _docs(tmp_path)
-    r = run("chunk", a, "--llm-url", "http://127.0.0.1:9")
-    assert r.returncode == 2 and "llm_url" in r.stderr.decode()
-
-
 def test_no_endpoint_is_a_usage_error(tmp_path):
     a, _ = _docs(tmp_path)
     r = run("chunk", a, "-s", "lumber")
@@ -73,3 +67,22 @@ def test_score_lm_and_embed_context(fake_llm, tmp_path):
     assert r.returncode == 0, r.stderr.decode()
     rep = json.loads(r.stdout)
     assert rep["metrics"]["lm_boundary_clarity"] is not None and rep["settings"]["embed_context"] is True
+
+
+def test_llm_flag_error_names_the_flag(tmp_path):
+    a, _ = _docs(tmp_path)
+    r = run("chunk", a, "--llm-url", "http://127.0.0.1:9")
+    assert r.returncode == 2 and "--llm-url needs a strategy that asks a model" in r.stderr.decode()
+
+
+def test_compare_gives_the_llm_flags_to_the_strategies_that_ask_a_model(fake_llm, tmp_path):
+    a, _ = _docs(tmp_path)
+    cache = tmp_path / "k"
+    r = run("compare", a, "-s", "lumber:window=30", "-s", "recursive:max_tokens=16", "-s", "recursive:max_tokens=16,contextualize=true",
+            "--no-auto", "--llm-url", fake_llm.url, "--llm-cache", cache, "--json", "-q")
+    assert r.returncode == 0, r.stderr.decode()
+    labels = [row["label"] for row in json.loads(r.stdout)["results"]]
+    assert len(labels) == 3 and any(x.startswith("lumber") for x in labels)
+    assert fake_llm.requests > 0
+    r = run("compare", a, "-s", "recursive", "--llm-url", fake_llm.url)
+    assert r.returncode == 2 and "--llm-url needs a strategy that asks a model" in r.stderr.decode()

@@ -12,6 +12,7 @@ from typing import Any, List, Optional
 import typer
 
 from ...core.errors import ExitCode, UsageError
+from .. import llm_flags
 from .. import options as o
 from ..app import flag
 from ..reporting import Reporter, parse_cutoffs, say
@@ -116,6 +117,11 @@ def register(app: typer.Typer) -> None:
         semantic: bool = o.SEMANTIC(True),
         boundaries: bool = o.BOUNDARIES(),
         embed_context: bool = typer.Option(False, "--embed-context", help="Retrieval ranks each chunk's context + text (breadcrumbs, contextualize=true)."),
+        llm_url: Optional[str] = llm_flags.opt_url(),
+        llm_model: Optional[str] = llm_flags.opt_model(),
+        llm_cache: Optional[str] = llm_flags.opt_cache(),
+        llm_concurrency: Optional[int] = llm_flags.opt_concurrency(),
+        llm_bos: Optional[str] = llm_flags.opt_bos(),
         rank_by: Optional[str] = typer.Option(None, "--rank-by", help="Metric to rank by (default recall@K with questions, else adaptive). Ties: single strategies before auto, then the order the strategies were given."),
         columns: Optional[str] = typer.Option(None, "--columns", help="Comma-separated metrics for the terminal table."),
         show: Optional[str] = typer.Option(None, "--show", help="Show chunk boundaries of this document for two strategies."),
@@ -133,7 +139,7 @@ def register(app: typer.Typer) -> None:
         """Compare chunking strategies on the same documents: every score metric, ranked; auto included."""
         from ...run import FileResult
         from ...scoring.compare import CompareOptions, compare, load_config
-        from ...segmenters.base import parse_strategy
+        from ...segmenters.base import asks_model, parse_strategy
 
         if as_json and as_csv:
             raise UsageError("give --json or --csv, not both")
@@ -141,7 +147,11 @@ def register(app: typer.Typer) -> None:
         if tokenizer is None and max_chars is None:
             tokenizer = "cl100k_base"  # one unit for every row (ast alone would default to nws)
         budget: dict[str, Any] = {"max_tokens": max_tokens, "max_chars": max_chars, "tokenizer": tokenizer}
-        strategies = tuple(parse_strategy(s, **budget) for s in strategy or ())
+        # the --llm-* flags go to the strategies that ask a model (lumber, perplexity, contextualize=true)
+        llm = llm_flags.strategy_options(llm_url, llm_model, llm_cache, llm_concurrency, llm_bos)
+        if llm and not any(asks_model(s) for s in strategy or ()):
+            raise UsageError(f"{llm_flags.first_flag(llm)} needs a strategy that asks a model (-s lumber, -s perplexity, or contextualize=true)")
+        strategies = tuple(parse_strategy(s, **budget, options=llm if asks_model(s) else None) for s in strategy or ())
         if config:
             strategies += load_config(config, **budget)
         pair = None
