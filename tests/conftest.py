@@ -77,7 +77,7 @@ class FakeLLM:
     ``schema_formats``: the ``response_format`` types honoured (the answer is then
     ``{"answer": n}`` within the schema's enum); another type is ignored, or
     answered with ``format_status`` when set (llama-cpp-python: 500).
-    ``requests`` counts requests; ``bodies`` keeps their JSON bodies;
+    ``delay``: seconds each answer waits.  ``requests`` counts requests; ``bodies`` keeps their JSON bodies;
     ``headers`` keeps the last request's headers.
     """
 
@@ -93,6 +93,7 @@ class FakeLLM:
         self.bodies: list[dict] = []
         self.schema_formats: set[str] = set()
         self.format_status: int | None = None
+        self.delay = 0.0
         self.paths: list[str] = []
         self.headers: dict = {}
         self.logprobs = True
@@ -120,6 +121,11 @@ class FakeLLM:
                     fake.paths.append(self.path)
                     fake.headers = dict(self.headers)
                     step = fake.script.pop(0) if fake.script else None
+                    delay = fake.delay
+                if delay:
+                    import time
+
+                    time.sleep(delay)
                 if step and step[0] == "status":
                     return self._send(step[1], (step[2] if len(step) > 2 else '{"error": "scripted"}').encode())
                 if step and step[0] == "garbage":
@@ -175,6 +181,7 @@ class FakeLLM:
             self.bodies.clear()
             self.schema_formats = set()
             self.format_status = None
+            self.delay = 0.0
             self.paths.clear()
             self.logprobs = True
             self.shifted = False

@@ -101,7 +101,11 @@ def MAX_BYTES() -> Any:
 def TIMEOUT() -> Any:
     import typer
 
-    return typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds one file may take; a file over it is stopped and reported (kind timeout). 0: no limit.")
+    return typer.Option(
+        None, "--timeout",
+        help=f"Seconds one file may take; a file over it is stopped and reported (kind timeout). 0: no limit. Default {DEFAULT_TIMEOUT:g}; "
+        "none for strategies that ask a model (each LLM request has its own time-out).",
+    )
 
 
 def ISOLATE() -> Any:

@@ -21,7 +21,7 @@ from typing import Callable
 
 from ..core.errors import UsageError
 from .dispatch import map_ordered, prepare
-from .options import DEFAULT_TIMEOUT, ENGINES, ChunkOptions, InputOptions, ParseRunOptions, checked_limits, config_hash
+from .options import DEFAULT_TIMEOUT, ENGINES, ChunkOptions, InputOptions, ParseRunOptions, checked_limits, config_hash, default_timeout
 from .worker import FileResult, Loaded, block_record, chunk_one, chunk_parsed, document_record, load, parse_one, parse_source
 from .writing import RunSummary, write_directory, write_errors, write_file
 
@@ -86,6 +86,7 @@ DOCUMENT_SEPARATOR = b"\f\n"
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "default_timeout",
     "ENGINES",
     "ChunkOptions",
     "FileResult",

@@ -19,6 +19,15 @@ from ..segmenters.base import Strategy
 
 #: Seconds one file may take (parse + chunk) before it is stopped and reported.
 DEFAULT_TIMEOUT = 120.0
+
+
+def default_timeout(strategy: Strategy | None) -> float | None:
+    """The per-file limit when none is given: ``DEFAULT_TIMEOUT``, or none at all
+    when the strategy asks a model.  That time is spent waiting on a server
+    (a book through a small local model takes many minutes), and every
+    request already has its own time-out and retries (``llm_timeout``,
+    ``llm_retries``); the file limit is there to stop runaway parsing."""
+    return None if strategy is not None and strategy.asks_model else DEFAULT_TIMEOUT
 #: How files are spread over processes: ``local`` (this machine) or ``ray``.
 ENGINES = ("local", "ray")
 

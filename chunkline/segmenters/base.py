@@ -234,6 +234,13 @@ class Strategy:
     def params_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self.params) if self.params is not None else {}
 
+    @property
+    def asks_model(self) -> bool:
+        """Whether chunking waits on a language model (an LLM strategy or ``contextualize``)."""
+        from ..llm.settings import LLMOptions
+
+        return self.contextualize is not None or isinstance(self.params, LLMOptions)
+
     @functools.cached_property
     def params_hash(self) -> str:
         # Cached: the fields are frozen, and hashing their JSON per document

@@ -86,3 +86,17 @@ def test_compare_gives_the_llm_flags_to_the_strategies_that_ask_a_model(fake_llm
     assert fake_llm.requests > 0
     r = run("compare", a, "-s", "recursive", "--llm-url", fake_llm.url)
     assert r.returncode == 2 and "--llm-url needs a strategy that asks a model" in r.stderr.decode()
+
+
+def test_strategies_that_ask_a_model_have_no_default_file_time_limit(fake_llm, tmp_path):
+    from chunkline.run import DEFAULT_TIMEOUT, default_timeout
+    from chunkline.segmenters import parse_strategy
+
+    assert default_timeout(parse_strategy("recursive")) == DEFAULT_TIMEOUT
+    assert default_timeout(parse_strategy(f"lumber:llm_url={fake_llm.url}")) is None
+    assert default_timeout(parse_strategy(f"recursive:contextualize=true,llm_url={fake_llm.url}")) is None
+    # an explicit --timeout still holds for them
+    a, _ = _docs(tmp_path)
+    fake_llm.delay = 1.5
+    r = run("chunk", a, "-s", "lumber:window=30,structured=false", "--llm-url", fake_llm.url, "--llm-cache", "none", "--timeout", "1")
+    assert r.returncode == 1 and "took longer than the 1-second limit (--timeout)" in r.stderr.decode()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, List, Optional
 
 from ...core.sources import DEFAULT_MAX_BYTES
-from ...run import DEFAULT_TIMEOUT, ChunkOptions, run_chunk
+from ...run import ChunkOptions, default_timeout, run_chunk
 from ...segmenters.base import SEGMENTERS, parse_strategy
 from .. import options as o
 from ..app import flag
@@ -44,7 +44,7 @@ def register(app: "typer.Typer") -> None:
         layout: str = o.LAYOUT(),
         scanned: str = o.SCANNED(),
         max_bytes: int = o.MAX_BYTES(),
-        timeout: float = o.TIMEOUT(),
+        timeout: Optional[float] = o.TIMEOUT(),
         isolate: bool = o.ISOLATE(),
         output: Optional[str] = typer.Option(
             None, "--output", "-o", help="Write to FILE atomically, or to DIR/ as size-bounded shards plus manifest.jsonl (default: stdout)."
@@ -74,35 +74,37 @@ def execute(
     paths, strategy="recursive", max_tokens=None, max_chars=None, tokenizer=None, overlap=0, min_size=0, option=None,
     embedder=None, keep_furniture=False, fmt=None, language=None, include=None, exclude=None, hidden=False, no_gitignore=False,
     encoding="utf-8", decode_errors="strict", layout="rules", scanned="warn", max_bytes=DEFAULT_MAX_BYTES,
-    timeout=DEFAULT_TIMEOUT, isolate=False, output=None, incremental=False, shard_mb=128, engine="local", address=None, errors=None,
+    timeout=None, isolate=False, output=None, incremental=False, shard_mb=128, engine="local", address=None, errors=None,
     documents=None, jobs=1, quiet=False, verbose=False, debug=False,
     contextualize=False, llm_url=None, llm_model=None, llm_cache=None, llm_concurrency=None, llm_bos=None,
 ) -> int:
     """The ``chunk`` command's work, without typer: the typer command and the
     lean start-up path (``cli.fast``) both call it.  Defaults are the
     command's (a test checks they match its declarations)."""
+    inputs = o.input_options(resolve_paths(paths, fmt or ("code" if language else None)), include, exclude, hidden, max_bytes, gitignore=not no_gitignore)
+    chosen = parse_strategy(
+        strategy,
+        max_tokens=max_tokens,
+        max_chars=max_chars,
+        tokenizer=tokenizer,
+        overlap=overlap,
+        min_size=min_size,
+        keep_furniture=keep_furniture,
+        options={
+            **({"embedder": embedder} if embedder else {}),
+            **llm_flags.strategy_options(llm_url, llm_model, llm_cache, llm_concurrency, llm_bos, contextualize),
+            **_kv(option),
+        },
+    )
     opts = ChunkOptions(
-        inputs=o.input_options(resolve_paths(paths, fmt or ("code" if language else None)), include, exclude, hidden, max_bytes, gitignore=not no_gitignore),
-        strategy=parse_strategy(
-            strategy,
-            max_tokens=max_tokens,
-            max_chars=max_chars,
-            tokenizer=tokenizer,
-            overlap=overlap,
-            min_size=min_size,
-            keep_furniture=keep_furniture,
-            options={
-                **({"embedder": embedder} if embedder else {}),
-                **llm_flags.strategy_options(llm_url, llm_model, llm_cache, llm_concurrency, llm_bos, contextualize),
-                **_kv(option),
-            },
-        ),
+        inputs=inputs,
+        strategy=chosen,
         parse=o.parse_options(fmt, encoding, decode_errors, layout, scanned, language),
         output=output,
         errors_path=errors,
         documents_path=documents,
         jobs=jobs,
-        timeout=timeout or None,
+        timeout=(default_timeout(chosen) if timeout is None else timeout) or None,
         isolate=isolate,
         engine=engine,
         address=address,

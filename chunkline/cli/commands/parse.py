@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from ...run import ParseRunOptions, run_parse
+from ...run import DEFAULT_TIMEOUT, ParseRunOptions, run_parse
 from .. import options as o
 from ..app import flag
 from ..reporting import Reporter, resolve_paths
@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         layout: str = o.LAYOUT(),
         scanned: str = o.SCANNED(),
         max_bytes: int = o.MAX_BYTES(),
-        timeout: float = o.TIMEOUT(),
+        timeout: Optional[float] = o.TIMEOUT(),
         isolate: bool = o.ISOLATE(),
         output: Optional[str] = o.OUTPUT(),
         errors: Optional[str] = o.ERRORS(),
@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
             errors_path=errors,
             text_only=text,
             jobs=jobs,
-            timeout=timeout or None,
+            timeout=(DEFAULT_TIMEOUT if timeout is None else timeout) or None,
             isolate=isolate,
         )
         rep = Reporter(quiet, verbose, "parsing")
