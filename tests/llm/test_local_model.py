@@ -56,7 +56,11 @@ def llama_server():
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # busy in a request: SIGTERM waits for it
+            proc.kill()
+            proc.wait(timeout=30)
 
 
 def _cli(*args, env):
