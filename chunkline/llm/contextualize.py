@@ -9,7 +9,11 @@ its first two sentences (at most ``max_chars``) and stored in the chunk's
 offsets and sizes stay exact.  Chunks of a document are requested
 concurrently; answers are cached like every LLM response.  An empty answer
 leaves the context as it was and is marked ``meta.llm_context = "empty"``;
-otherwise ``meta.llm_context = "model"``.
+so does an answer that only echoes the prompt (its ``<chunk>``/``<document>``
+tags or its instruction) or copies the chunk (``usable_answer``), marked
+``"rejected"``: small models do both, and such a context would put the same
+boilerplate, or the chunk again, into every embedding.  Otherwise
+``meta.llm_context = "model"``.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ PROMPT = (
     "improving search retrieval of the chunk. Answer only with the succinct context and nothing else."
 )
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+#: Pieces of the prompt that a real context never contains (lower case).
+ECHO_MARKS = ("<chunk>", "</chunk>", "<document>", "</document>", "situate this chunk", "succinct context")
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,16 @@ def clean_answer(reply: str, max_chars: int = 400) -> str:
     return out
 
 
+def usable_answer(reply: str, chunk: str) -> bool:
+    """False for a reply that echoes the prompt (``ECHO_MARKS``) or whose text
+    (20 characters or more) is a copy of part of the chunk."""
+    low = reply.lower()
+    if any(m in low for m in ECHO_MARKS):
+        return False
+    norm = " ".join(low.split()).rstrip(".")
+    return not (len(norm) >= 20 and norm in " ".join(chunk.lower().split()))
+
+
 def contextualize(parsed: ParsedDocument, chunks: Sequence[Chunk], settings: LLMSettings, options: ContextOptions | None = None) -> list[Chunk]:
     """``chunks`` with the model's situating context added to ``context``."""
     o = options or ContextOptions()
@@ -70,15 +86,18 @@ def contextualize(parsed: ParsedDocument, chunks: Sequence[Chunk], settings: LLM
     text = parsed.document.text
     source = parsed.document.source
 
-    def ask(c: Chunk) -> str:
+    def ask(c: Chunk) -> tuple[str, bool]:
         prompt = PROMPT.format(document=_excerpt(text, c.start, o), chunk=c.text)
-        return clean_answer(client.chat([{"role": "user", "content": prompt}], source, o.answer_tokens), o.max_chars)
+        reply = client.chat([{"role": "user", "content": prompt}], source, o.answer_tokens)
+        if not usable_answer(reply, c.text):
+            return "", True
+        return clean_answer(reply, o.max_chars), False
 
     answers = client.map(ask, chunks)
     out = []
-    for c, a in zip(chunks, answers):
+    for c, (a, rejected) in zip(chunks, answers):
         meta = dict(c.meta)
-        meta["llm_context"] = "model" if a else "empty"
+        meta["llm_context"] = "rejected" if rejected else ("model" if a else "empty")
         ctx = c.context
         if a:
             ctx = f"{c.context}\n{a}" if c.context else a

@@ -17,6 +17,13 @@ model too small to follow the format; the instruction then asks for that
 JSON instead of ``Answer: ID XXXX``.  Otherwise (or with ``structured=false``)
 the prompt and the reply are the paper's free text, read by ``parse_answer``.
 
+**Introductions stay with what they introduce.**  When the unit before the
+named one ends with a colon ("Collaborators have:", "See:") the chunk would
+end on an introduction cut from its list, so the boundary moves back one
+unit (the introduction opens the next chunk), or, when that unit is the
+window's first, forward one.  (Headings are kept with what follows by the
+rule every strategy shares, ``segmenters.tidy``.)
+
 **Fallback rule.**  A reply that names no paragraph of the window after its
 first (no number, a number out of range, the first one) does not stop the
 run: the chunk then takes the window's paragraphs but the last (all of them
@@ -111,6 +118,16 @@ def _ask(client, shown: str, first: int, end: int, source: str, p: LumberParams)
     return parse_answer(reply, first, end)
 
 
+def _past_introduction(text: str, units: list[tuple[int, int]], first: int, end: int, k: int) -> int:
+    """``k``, or the boundary next to it when unit ``k - 1`` introduces unit ``k`` (ends with a colon)."""
+    s, e = units[k - 1]
+    if not text[s:e].rstrip().endswith(":"):
+        return k
+    if k - 1 > first:
+        return k - 1
+    return k + 1 if k + 1 < end else k
+
+
 def lumber(parsed: ParsedDocument, ctx: SegmentContext):
     p: LumberParams = ctx.params or LumberParams()
     client = get_client(p.llm_settings())
@@ -132,6 +149,8 @@ def lumber(parsed: ParsedDocument, ctx: SegmentContext):
             else:
                 shown = "\n\n".join(f"ID {m}: {text[s:e]}" for m, (s, e) in enumerate(units[i:j], start=i))
                 named = _ask(client, shown, i, j, source, p)
+                if named is not None:
+                    named = _past_introduction(text, units, i, j, named)
                 if named is not None:
                     k, how = named, "model"
                 elif j == n:

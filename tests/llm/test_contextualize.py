@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chunkline.llm.contextualize import clean_answer, contextualize
+from chunkline.llm.contextualize import clean_answer, contextualize, usable_answer
 from chunkline.llm.settings import LLMSettings
 from chunkline.parsers import ParseContext, ParseOptions, parse_bytes
 from chunkline.segmenters import parse_strategy, segment
@@ -50,3 +50,19 @@ def test_contextualize_is_a_strategy_option_of_any_strategy(fake_llm, tmp_path):
         parse_strategy(f"recursive:llm_url={fake_llm.url}")
     lum = parse_strategy(f"lumber:contextualize=true,llm_url={fake_llm.url},llm_cache={tmp_path}")
     assert lum.params.llm_url == lum.contextualize.llm_url == fake_llm.url
+
+
+def test_prompt_echoes_and_copies_of_the_chunk_are_rejected(fake_llm, tmp_path):
+    # what SmolLM2-135M answered on Node.js's GOVERNANCE.md
+    assert not usable_answer("<chunk> See: </chunk>", "See:")
+    assert not usable_answer("Please give a short succinct context to situate this chunk within the overall document.", "x")
+    assert not usable_answer("If you think the nomination was made too soon, share your concerns.",
+                             "* If you think the nomination was made too soon,\n  share your concerns. More.")
+    assert usable_answer("The governance rules for nominating Node.js collaborators.", "* If you think the nomination was made too soon")
+    text = "First part of the text.\n\nSecond part, with more words.\n"
+    parsed = parse_bytes(text.encode(), ParseContext("a.txt", None, ParseOptions(format="text")))
+    chunks = segment(parsed, parse_strategy("recursive:max_tokens=8"))
+    fake_llm.script += [("reply", "<document> First part </document>"), ("reply", "Second part, with more words")]
+    out = contextualize(parsed, chunks, LLMSettings(fake_llm.url, cache=str(tmp_path), concurrency=1))
+    assert [c.meta["llm_context"] for c in out] == ["rejected", "rejected"]
+    assert all(not c.context for c in out)

@@ -116,3 +116,14 @@ def test_a_constrained_reply_out_of_the_window_still_falls_back(fake_llm, tmp_pa
     fake_llm.script += [("reply", '{"answer": 7}'), ("reply", '{"answer": 0}')]  # probe ok, then an ID the window does not allow
     chunks = _run(fake_llm.url, tmp_path, ",window=50")
     assert chunks[0].meta["llm_boundary"] == "fallback"
+
+
+def test_an_introduction_is_not_cut_from_what_it_introduces(fake_llm, tmp_path):
+    # the fake model names the middle ID of each window; put a colon at the end of the unit before it
+    paras = ["Collaborators are trusted people in the project team.", "They gain rights after a nomination vote.",
+             "Collaborators have:", "* Commit access to the repository", "* Access to the CI jobs", "Nominations follow."]
+    text = "\n\n".join(paras) + "\n"
+    fake_llm.script += [("reply", "Answer: ID 3")]
+    chunks = _run(fake_llm.url, tmp_path, ",window=500,structured=false", text=text)
+    assert chunks[0].text == "\n\n".join(paras[:2])  # ends before "Collaborators have:", not after it
+    assert chunks[1].text.startswith("Collaborators have:")
