@@ -168,7 +168,13 @@ class FakeLLM:
                     return self._send(200, json.dumps(out).encode())
                 self._send(404, b'{"error": "no such endpoint"}')
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request, client_address):
+                # a client that gave up (a --timeout test) leaves a broken pipe; the default
+                # prints a traceback to stderr, into whichever test is capturing it then
+                pass
+
+        self.server = Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
