@@ -205,17 +205,16 @@ class LLMClient:
         answer = self.post("/v1/chat/completions", body, source, _has_message)
         return answer["choices"][0]["message"]["content"]
 
-    def chat_json(self, messages: Sequence[dict[str, str]], schema: dict[str, Any], source: str, max_tokens: int = 64) -> tuple[str, str]:
-        """The reply text and the answer format used (``ANSWER_FORMATS``): the
-        answer is constrained to ``schema`` when the server honours one of the
-        two schema formats (``answer_format``), else it is free text (``"text"``)
-        and the caller parses it as such."""
+    def chat_json(self, messages: Sequence[dict[str, str]], schema: dict[str, Any], source: str, max_tokens: int = 64) -> str:
+        """The reply text, constrained to ``schema`` when the server honours one
+        of the two schema formats (``answer_format`` is not ``"text"``); else
+        free text, which the caller parses as such."""
         fmt = self.answer_format(source)
         body = self._body(messages=list(messages), max_tokens=max_tokens)
         if fmt != "text":
             body["response_format"] = response_format(fmt, schema)
         answer = self.post("/v1/chat/completions", body, source, _has_message)
-        return answer["choices"][0]["message"]["content"], fmt
+        return answer["choices"][0]["message"]["content"]
 
     def answer_format(self, source: str) -> str:
         """How this server takes a JSON schema for the answer, found once per

@@ -102,13 +102,7 @@ def boundary_scores(texts: Sequence[str], bg: Background, mu: float = 50.0, k: f
         if m:
             degree[q] += m
             degree[lo:q][edge] += 1
-    if n < 2:
-        return bc, None
-    total = degree.sum()
-    if total == 0:
-        return bc, 0.0
-    p = degree[degree > 0] / total
-    return bc, float(-(p * np.log2(p)).sum())
+    return bc, _stickiness(degree, n)
 
 
 def lm_boundary_scores(texts: Sequence[str], client, source: str, band: int = 2, k: float = 0.8) -> tuple[list[float], float | None]:
@@ -141,10 +135,15 @@ def lm_boundary_scores(texts: Sequence[str], client, source: str, band: int = 2,
         if 1.0 - ratio > k:
             degree[q] += 1
             degree[d] += 1
+    return bc, _stickiness(degree, n)
+
+
+def _stickiness(degree, n: int) -> float | None:
+    """CS: the entropy (bits) of the edge-degree distribution; None for one chunk, 0 with no edge."""
     if n < 2:
-        return bc, None
+        return None
     total = degree.sum()
     if total == 0:
-        return bc, 0.0
+        return 0.0
     p = degree[degree > 0] / total
-    return bc, float(-(p * np.log2(p)).sum())
+    return float(-(p * np.log2(p)).sum())

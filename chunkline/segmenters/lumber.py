@@ -108,8 +108,8 @@ def answer_schema(first: int, end: int) -> dict:
 def _ask(client, shown: str, first: int, end: int, source: str, p: LumberParams) -> int | None:
     """The ID the model names for this window, if valid (None: the fallback rule applies)."""
     if p.structured and client.answer_format(source) != "text":
-        reply, _ = client.chat_json([{"role": "system", "content": PROMPT_JSON}, {"role": "user", "content": shown}],
-                                    answer_schema(first, end), source, p.answer_tokens)
+        reply = client.chat_json([{"role": "system", "content": PROMPT_JSON}, {"role": "user", "content": shown}],
+                                  answer_schema(first, end), source, p.answer_tokens)
         k = json_field(reply, "answer")
         if isinstance(k, int) and not isinstance(k, bool) and first < k < end:
             return k

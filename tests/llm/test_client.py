@@ -179,6 +179,7 @@ def test_answer_format_probe_per_server(fake_llm, tmp_path):
 def test_chat_json_sends_the_schema_in_the_servers_format(fake_llm, tmp_path):
     fake_llm.schema_formats = {"json_schema"}
     schema = {"type": "object", "properties": {"answer": {"type": "integer", "enum": [1, 2]}}, "required": ["answer"]}
-    reply, fmt = _client(fake_llm.url, tmp_path).chat_json(MSG, schema, "a.txt")
+    c = _client(fake_llm.url, tmp_path)
+    reply, fmt = c.chat_json(MSG, schema, "a.txt"), c.answer_format("a.txt")
     assert (reply, fmt) == ('{"answer": 1}', "json_schema")
     assert fake_llm.bodies[-1]["response_format"] == {"type": "json_schema", "json_schema": {"name": "answer", "strict": True, "schema": schema}}
